@@ -1,0 +1,112 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * The image config as the OCI image spec and Docker store it (field names as on disk),
+ * the subset berth reads. Extra fields are kept as they are.
+ */
+export interface ImageConfigFile {
+  architecture: string;
+  os: string;
+  created?: string;
+  author?: string;
+  config?: ImageRunConfig;
+  rootfs: { type: 'layers'; diff_ids: string[] };
+  history?: Array<{ created?: string; created_by?: string; comment?: string; empty_layer?: boolean; author?: string }>;
+  [extra: string]: unknown;
+}
+
+/** The `config` member of an image config (Docker's capitalised names). */
+export interface ImageRunConfig {
+  User?: string;
+  Env?: string[];
+  Entrypoint?: string[] | null;
+  Cmd?: string[] | null;
+  WorkingDir?: string;
+  Labels?: Record<string, string> | null;
+  ExposedPorts?: Record<string, object>;
+  Volumes?: Record<string, object>;
+  StopSignal?: string;
+  OnBuild?: string[] | null;
+  [extra: string]: unknown;
+}
+
+/** One image known to the store. */
+export interface ImageRecord {
+  /** "sha256:<hex>" — the digest of the config blob. */
+  id: string;
+  /** e.g. ["busybox:latest"], normalised ("docker.io/library/" stripped as docker shows it). */
+  repoTags: string[];
+  repoDigests: string[];
+  /** The config blob, parsed. */
+  config: ImageConfigFile;
+  /** Sum of the unpacked sizes of its layers, in bytes. */
+  size: number;
+  /** Layer chain ids, bottom first, as the snapshotter knows them. */
+  layers: string[];
+  /** Parent image id for committed images, or "". */
+  parent: string;
+  /** When berth stored it (ms since epoch), for sorting and `until` filters. */
+  addedAt: number;
+}
+
+export interface ImageImportOptions {
+  /** A tar stream of a root filesystem (optionally gzip/bzip2/xz compressed). */
+  source: Readable;
+  /** Reference to tag the result with, e.g. "myimg:1" (optional). */
+  reference?: string;
+  /** Dockerfile instructions applied to the config: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR, STOPSIGNAL, ONBUILD. */
+  changes?: string[];
+  message?: string;
+  platform?: string;
+  signal?: AbortSignal;
+}
+
+export interface ImageRemoveOptions {
+  force?: boolean;
+  noPrune?: boolean;
+  /** Returns the ids (short or full) of containers that use the image id, so rmi can refuse with 409. */
+  usedBy: (imageId: string) => string[];
+}
+
+export interface ImageDeleteResponseItem {
+  Untagged?: string;
+  Deleted?: string;
+}
+
+export interface ImagePruneOptions {
+  /** Only dangling (untagged) images when true (Docker's default); all unused when false. */
+  danglingOnly: boolean;
+  /** label filters: "k", "k=v"; labelNot: the same negated. */
+  labels?: string[];
+  labelsNot?: string[];
+  /** Keep images added after this time (ms since epoch). */
+  until?: number;
+  usedBy: (imageId: string) => string[];
+}
+
+export interface HistoryResponseItem {
+  Id: string;
+  Created: number;
+  CreatedBy: string;
+  Tags: string[] | null;
+  Size: number;
+  Comment: string;
+}
+
+/**
+ * Images: metadata, tags and layers. Throws NotFoundError("No such image: <ref>") for unknown
+ * references, InvalidArgumentError for malformed ones, ConflictError when an image is in use.
+ */
+export interface ImageService {
+  /** Loads the store; seeds busybox:latest from the host's busybox-static if absent. */
+  init(): Promise<void>;
+  list(): ImageRecord[];
+  /** Resolves "name[:tag]", "name@sha256:...", a full or short (>=1 hex char, unique) id, or "sha256:<hex>". */
+  get(ref: string): ImageRecord;
+  importImage(opts: ImageImportOptions): Promise<ImageRecord>;
+  /** Tags an existing image: `source` is any reference `get` accepts; `target` is "repo[:tag]". */
+  tag(source: string, target: string): Promise<void>;
+  remove(ref: string, opts: ImageRemoveOptions): Promise<ImageDeleteResponseItem[]>;
+  prune(opts: ImagePruneOptions): Promise<{ ImagesDeleted: ImageDeleteResponseItem[]; SpaceReclaimed: number }>;
+  history(ref: string): HistoryResponseItem[];
+}

@@ -1,0 +1,155 @@
+import type { EventEmitter } from 'node:events';
+
+/** What the engine knows about a container that the OCI spec needs. Domain names, camelCase. */
+export interface SpecInput {
+  id: string;
+  /** Absolute path of the mounted rootfs. */
+  rootfs: string;
+  /** Full argv (entrypoint + cmd already combined). */
+  args: string[];
+  env: string[];
+  /** Working directory inside the container; "/" when empty. */
+  cwd: string;
+  /** The -u value: "", "name", "uid", "name:group", "uid:gid"; resolved from the rootfs' /etc/passwd and /etc/group. */
+  user: string;
+  groupAdd?: string[];
+  hostname: string;
+  domainname?: string;
+  tty: boolean;
+  openStdin: boolean;
+  readonlyRootfs?: boolean;
+  privileged?: boolean;
+  capAdd?: string[];
+  capDrop?: string[];
+  /** "none" | "host" | "private" (new netns with loopback only) */
+  networkMode: 'none' | 'host' | 'private';
+  /** Bytes; 0 = unlimited. */
+  memory?: number;
+  memorySwap?: number;
+  /** CPUs * 1e9; 0 = unlimited. */
+  nanoCpus?: number;
+  cpuShares?: number;
+  cpuQuota?: number;
+  cpuPeriod?: number;
+  cpusetCpus?: string;
+  /** 0 or negative = unlimited. */
+  pidsLimit?: number;
+  shmSize?: number;
+  ulimits?: Array<{ Name: string; Soft: number; Hard: number }>;
+  /** Bind mounts and tmpfs (later: volumes). */
+  mounts?: Array<{ destination: string; source: string; type: 'bind' | 'tmpfs'; options: string[] }>;
+  /** Files berth writes for the container, bind-mounted: /etc/hosts, /etc/hostname, /etc/resolv.conf */
+  etcFiles?: { hosts?: string; hostname?: string; resolvConf?: string };
+  /** cgroup path the runtime creates, e.g. "/berth/<id>". */
+  cgroupsPath: string;
+  sysctls?: Record<string, string>;
+  annotations?: Record<string, string>;
+  /** `--device-cgroup-rule` values, e.g. "c 1:3 rwm". */
+  deviceCgroupRules?: string[];
+}
+
+/** One chunk of container output from an attach socket. */
+export interface OutputChunk {
+  stream: 'stdout' | 'stderr';
+  data: Buffer;
+}
+
+/** A live connection to a running container's stdio, through its monitor. */
+export interface AttachConnection extends EventEmitter {
+  // events: 'data' (OutputChunk), 'close' ()
+  writeStdin(data: Buffer): void;
+  /** Closes the container's stdin (EOF) — StdinOnce semantics. */
+  closeStdin(): void;
+  close(): void;
+}
+
+export interface CreateOptions {
+  /** Directory holding config.json; must outlive berthd. */
+  bundleDir: string;
+  /** Runtime name: "runc" | "crun" (a key of the configured runtimes). */
+  runtime: string;
+  tty: boolean;
+  openStdin: boolean;
+  logPath: string;
+  /** Hard cap passed to the monitor (bytes); -1 for none. Rotation is done by `rotateLog`. */
+  logSizeMax?: number;
+  /** Keep the container's stdin open when an attached client goes away (OpenStdin without StdinOnce). */
+  leaveStdinOpen?: boolean;
+}
+
+export interface ExitRecord {
+  exitCode: number;
+  /** RFC3339 with nanoseconds where known. */
+  finishedAt: string;
+  oomKilled?: boolean;
+}
+
+export interface LogEntry {
+  stream: 'stdout' | 'stderr';
+  /** RFC3339Nano */
+  time: string;
+  /** One line's bytes including its trailing "\n" when the line was complete. */
+  data: Buffer;
+}
+
+export interface LogReadOptions {
+  follow?: boolean;
+  /** Number of last lines; undefined/negative = all. */
+  tail?: number;
+  /** Seconds since epoch (may be fractional); entries strictly before are skipped. */
+  since?: number;
+  /** Seconds since epoch; entries after are skipped (and following stops there). */
+  until?: number;
+  stdout?: boolean;
+  stderr?: boolean;
+  signal?: AbortSignal;
+  /** For follow: resolves when the container has stopped, to end the stream after draining. */
+  stopped?: Promise<void>;
+}
+
+export interface RuntimeInfo {
+  name: string;
+  path: string;
+  ok: boolean;
+  /** Why it does not work, from the probe. */
+  reason?: string;
+  /** First line of `<runtime> --version` (for `info`: several CVE fixes depend on it). */
+  version?: string;
+}
+
+/**
+ * Runs containers through conmon and an OCI runtime (runc or crun), so each container outlives
+ * berthd. All methods throw NotFoundError when the runtime does not know the container, and
+ * errors carrying the runtime's own message as `cause` otherwise.
+ */
+export interface ContainerRuntime {
+  /** Probes each configured runtime with a real throwaway container; picks the default. */
+  probe(): Promise<{ defaultRuntime: string; runtimes: RuntimeInfo[] }>;
+  /** Writes config.json to the bundle. */
+  writeSpec(bundleDir: string, input: SpecInput): Promise<void>;
+  /** Spawns conmon, which runs `<runtime> create`; resolves with the container's pid. */
+  create(id: string, opts: CreateOptions): Promise<{ pid: number }>;
+  /** Connects to the monitor's attach socket (after create, before start, to miss nothing). */
+  attach(id: string): Promise<AttachConnection>;
+  start(id: string): Promise<void>;
+  kill(id: string, signal: string | number): Promise<void>;
+  pause(id: string): Promise<void>;
+  resume(id: string): Promise<void>;
+  /** Removes the runtime's state (force kills if needed). Idempotent. */
+  delete(id: string): Promise<void>;
+  resize(id: string, height: number, width: number): Promise<void>;
+  /** Processes in the container, like `ps` (`psArgs` default "-ef"). */
+  top(id: string, psArgs?: string): Promise<{ Titles: string[]; Processes: string[][] }>;
+  /** The exit recorded by the monitor, if the container has exited. */
+  readExit(id: string): Promise<ExitRecord | undefined>;
+  /** Whether the monitor process of the container is still alive. */
+  isMonitorAlive(id: string): Promise<boolean>;
+  /** Calls `listener` once per container exit (watches the monitors' exit files). */
+  onExit(listener: (id: string, exit: ExitRecord) => void): void;
+  /** Renames the current log aside, keeps at most `maxFiles` files, and asks the monitor to reopen. */
+  rotateLog(id: string, logPath: string, maxFiles: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Reads a container log file (and its rotated siblings) as entries. */
+export type LogReader = (logPath: string, opts: LogReadOptions) => AsyncIterable<LogEntry>;
