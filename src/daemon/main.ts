@@ -1,0 +1,124 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { ApiServer } from './server/server.js';
+import { Router } from './server/router.js';
+import type { DaemonConfig } from './config/config.js';
+import { addSystemRoutes } from './routes/system/routes.js';
+import { addLifecycleRoutes } from './routes/container/lifecycle.js';
+import { addAttachRoutes } from './routes/container/attach.js';
+import { addLogRoutes } from './routes/container/logs.js';
+import { addImageRoutes } from './routes/image/routes.js';
+import { OverlaySnapshotter } from '../snapshot/index.js';
+import { LocalImageService } from '../image/index.js';
+import { ConmonRuntime, readLogs } from '../runtime/index.js';
+import { ContainerStore } from '../engine/container/store.js';
+import { ContainerService } from '../engine/container/service.js';
+import { ContainerApi } from '../engine/container/api.js';
+import { ImageApi } from '../engine/image/api.js';
+import { SystemApi } from '../engine/system/api.js';
+import { EventBus } from '../engine/events/bus.js';
+import { isAlive } from '../engine/container/model.js';
+import { InvalidArgumentError, UnavailableError } from '../lib/errors/index.js';
+
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const LEVELS: Record<string, number> = { debug: 0, info: 1, warn: 2, error: 3, fatal: 4 };
+
+/** A running daemon; `stop()` closes the API and leaves containers running. */
+export interface Daemon {
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: builds every part from the config, restores state, then serves.
+ * The only place that constructs implementations.
+ */
+export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
+  const log = (level: Level, msg: string): void => {
+    if (LEVELS[level]! >= LEVELS[cfg.logLevel]!) process.stderr.write(`${new Date().toISOString()} ${level.toUpperCase()} ${msg}\n`);
+  };
+  if (process.getuid?.() !== 0) throw new UnavailableError('berthd needs to run as root');
+  await mkdir(cfg.dataRoot, { recursive: true, mode: 0o710 });
+  await mkdir(cfg.execRoot, { recursive: true, mode: 0o711 });
+  await claimPidfile(cfg.pidfile);
+
+  const runtime = new ConmonRuntime({
+    execRoot: join(cfg.execRoot, 'runtime'),
+    runtimes: cfg.runtimes,
+    defaultRuntime: cfg.defaultRuntime,
+    logger: { debug: (o, m) => log('debug', `${m ?? ''} ${JSON.stringify(o)}`), warn: (o, m) => log('warn', `${m ?? ''} ${JSON.stringify(o)}`) },
+  });
+  const probe = await runtime.probe();
+  for (const r of probe.runtimes) log(r.ok ? 'info' : 'warn', `runtime ${r.name} (${r.path}): ${r.ok ? 'usable' : `not usable: ${r.reason}`}`);
+  const usable = probe.runtimes.filter((r) => r.ok).map((r) => r.name);
+  const defaultRuntime = cfg.defaultRuntime ?? probe.defaultRuntime;
+  if (cfg.defaultRuntime && !usable.includes(cfg.defaultRuntime)) log('warn', `default runtime ${cfg.defaultRuntime} failed its probe; containers may not start`);
+  log('info', `default runtime: ${defaultRuntime}`);
+
+  const snapshotter = new OverlaySnapshotter({ root: join(cfg.dataRoot, 'overlay') });
+  const images = new LocalImageService({ root: join(cfg.dataRoot, 'image'), snapshotter });
+  await images.init();
+  const events = new EventBus();
+  const store = new ContainerStore(join(cfg.dataRoot, 'containers'));
+  const containers = new ContainerService({
+    store, images, snapshotter, runtime, readLogs, events,
+    runtimes: Object.keys(cfg.runtimes),
+    defaultRuntime,
+    log: (m) => log('warn', m),
+  });
+  await containers.restore();
+
+  const router = new Router();
+  const containerApi = new ContainerApi(containers, images);
+  const usedBy = (imageId: string): string[] => store.list().filter((c) => c.imageId === imageId).map((c) => c.id);
+  addSystemRoutes(router, new SystemApi({ containers: store, images, events, dataRoot: cfg.dataRoot, runtimes: probe.runtimes, defaultRuntime, daemonId: await daemonId(cfg.dataRoot) }));
+  addLifecycleRoutes(router, containerApi);
+  addAttachRoutes(router, containerApi);
+  addLogRoutes(router, containerApi);
+  addImageRoutes(router, new ImageApi(images, usedBy, events));
+
+  const server = new ApiServer({ router, log });
+  if (cfg.hosts.length === 0) throw new InvalidArgumentError('no hosts to listen on');
+  for (const h of cfg.hosts) {
+    await server.listen(h);
+    log('info', `API listen on ${h}`);
+  }
+  const rotation = setInterval(() => void containers.rotateLogs(), 1000);
+  rotation.unref();
+  log('info', `berthd ready (data root ${cfg.dataRoot}, ${store.list().filter((c) => isAlive(c.state)).length} running containers)`);
+
+  return {
+    async stop() {
+      clearInterval(rotation);
+      await server.close();
+      await runtime.close();
+      await rm(cfg.pidfile, { force: true });
+      for (const h of cfg.hosts) if (h.startsWith('unix://')) await rm(h.slice(7), { force: true });
+    },
+  };
+}
+
+/** Refuses to start when another live berthd holds the pidfile. */
+async function claimPidfile(path: string): Promise<void> {
+  const old = await readFile(path, 'utf8').catch(() => '');
+  const pid = Number(old.trim());
+  if (pid > 0 && pid !== process.pid) {
+    try {
+      process.kill(pid, 0);
+      const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      if (cmd.includes('berthd')) throw new UnavailableError(`pid file found, ensure berthd is not running or delete ${path}`);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH' && (err as { kind?: string }).kind) throw err;
+    }
+  }
+  await writeFile(path, `${process.pid}\n`);
+}
+
+async function daemonId(dataRoot: string): Promise<string> {
+  const p = join(dataRoot, 'engine-id');
+  const existing = (await readFile(p, 'utf8').catch(() => '')).trim();
+  if (existing) return existing;
+  const id = randomUUID();
+  await writeFile(p, id);
+  return id;
+}

@@ -1,0 +1,49 @@
+import type { ContainerCreateRequest, ContainerInspectResponse, ContainerSummary } from '../../../api/container.js';
+
+/** A log entry the logs route encodes. */
+export interface LogLine {
+  stream: 'stdout' | 'stderr';
+  time: string;
+  data: Buffer;
+}
+
+export interface AttachSinkLike {
+  output(stream: 'stdout' | 'stderr', data: Buffer): void;
+  end(): void;
+}
+
+export interface AttachSessionLike {
+  writeStdin(data: Buffer): void;
+  endStdin(): void;
+  close(): void;
+}
+
+export interface ContainerListOptions {
+  all: boolean;
+  limit?: number;
+  size: boolean;
+  filters: Map<string, string[]>;
+}
+
+/** What the container routes need from the engine (and nothing more). */
+export interface ContainerBackend {
+  containerCreate(req: ContainerCreateRequest, name?: string): Promise<{ Id: string; Warnings: string[] }>;
+  containerList(opts: ContainerListOptions): Promise<ContainerSummary[]>;
+  containerInspect(ref: string, size: boolean): Promise<ContainerInspectResponse>;
+  containerStart(ref: string): Promise<void>;
+  containerStop(ref: string, opts: { signal?: string; timeout?: number }): Promise<void>;
+  containerRestart(ref: string, opts: { signal?: string; timeout?: number }): Promise<void>;
+  containerKill(ref: string, signal?: string): Promise<void>;
+  containerPause(ref: string): Promise<void>;
+  containerUnpause(ref: string): Promise<void>;
+  containerDelete(ref: string, opts: { force: boolean; volumes: boolean }): Promise<void>;
+  containerRename(ref: string, name: string): Promise<void>;
+  containerWait(ref: string, condition: 'not-running' | 'next-exit' | 'removed'): Promise<{ StatusCode: number; Error?: { Message: string } | null }>;
+  /** Validates the reference and returns whether the container has a TTY. */
+  containerTty(ref: string): boolean;
+  containerAttach(ref: string, sink: AttachSinkLike, opts: { stdin: boolean; stdout: boolean; stderr: boolean; logs: boolean; stream: boolean }): Promise<AttachSessionLike>;
+  containerLogs(ref: string, opts: { follow: boolean; tail?: number; since?: number; until?: number; stdout: boolean; stderr: boolean; signal: AbortSignal }): { tty: boolean; entries: AsyncIterable<LogLine> };
+  containerTop(ref: string, psArgs?: string): Promise<{ Titles: string[]; Processes: string[][] }>;
+  containerResize(ref: string, height: number, width: number): Promise<void>;
+  containerPrune(filters: Map<string, string[]>): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }>;
+}

@@ -1,0 +1,55 @@
+import type { Router } from '../../server/router.js';
+import { filtersParam, type RequestContext } from '../../server/context.js';
+import { sendJson, need } from '../../server/respond.js';
+import { API_VERSION } from '../../../api/version.js';
+import type { SystemBackend } from './backend.js';
+
+function ping(ctx: RequestContext): void {
+  const res = need(ctx);
+  res.writeHead(200, {
+    'API-Version': API_VERSION,
+    'OSType': 'linux',
+    'Builder-Version': '1',
+    'Docker-Experimental': 'false',
+    'Cache-Control': 'no-cache, no-store, must-revalidate',
+    'Pragma': 'no-cache',
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': ctx.req.method === 'HEAD' ? '0' : '2',
+  });
+  res.end(ctx.req.method === 'HEAD' ? undefined : 'OK');
+}
+
+export function addSystemRoutes(r: Router, b: SystemBackend): void {
+  r.add('GET', '/_ping', async (ctx) => ping(ctx));
+  r.add('HEAD', '/_ping', async (ctx) => ping(ctx));
+  r.add('GET', '/version', async (ctx) => sendJson(ctx, 200, b.systemVersion()));
+  r.add('GET', '/info', async (ctx) => sendJson(ctx, 200, await b.systemInfo()));
+  r.add('GET', '/events', async (ctx) => {
+    const q = ctx.query;
+    const since = q.get('since') ? Number(q.get('since')) : undefined;
+    const until = q.get('until') ? Number(q.get('until')) : undefined;
+    const f = filtersParam(q);
+    const res = need(ctx);
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.flushHeaders();
+    await new Promise<void>((resolve) => {
+      const match = (e: { Type: string; Action: string; Actor: { ID: string; Attributes: Record<string, string> } }): boolean => {
+        if (f.has('type') && !f.get('type')!.includes(e.Type)) return false;
+        if (f.has('event') && !f.get('event')!.includes(e.Action)) return false;
+        if (f.has('container') && !(e.Type === 'container' && f.get('container')!.some((c) => e.Actor.ID.startsWith(c) || e.Actor.Attributes.name === c))) return false;
+        return true;
+      };
+      const unsubscribe = b.subscribeEvents((e) => {
+        if (until !== undefined && e.time > until) return;
+        if (match(e)) res.write(`${JSON.stringify(e)}\n`);
+      }, since);
+      const stop = (): void => {
+        unsubscribe();
+        res.end();
+        resolve();
+      };
+      ctx.signal.addEventListener('abort', stop, { once: true });
+      if (until !== undefined) setTimeout(stop, Math.max(0, until * 1000 - Date.now()));
+    });
+  });
+}

@@ -1,0 +1,133 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { chmod, mkdir, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { InvalidArgumentError, NotFoundError, kindOf, messageOf } from '../../lib/errors/index.js';
+import { httpStatusFromError } from './http-status.js';
+import type { RequestContext } from './context.js';
+import type { Router } from './router.js';
+import { API_VERSION, MIN_API_VERSION, compareVersions } from '../../api/version.js';
+
+export interface ApiServerOptions {
+  router: Router;
+  log: (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
+}
+
+const VERSION_PREFIX = /^\/v(\d+\.\d+)(\/.*)$/;
+
+/** Serves the Engine API over any number of unix and tcp listeners. */
+export class ApiServer {
+  readonly #server: Server;
+  readonly #opts: ApiServerOptions;
+
+  constructor(opts: ApiServerOptions) {
+    this.#opts = opts;
+    this.#server = createServer({ keepAlive: true, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
+      void this.#dispatch(req, res);
+    });
+    // Attach and start with -a ask to take over the connection (Upgrade: tcp).
+    this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      void this.#dispatch(req, undefined, { socket, head });
+    });
+    this.#server.on('clientError', (err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      opts.log('debug', `client error: ${messageOf(err)}`);
+    });
+  }
+
+  /** Listens on "unix:///path" or "tcp://host:port"; unix sockets are created 0660 with no wider window. */
+  async listen(address: string): Promise<void> {
+    if (address.startsWith('unix://') || address.startsWith('/')) {
+      const path = address.startsWith('unix://') ? address.slice('unix://'.length) : address;
+      await mkdir(dirname(path), { recursive: true, mode: 0o711 });
+      await unlink(path).catch(() => {});
+      // The umask is applied at bind(), so the socket never exists with wider permissions.
+      const old = process.umask(0o117);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          this.#server.once('error', reject);
+          this.#server.listen(path, () => {
+            this.#server.off('error', reject);
+            resolve();
+          });
+        });
+      } finally {
+        process.umask(old);
+      }
+      await chmod(path, 0o660);
+      return;
+    }
+    const m = /^(?:tcp:\/\/)?([^:]*):(\d+)$/.exec(address);
+    if (!m) throw new InvalidArgumentError(`invalid listen address: ${address}`);
+    const host = m[1] || '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(Number(m[2]), host, () => resolve());
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeAllConnections?.();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  async #dispatch(req: IncomingMessage, res: ServerResponse | undefined, upgrade?: { socket: Duplex; head: Buffer }): Promise<void> {
+    const abort = new AbortController();
+    const sock = res ? req.socket : upgrade!.socket;
+    const onClose = (): void => abort.abort();
+    sock.once('close', onClose);
+    res?.once('close', () => abort.abort());
+    const url = new URL(req.url ?? '/', 'http://berth');
+    let path = url.pathname;
+    let apiVersion = API_VERSION;
+    const m = VERSION_PREFIX.exec(path);
+    if (m) {
+      apiVersion = m[1]!;
+      path = m[2]!;
+    }
+    const ctx: RequestContext = { req, res, path, apiVersion, params: {}, query: url.searchParams, signal: abort.signal, upgrade };
+    try {
+      if (m && compareVersions(apiVersion, MIN_API_VERSION) < 0) {
+        throw new InvalidArgumentError(`client version ${apiVersion} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`);
+      }
+      if (m && compareVersions(apiVersion, API_VERSION) > 0) {
+        throw new InvalidArgumentError(`client version ${apiVersion} is too new. Maximum supported API version is ${API_VERSION}`);
+      }
+      const found = this.#opts.router.match(req.method ?? 'GET', path);
+      if (!found.route) {
+        if (found.methodMismatch) throw Object.assign(new InvalidArgumentError(`method not allowed`), { status: 405 });
+        throw new NotFoundError(`page not found`);
+      }
+      ctx.params = found.params;
+      if (upgrade && !found.route.hijack) {
+        upgrade.socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      await found.route.handler(ctx);
+      this.#opts.log('debug', `${req.method} ${req.url}`);
+    } catch (err) {
+      this.#writeError(ctx, err);
+    } finally {
+      sock.off('close', onClose);
+    }
+  }
+
+  #writeError(ctx: RequestContext, err: unknown): void {
+    const explicit = (err as { status?: number }).status;
+    const status = explicit ?? httpStatusFromError(err);
+    const message = messageOf(err);
+    if (status >= 500) this.#opts.log('error', `${ctx.req.method} ${ctx.req.url}: ${message}${kindOf(err) === 'unknown' && err instanceof Error ? `\n${err.stack}` : ''}`);
+    else this.#opts.log('debug', `${ctx.req.method} ${ctx.req.url}: ${status} ${message}`);
+    const body = status === 304 ? '' : JSON.stringify({ message });
+    if (ctx.res) {
+      if (ctx.res.headersSent) {
+        ctx.res.destroy();
+        return;
+      }
+      ctx.res.writeHead(status, status === 304 ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+      ctx.res.end(body);
+    } else if (ctx.upgrade && ctx.upgrade.socket.writable) {
+      ctx.upgrade.socket.end(`HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    }
+  }
+}

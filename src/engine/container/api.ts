@@ -1,0 +1,175 @@
+import type { ContainerCreateRequest, ContainerInspectResponse, ContainerSummary } from '../../api/container.js';
+import type { ImageService } from '../../image/types.js';
+import { InvalidArgumentError, isNotFound } from '../../lib/errors/index.js';
+import type { ContainerService } from './service.js';
+import type { ContainerRecord, ContainerStatus } from './model.js';
+import type { AttachSink } from './attach.js';
+import { toInspect, toSummary } from '../convert/container.js';
+import type { WaitCondition } from './waiters.js';
+
+const STATUSES: ContainerStatus[] = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
+
+/** Parses Docker's `until` filter: a unix time, an RFC3339 time, or a duration such as "10m". */
+export function parseUntil(v: string, nowMs = Date.now()): number {
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
+  const d = /^(\d+)(ms|s|m|h)$/.exec(v);
+  if (d) return nowMs - Number(d[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[d[2] as 'ms' | 's' | 'm' | 'h'];
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new InvalidArgumentError(`invalid filter 'until=${v}'`);
+  return t;
+}
+
+/** True when the labels satisfy every "key" or "key=value" filter. */
+export function matchLabels(labels: Record<string, string>, filters: string[]): boolean {
+  return filters.every((f) => {
+    const i = f.indexOf('=');
+    if (i < 0) return f in labels;
+    return labels[f.slice(0, i)] === f.slice(i + 1);
+  });
+}
+
+/**
+ * The container side of the Engine API, over the container service: operations named after
+ * the API's operation ids, answering in wire types.
+ */
+export class ContainerApi {
+  readonly #svc: ContainerService;
+  readonly #images: ImageService;
+
+  constructor(svc: ContainerService, images: ImageService) {
+    this.#svc = svc;
+    this.#images = images;
+  }
+
+  containerCreate(req: ContainerCreateRequest, name?: string): Promise<{ Id: string; Warnings: string[] }> {
+    return this.#svc.create(req, name);
+  }
+
+  async containerList(opts: { all: boolean; limit?: number; size: boolean; filters: Map<string, string[]> }): Promise<ContainerSummary[]> {
+    const f = opts.filters;
+    for (const s of f.get('status') ?? []) if (!STATUSES.includes(s as ContainerStatus)) throw new InvalidArgumentError(`invalid filter 'status=${s}'`);
+    for (const e of f.get('exited') ?? []) if (!/^-?\d+$/.test(e)) throw new InvalidArgumentError(`invalid filter 'exited=${e}'`);
+    const ancestors = new Set<string>();
+    for (const a of f.get('ancestor') ?? []) {
+      try {
+        ancestors.add(this.#images.get(a).id);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    const createdMs = (ref: string): number => Date.parse(this.#svc.store.get(ref).created);
+    const before = f.get('before')?.map(createdMs);
+    const since = f.get('since')?.map(createdMs);
+    let list = this.#svc.store.list().sort((a, b) => Date.parse(b.created) - Date.parse(a.created) || (a.id < b.id ? 1 : -1));
+    const all = opts.all || opts.limit !== undefined || f.has('status') || f.has('exited');
+    list = list.filter((rec) => {
+      const st = rec.state.status;
+      if (!all && st !== 'running' && st !== 'paused' && st !== 'restarting') return false;
+      if (f.has('status') && !f.get('status')!.includes(st)) return false;
+      if (f.has('exited') && (st !== 'exited' || !f.get('exited')!.map(Number).includes(rec.state.exitCode))) return false;
+      if (f.has('name') && !f.get('name')!.some((n) => safeRegex(n).test(rec.name) || safeRegex(n).test(`/${rec.name}`))) return false;
+      if (f.has('id') && !f.get('id')!.some((i) => rec.id.startsWith(i))) return false;
+      if (f.has('label') && !matchLabels(rec.config.Labels ?? {}, f.get('label')!)) return false;
+      if (f.has('ancestor') && !ancestors.has(rec.imageId)) return false;
+      const c = Date.parse(rec.created);
+      if (before && !before.every((b) => c < b)) return false;
+      if (since && !since.every((s) => c > s)) return false;
+      return true;
+    });
+    if (opts.limit !== undefined) list = list.slice(0, opts.limit);
+    return Promise.all(list.map(async (rec) => toSummary(rec, opts.size ? await this.#svc.sizeRw(rec.id) : undefined)));
+  }
+
+  async containerInspect(ref: string, size: boolean): Promise<ContainerInspectResponse> {
+    const rec = this.#svc.store.get(ref);
+    const out = toInspect(rec, {}) as ContainerInspectResponse & { SizeRw?: number; SizeRootFs?: number };
+    if (size) {
+      out.SizeRw = await this.#svc.sizeRw(rec.id);
+      out.SizeRootFs = out.SizeRw + this.#imageSize(rec);
+    }
+    return out;
+  }
+
+  #imageSize(rec: ContainerRecord): number {
+    try {
+      return this.#images.get(rec.imageId).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  containerStart(ref: string): Promise<void> {
+    return this.#svc.start(ref);
+  }
+  containerStop(ref: string, opts: { signal?: string; timeout?: number }): Promise<void> {
+    return this.#svc.stop(ref, opts);
+  }
+  containerRestart(ref: string, opts: { signal?: string; timeout?: number }): Promise<void> {
+    return this.#svc.restart(ref, opts);
+  }
+  containerKill(ref: string, signal?: string): Promise<void> {
+    return this.#svc.kill(ref, signal);
+  }
+  containerPause(ref: string): Promise<void> {
+    return this.#svc.pause(ref);
+  }
+  containerUnpause(ref: string): Promise<void> {
+    return this.#svc.unpause(ref);
+  }
+  containerDelete(ref: string, opts: { force: boolean; volumes: boolean }): Promise<void> {
+    return this.#svc.remove(ref, opts);
+  }
+  containerRename(ref: string, name: string): Promise<void> {
+    return this.#svc.rename(ref, name);
+  }
+  containerWait(ref: string, condition: WaitCondition) {
+    return this.#svc.wait(ref, condition);
+  }
+  containerTty(ref: string): boolean {
+    return !!this.#svc.store.get(ref).config.Tty;
+  }
+
+  async containerAttach(ref: string, sink: AttachSink, opts: { stdin: boolean; stdout: boolean; stderr: boolean; logs: boolean; stream: boolean }) {
+    if (opts.logs) {
+      const { entries } = this.#svc.logs(ref, { stdout: opts.stdout, stderr: opts.stderr });
+      for await (const e of entries) sink.output(e.stream, e.data);
+    }
+    if (!opts.stream) {
+      sink.end();
+      return { writeStdin() {}, endStdin() {}, close() {} };
+    }
+    return this.#svc.attach(ref, sink, opts);
+  }
+
+  containerLogs(ref: string, opts: { follow: boolean; tail?: number; since?: number; until?: number; stdout: boolean; stderr: boolean; signal: AbortSignal }) {
+    return this.#svc.logs(ref, opts);
+  }
+  containerTop(ref: string, psArgs?: string) {
+    return this.#svc.top(ref, psArgs);
+  }
+  containerResize(ref: string, height: number, width: number) {
+    return this.#svc.resize(ref, height, width);
+  }
+
+  containerPrune(filters: Map<string, string[]>) {
+    const until = filters.get('until')?.map((u) => parseUntil(u));
+    const labels = filters.get('label') ?? [];
+    const labelsNot = filters.get('label!') ?? [];
+    return this.#svc.prune((rec) => {
+      const created = Date.parse(rec.created);
+      if (until && !until.every((u) => created < u)) return true;
+      const l = rec.config.Labels ?? {};
+      if (labels.length && !matchLabels(l, labels)) return true;
+      if (labelsNot.length && labelsNot.some((x) => matchLabels(l, [x]))) return true;
+      return false;
+    });
+  }
+}
+
+function safeRegex(s: string): RegExp {
+  try {
+    return new RegExp(s);
+  } catch {
+    throw new InvalidArgumentError(`invalid filter 'name=${s}'`);
+  }
+}

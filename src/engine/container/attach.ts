@@ -1,0 +1,88 @@
+import type { AttachConnection, ContainerRuntime } from '../../runtime/types.js';
+
+/** Where an attach session's output goes; the route encodes it for the wire. */
+export interface AttachSink {
+  output(stream: 'stdout' | 'stderr', data: Buffer): void;
+  /** The container's streams have ended (it exited) or the session was closed. */
+  end(): void;
+}
+
+export interface AttachOptions {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  /** Close the container's stdin when this session's stdin ends (Config.StdinOnce). */
+  stdinOnce: boolean;
+}
+
+/**
+ * One client attached to a container. It may be made before the container starts (docker run
+ * attaches, then starts): it connects to the monitor when `connect` is called at start, and
+ * holds stdin written before that. Output and stdin use separate monitor connections, so that
+ * closing stdin never cuts the output.
+ */
+export class AttachSession {
+  readonly #sink: AttachSink;
+  readonly #opts: AttachOptions;
+  #out?: AttachConnection;
+  #in?: AttachConnection;
+  #pendingStdin: Buffer[] = [];
+  #stdinEnded = false;
+  #closed = false;
+
+  constructor(sink: AttachSink, opts: AttachOptions) {
+    this.#sink = sink;
+    this.#opts = opts;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Connects to a created or running container's monitor. */
+  async connect(runtime: ContainerRuntime, id: string): Promise<void> {
+    if (this.#closed) return;
+    const out = await runtime.attach(id);
+    this.#out = out;
+    out.on('data', (c: { stream: 'stdout' | 'stderr'; data: Buffer }) => {
+      if (c.stream === 'stdout' ? this.#opts.stdout : this.#opts.stderr) this.#sink.output(c.stream, c.data);
+    });
+    out.on('close', () => this.close());
+    if (this.#opts.stdin) {
+      this.#in = await runtime.attach(id);
+      // The stdin connection's output duplicates #out's; ignore it.
+      this.#in.on('data', () => {});
+      for (const b of this.#pendingStdin) this.#in.writeStdin(b);
+      this.#pendingStdin = [];
+      if (this.#stdinEnded) this.#finishStdin();
+    }
+  }
+
+  writeStdin(data: Buffer): void {
+    if (!this.#opts.stdin || this.#stdinEnded) return;
+    if (this.#in) this.#in.writeStdin(data);
+    else this.#pendingStdin.push(data);
+  }
+
+  /** The client closed its stdin. */
+  endStdin(): void {
+    if (this.#stdinEnded) return;
+    this.#stdinEnded = true;
+    if (this.#in) this.#finishStdin();
+  }
+
+  #finishStdin(): void {
+    if (this.#opts.stdinOnce) this.#in?.closeStdin();
+    else this.#in?.close();
+    this.#in = undefined;
+  }
+
+  /** Ends the session (client gone, container exited, or start failed). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#out?.close();
+    this.#in?.close();
+    this.#sink.end();
+  }
+}

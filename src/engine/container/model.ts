@@ -1,0 +1,56 @@
+import type { ContainerConfig, HostConfig } from '../../api/container.js';
+
+/** The life-cycle states Docker reports in `State.Status`. */
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+/** Runtime state of a container, persisted with it. */
+export interface ContainerRunState {
+  status: ContainerStatus;
+  pid: number;
+  exitCode: number;
+  error: string;
+  oomKilled: boolean;
+  /** RFC3339Nano, or the zero time when never started. */
+  startedAt: string;
+  finishedAt: string;
+}
+
+/**
+ * One container as berth stores it. `config` and `hostConfig` keep the user's request in the
+ * Engine API's shape (after defaults from the image are merged), because inspect returns them
+ * as they are; everything berth derives lives in camelCase fields.
+ */
+export interface ContainerRecord {
+  id: string;
+  /** Without the leading "/". */
+  name: string;
+  created: string;
+  /** The image reference as the user gave it. */
+  imageRef: string;
+  imageId: string;
+  path: string;
+  args: string[];
+  config: ContainerConfig;
+  hostConfig: HostConfig;
+  state: ContainerRunState;
+  runtime: string;
+  restartCount: number;
+  logPath: string;
+  hostnamePath: string;
+  hostsPath: string;
+  resolvConfPath: string;
+  /** True once `start` ever succeeded, so restart policies and `ps` can tell. */
+  hasBeenStarted: boolean;
+}
+
+export const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+export function initialRunState(): ContainerRunState {
+  return { status: 'created', pid: 0, exitCode: 0, error: '', oomKilled: false, startedAt: ZERO_TIME, finishedAt: ZERO_TIME };
+}
+
+/** A container whose processes exist (running or paused). */
+export const isAlive = (s: ContainerRunState): boolean => s.status === 'running' || s.status === 'paused' || s.status === 'restarting';
+export const canStart = (s: ContainerRunState): boolean => s.status === 'created' || s.status === 'exited';
+export const canPause = (s: ContainerRunState): boolean => s.status === 'running';
+export const canUnpause = (s: ContainerRunState): boolean => s.status === 'paused';

@@ -1,0 +1,511 @@
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ContainerCreateRequest } from '../../api/container.js';
+import type { ImageService } from '../../image/types.js';
+import type { Snapshotter } from '../../snapshot/types.js';
+import type { ContainerRuntime, ExitRecord, LogEntry, LogReader, SpecInput } from '../../runtime/types.js';
+import { ConflictError, InvalidArgumentError, InternalError, isNotFound, messageOf } from '../../lib/errors/index.js';
+import { CleanupStack } from '../../lib/sync/cleanup-stack.js';
+import { KeyedLock } from '../../lib/sync/keyed-lock.js';
+import { generateName, newId } from '../../lib/ids/index.js';
+import { ContainerStore } from './store.js';
+import { type ContainerRecord, canPause, canStart, canUnpause, initialRunState, isAlive, ZERO_TIME } from './model.js';
+import { mergeCreateConfig, parseBind, parseSize, validateName } from './create-config.js';
+import { AlreadyStartedError, AlreadyStoppedError, ContainerNotRunningError, ContainerPausedError } from './errors.js';
+import { Waiters, type WaitCondition, type WaitResult } from './waiters.js';
+import { AttachSession, type AttachOptions, type AttachSink } from './attach.js';
+import { writeEtcFiles } from './etc-files.js';
+import type { EventSink } from '../events/types.js';
+
+export interface ContainerServiceDeps {
+  store: ContainerStore;
+  images: ImageService;
+  snapshotter: Snapshotter;
+  runtime: ContainerRuntime;
+  readLogs: LogReader;
+  runtimes: string[];
+  defaultRuntime: string;
+  events: EventSink;
+  log: (msg: string) => void;
+}
+
+const now = (): string => new Date().toISOString().replace('Z', '000000Z').replace(/\.(\d{3})000000Z$/, '.$1000000Z');
+
+/**
+ * The container life cycle: create, start, stop, kill, pause, remove, and what the monitor
+ * reports back (exits). Every mutation of one container runs under its lock, and a failed
+ * step undoes what it did in reverse order.
+ */
+export class ContainerService {
+  readonly #d: ContainerServiceDeps;
+  readonly #lock = new KeyedLock();
+  readonly #waiters = new Waiters();
+  readonly #pendingAttach = new Map<string, Set<AttachSession>>();
+  /** Exits seen while a stop is in progress, to wake the stopper. */
+  readonly #exitWatchers = new Map<string, Set<() => void>>();
+  readonly #removing = new Set<string>();
+
+  constructor(deps: ContainerServiceDeps) {
+    this.#d = deps;
+    deps.runtime.onExit((id, exit) => {
+      void this.#handleExit(id, exit).catch((err) => deps.log(`handling exit of ${id}: ${messageOf(err)}`));
+    });
+  }
+
+  get store(): ContainerStore {
+    return this.#d.store;
+  }
+
+  /** Loads containers and reconciles them with what happened while berthd was down. */
+  async restore(): Promise<void> {
+    const dropped = await this.#d.store.load();
+    for (const id of dropped) {
+      await this.#d.runtime.delete(id).catch(() => {});
+      await this.#d.snapshotter.remove(id).catch(() => {});
+      await rm(this.#d.store.dir(id), { recursive: true, force: true });
+    }
+    for (const rec of this.#d.store.list()) {
+      if (!isAlive(rec.state)) continue;
+      const exit = await this.#d.runtime.readExit(rec.id);
+      if (exit) {
+        await this.#handleExit(rec.id, exit);
+      } else if (!(await this.#d.runtime.isMonitorAlive(rec.id))) {
+        // The monitor died without recording an exit (host reboot, killed monitor).
+        await this.#handleExit(rec.id, { exitCode: 255, finishedAt: now() });
+      }
+    }
+  }
+
+  // ---- create ------------------------------------------------------------------------------
+
+  /** Creates a container. @throws NotFoundError for an unknown image, ConflictError for a taken name. */
+  async create(req: ContainerCreateRequest, requestedName?: string): Promise<{ Id: string; Warnings: string[] }> {
+    if (!req || typeof req !== 'object' || Array.isArray(req)) throw new InvalidArgumentError('config cannot be empty in order to create a container');
+    if (typeof req.Image !== 'string' || req.Image === '') throw new InvalidArgumentError('config cannot be empty in order to create a container: no image specified');
+    const name = requestedName ? validateName(requestedName) : generateName((n) => this.#d.store.isNameTaken(n));
+    const image = this.#d.images.get(req.Image);
+    const id = newId();
+    const merged = mergeCreateConfig(req, image, { id, runtimes: this.#d.runtimes, defaultRuntime: this.#d.defaultRuntime });
+
+    const undo = new CleanupStack();
+    this.#d.store.reserveName(name, id);
+    undo.push(() => this.#d.store.releaseName(name, id));
+    try {
+      const dir = this.#d.store.dir(id);
+      await mkdir(join(dir, 'bundle'), { recursive: true, mode: 0o710 });
+      undo.push(() => rm(dir, { recursive: true, force: true }));
+      await this.#d.snapshotter.prepare(id, image.layers);
+      undo.push(() => this.#d.snapshotter.remove(id));
+      const rec: ContainerRecord = {
+        id,
+        name,
+        created: now(),
+        imageRef: req.Image,
+        imageId: image.id,
+        path: merged.path,
+        args: merged.args,
+        config: merged.config,
+        hostConfig: merged.hostConfig,
+        state: initialRunState(),
+        runtime: merged.runtime,
+        restartCount: 0,
+        logPath: join(dir, 'container.log'),
+        hostnamePath: join(dir, 'hostname'),
+        hostsPath: join(dir, 'hosts'),
+        resolvConfPath: join(dir, 'resolv.conf'),
+        hasBeenStarted: false,
+      };
+      await writeEtcFiles(
+        { hostname: rec.hostnamePath, hosts: rec.hostsPath, resolvConf: rec.resolvConfPath },
+        { hostname: merged.config.Hostname!, domainname: merged.config.Domainname, networkMode: merged.hostConfig.NetworkMode as string },
+      );
+      await this.#d.store.save(rec);
+      undo.release();
+      this.#d.events.container(rec, 'create');
+      return { Id: id, Warnings: [] };
+    } catch (err) {
+      await undo.unwind();
+      throw err;
+    }
+  }
+
+  // ---- start -------------------------------------------------------------------------------
+
+  /** Starts a container. @throws NotModifiedError when running, ConflictError when paused. */
+  start(ref: string): Promise<void> {
+    const rec = this.#d.store.get(ref);
+    return this.#lock.run(rec.id, () => this.#start(rec));
+  }
+
+  async #start(rec: ContainerRecord): Promise<void> {
+    if (rec.state.status === 'paused') throw new ContainerPausedError(rec.id, 'start');
+    if (isAlive(rec.state)) throw new AlreadyStartedError(rec.id);
+    if (!canStart(rec.state)) throw new ConflictError(`cannot start container ${rec.id}: container is ${rec.state.status}`);
+    const undo = new CleanupStack();
+    try {
+      await this.#d.runtime.delete(rec.id).catch(() => {});
+      const rootfs = await this.#d.snapshotter.mount(rec.id);
+      undo.push(() => this.#d.snapshotter.unmount(rec.id));
+      const bundleDir = join(this.#d.store.dir(rec.id), 'bundle');
+      await this.#d.runtime.writeSpec(bundleDir, this.#specInput(rec, rootfs));
+      const logOpts = rec.hostConfig.LogConfig?.Config ?? {};
+      const { pid } = await this.#d.runtime.create(rec.id, {
+        bundleDir,
+        runtime: rec.runtime,
+        tty: !!rec.config.Tty,
+        openStdin: !!rec.config.OpenStdin,
+        leaveStdinOpen: !!rec.config.OpenStdin && !rec.config.StdinOnce,
+        logPath: rec.logPath,
+        logSizeMax: logOpts['max-size'] ? parseSize(logOpts['max-size']) * Math.max(1, Number(logOpts['max-file'] ?? 1)) : -1,
+      });
+      undo.push(() => this.#d.runtime.delete(rec.id));
+      const pending = this.#pendingAttach.get(rec.id);
+      if (pending) {
+        for (const s of pending) await s.connect(this.#d.runtime, rec.id);
+        this.#pendingAttach.delete(rec.id);
+      }
+      rec.state = { ...rec.state, status: 'running', pid, exitCode: 0, error: '', oomKilled: false, startedAt: now(), finishedAt: ZERO_TIME };
+      rec.hasBeenStarted = true;
+      await this.#d.store.save(rec);
+      await this.#d.runtime.start(rec.id);
+      this.#d.events.container(rec, 'start');
+    } catch (err) {
+      await undo.unwind();
+      const msg = messageOf(err);
+      rec.state = { ...rec.state, status: rec.hasBeenStarted || rec.state.status === 'exited' ? 'exited' : 'created', pid: 0, error: msg, exitCode: exitCodeForStartError(msg), finishedAt: rec.state.status === 'running' ? now() : rec.state.finishedAt };
+      if (rec.state.status === 'created' && rec.hasBeenStarted) rec.state.status = 'exited';
+      await this.#d.store.save(rec).catch(() => {});
+      for (const s of this.#pendingAttach.get(rec.id) ?? []) s.close();
+      this.#pendingAttach.delete(rec.id);
+      this.#waiters.exited(rec.id, rec.state.exitCode, msg);
+      if (rec.hostConfig.AutoRemove) void this.#autoRemove(rec.id);
+      throw startError(msg, err);
+    }
+  }
+
+  #specInput(rec: ContainerRecord, rootfs: string): SpecInput {
+    const hc = rec.hostConfig;
+    const mode = hc.NetworkMode as string;
+    const mounts: NonNullable<SpecInput['mounts']> = [];
+    for (const b of (hc.Binds ?? []) as string[]) {
+      const bind = parseBind(b);
+      mounts.push({ type: 'bind', source: bind.source, destination: bind.destination, options: ['rbind', bind.readOnly ? 'ro' : 'rw'] });
+    }
+    for (const [dest, opts] of Object.entries((hc.Tmpfs ?? {}) as Record<string, string>)) {
+      mounts.push({ type: 'tmpfs', source: 'tmpfs', destination: dest, options: ['nosuid', 'nodev', ...(opts ? opts.split(',') : [])] });
+    }
+    return {
+      id: rec.id,
+      rootfs,
+      args: [rec.path, ...rec.args],
+      env: rec.config.Env ?? [],
+      cwd: rec.config.WorkingDir || '/',
+      user: rec.config.User ?? '',
+      groupAdd: (hc.GroupAdd ?? []) as string[],
+      hostname: rec.config.Hostname ?? rec.id.slice(0, 12),
+      domainname: rec.config.Domainname,
+      tty: !!rec.config.Tty,
+      openStdin: !!rec.config.OpenStdin,
+      readonlyRootfs: !!hc.ReadonlyRootfs,
+      privileged: !!hc.Privileged,
+      capAdd: hc.CapAdd ?? [],
+      capDrop: hc.CapDrop ?? [],
+      networkMode: mode === 'host' ? 'host' : mode === 'none' ? 'none' : 'private',
+      memory: hc.Memory ?? 0,
+      memorySwap: (hc.MemorySwap as number) ?? 0,
+      nanoCpus: hc.NanoCpus ?? 0,
+      cpuShares: (hc.CpuShares as number) ?? 0,
+      cpuQuota: (hc.CpuQuota as number) ?? 0,
+      cpuPeriod: (hc.CpuPeriod as number) ?? 0,
+      cpusetCpus: (hc.CpusetCpus as string) ?? '',
+      pidsLimit: hc.PidsLimit ?? 0,
+      shmSize: (hc.ShmSize as number) || 64 * 1024 * 1024,
+      ulimits: hc.Ulimits ?? [],
+      mounts,
+      etcFiles: { hosts: rec.hostsPath, hostname: rec.hostnamePath, resolvConf: rec.resolvConfPath },
+      cgroupsPath: `/berth/${rec.id}`,
+      sysctls: (hc.Sysctls ?? {}) as Record<string, string>,
+    };
+  }
+
+  // ---- exits -------------------------------------------------------------------------------
+
+  async #handleExit(id: string, exit: ExitRecord): Promise<void> {
+    if (!this.#d.store.has(id)) return;
+    await this.#lock.run(id, async () => {
+      if (!this.#d.store.has(id)) return;
+      const rec = this.#d.store.get(id);
+      if (!isAlive(rec.state)) return;
+      rec.state = { ...rec.state, status: 'exited', pid: 0, exitCode: exit.exitCode, oomKilled: !!exit.oomKilled, finishedAt: exit.finishedAt };
+      await this.#d.runtime.delete(id).catch((err) => this.#d.log(`runtime delete ${id}: ${messageOf(err)}`));
+      await this.#d.snapshotter.unmount(id).catch((err) => this.#d.log(`unmount ${id}: ${messageOf(err)}`));
+      await this.#d.store.save(rec);
+      this.#d.events.container(rec, 'die', { exitCode: String(exit.exitCode) });
+    });
+    for (const wake of this.#exitWatchers.get(id) ?? []) wake();
+    const rec = this.#d.store.has(id) ? this.#d.store.get(id) : undefined;
+    if (!rec) return;
+    this.#waiters.exited(id, rec.state.exitCode);
+    if (rec.hostConfig.AutoRemove) await this.#autoRemove(id);
+  }
+
+  async #autoRemove(id: string): Promise<void> {
+    try {
+      await this.remove(id, { force: true, volumes: true });
+    } catch (err) {
+      if (!isNotFound(err)) this.#d.log(`auto-remove ${id}: ${messageOf(err)}`);
+    }
+  }
+
+  /** Resolves when the container is no longer alive, or after `ms`. */
+  #exitOrTimeout(rec: ContainerRecord, ms: number): Promise<boolean> {
+    if (!isAlive(rec.state)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const set = this.#exitWatchers.get(rec.id) ?? new Set();
+      this.#exitWatchers.set(rec.id, set);
+      const done = (v: boolean): void => {
+        clearTimeout(timer);
+        set.delete(wake);
+        if (set.size === 0) this.#exitWatchers.delete(rec.id);
+        resolve(v);
+      };
+      const wake = (): void => done(true);
+      const timer = setTimeout(() => done(!isAlive(rec.state)), ms);
+      set.add(wake);
+    });
+  }
+
+  // ---- stop / kill / restart ---------------------------------------------------------------
+
+  /** Stops a container: its stop signal, then SIGKILL after the timeout. @throws NotModifiedError when not running. */
+  async stop(ref: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
+    const rec = this.#d.store.get(ref);
+    if (!isAlive(rec.state)) throw new AlreadyStoppedError(rec.id);
+    await this.#stopAlive(rec, opts);
+  }
+
+  async #stopAlive(rec: ContainerRecord, opts: { signal?: string; timeout?: number }): Promise<void> {
+    const signal = opts.signal || rec.config.StopSignal || 'SIGTERM';
+    const timeout = opts.timeout ?? (rec.config.StopTimeout as number | undefined) ?? 10;
+    if (rec.state.status === 'paused') {
+      await this.#d.runtime.kill(rec.id, signal).catch(() => {});
+      await this.#d.runtime.resume(rec.id).catch(() => {});
+    } else {
+      await this.#d.runtime.kill(rec.id, signal).catch((err) => this.#d.log(`stop signal ${rec.id}: ${messageOf(err)}`));
+    }
+    if (timeout >= 0 && (await this.#exitOrTimeout(rec, timeout * 1000))) return;
+    await this.#d.runtime.kill(rec.id, 'SIGKILL').catch(() => {});
+    if (!(await this.#exitOrTimeout(rec, 10_000))) throw new InternalError(`container ${rec.id} did not exit after SIGKILL`);
+  }
+
+  /** Sends a signal. @throws ConflictError when the container is not running. */
+  async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
+    const rec = this.#d.store.get(ref);
+    validateSignal(signal);
+    if (!isAlive(rec.state)) throw new ContainerNotRunningError(rec.id);
+    await this.#d.runtime.kill(rec.id, signal);
+    this.#d.events.container(rec, 'kill', { signal });
+    if (/^(SIG)?KILL$|^9$/.test(signal.toUpperCase())) await this.#exitOrTimeout(rec, 5000);
+  }
+
+  async restart(ref: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
+    const rec = this.#d.store.get(ref);
+    if (isAlive(rec.state)) await this.#stopAlive(rec, opts);
+    await this.start(rec.id);
+    this.#d.events.container(rec, 'restart');
+  }
+
+  // ---- pause -------------------------------------------------------------------------------
+
+  async pause(ref: string): Promise<void> {
+    const rec = this.#d.store.get(ref);
+    await this.#lock.run(rec.id, async () => {
+      if (rec.state.status === 'paused') throw new ConflictError(`Container ${rec.id} is already paused`);
+      if (!canPause(rec.state)) throw new ContainerNotRunningError(rec.id);
+      await this.#d.runtime.pause(rec.id);
+      rec.state = { ...rec.state, status: 'paused' };
+      await this.#d.store.save(rec);
+      this.#d.events.container(rec, 'pause');
+    });
+  }
+
+  async unpause(ref: string): Promise<void> {
+    const rec = this.#d.store.get(ref);
+    await this.#lock.run(rec.id, async () => {
+      if (!canUnpause(rec.state)) throw new ConflictError(`Container ${rec.id} is not paused`);
+      await this.#d.runtime.resume(rec.id);
+      rec.state = { ...rec.state, status: 'running' };
+      await this.#d.store.save(rec);
+      this.#d.events.container(rec, 'unpause');
+    });
+  }
+
+  // ---- remove / rename ---------------------------------------------------------------------
+
+  /** Removes a container. @throws ConflictError when running and not forced. */
+  async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    const rec = this.#d.store.get(ref);
+    if (this.#removing.has(rec.id)) throw new ConflictError(`removal of container ${rec.id} is already in progress`);
+    if (isAlive(rec.state)) {
+      if (!opts.force) {
+        const what = rec.state.status === 'paused' ? 'paused' : 'running';
+        throw new ConflictError(`cannot remove container "/${rec.name}": container is ${what}: stop the container before removing or force remove`);
+      }
+      await this.#d.runtime.kill(rec.id, 'SIGKILL').catch(() => {});
+      if (rec.state.status === 'paused') await this.#d.runtime.resume(rec.id).catch(() => {});
+      await this.#exitOrTimeout(rec, 10_000);
+    }
+    this.#removing.add(rec.id);
+    try {
+      await this.#lock.run(rec.id, async () => {
+        if (!this.#d.store.has(rec.id)) return;
+        await this.#d.runtime.delete(rec.id);
+        await this.#d.snapshotter.remove(rec.id);
+        await this.#d.store.delete(rec);
+      });
+    } finally {
+      this.#removing.delete(rec.id);
+    }
+    for (const s of this.#pendingAttach.get(rec.id) ?? []) s.close();
+    this.#pendingAttach.delete(rec.id);
+    this.#waiters.removed(rec.id, rec.state.exitCode);
+    this.#d.events.container(rec, 'destroy');
+  }
+
+  async rename(ref: string, newName: string): Promise<void> {
+    const rec = this.#d.store.get(ref);
+    if (!newName) throw new InvalidArgumentError('Neither old nor new names may be empty');
+    const name = validateName(newName);
+    if (name === rec.name) throw new ConflictError(`Renaming a container with the same name as its current name`);
+    await this.#lock.run(rec.id, async () => {
+      this.#d.store.reserveName(name, rec.id);
+      const old = rec.name;
+      rec.name = name;
+      try {
+        await this.#d.store.save(rec);
+      } catch (err) {
+        rec.name = old;
+        this.#d.store.releaseName(name, rec.id);
+        throw err;
+      }
+      this.#d.store.releaseName(old, rec.id);
+      this.#d.events.container(rec, 'rename', { oldName: `/${old}` });
+    });
+  }
+
+  // ---- wait / attach / logs / top / resize -------------------------------------------------
+
+  /** Waits for a condition. A container already stopped answers at once for not-running. */
+  wait(ref: string, condition: WaitCondition = 'not-running'): Promise<WaitResult> {
+    const rec = this.#d.store.get(ref);
+    if (condition === 'not-running' && !isAlive(rec.state) && rec.state.status !== 'created') {
+      return Promise.resolve({ StatusCode: rec.state.exitCode, Error: null });
+    }
+    if (condition === 'not-running' && rec.state.status === 'created') return this.#waiters.add(rec.id, 'next-exit');
+    return this.#waiters.add(rec.id, condition);
+  }
+
+  /**
+   * Attaches a client. Before start the session waits and is connected at start, so nothing
+   * the container prints is missed; on a running container it connects now.
+   */
+  async attach(ref: string, sink: AttachSink, opts: Omit<AttachOptions, 'stdinOnce'>): Promise<AttachSession> {
+    const rec = this.#d.store.get(ref);
+    const session = new AttachSession(sink, { ...opts, stdinOnce: !!rec.config.StdinOnce });
+    if (rec.state.status === 'running' || rec.state.status === 'paused') {
+      await session.connect(this.#d.runtime, rec.id);
+    } else {
+      const set = this.#pendingAttach.get(rec.id) ?? new Set();
+      set.add(session);
+      this.#pendingAttach.set(rec.id, set);
+    }
+    return session;
+  }
+
+  /** Detaches a session that has not connected yet. */
+  dropAttach(id: string, session: AttachSession): void {
+    this.#pendingAttach.get(id)?.delete(session);
+  }
+
+  /** The container's log entries; with follow, ends when the container stops. */
+  logs(ref: string, opts: { follow?: boolean; tail?: number; since?: number; until?: number; stdout?: boolean; stderr?: boolean; signal?: AbortSignal }): { tty: boolean; entries: AsyncIterable<LogEntry> } {
+    const rec = this.#d.store.get(ref);
+    const stopped = opts.follow
+      ? isAlive(rec.state) ? this.#waiters.add(rec.id, 'next-exit').then(() => {}) : Promise.resolve()
+      : undefined;
+    return { tty: !!rec.config.Tty, entries: this.#d.readLogs(rec.logPath, { ...opts, stopped }) };
+  }
+
+  async top(ref: string, psArgs?: string): Promise<{ Titles: string[]; Processes: string[][] }> {
+    const rec = this.#d.store.get(ref);
+    if (!isAlive(rec.state)) throw new ContainerNotRunningError(rec.id);
+    return this.#d.runtime.top(rec.id, psArgs);
+  }
+
+  async resize(ref: string, height: number, width: number): Promise<void> {
+    const rec = this.#d.store.get(ref);
+    if (!isAlive(rec.state)) throw new ContainerNotRunningError(rec.id);
+    if (!Number.isInteger(height) || !Number.isInteger(width) || height < 0 || width < 0) throw new InvalidArgumentError('invalid terminal size');
+    if (rec.config.Tty) await this.#d.runtime.resize(rec.id, height, width);
+  }
+
+  async sizeRw(id: string): Promise<number> {
+    return this.#d.snapshotter.usage(id).catch(() => 0);
+  }
+
+  /** Removes stopped containers. */
+  async prune(keep: (rec: ContainerRecord) => boolean): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }> {
+    const deleted: string[] = [];
+    let space = 0;
+    for (const rec of this.#d.store.list()) {
+      if (isAlive(rec.state) || keep(rec)) continue;
+      space += await this.sizeRw(rec.id);
+      try {
+        await this.remove(rec.id, {});
+        deleted.push(rec.id);
+      } catch (err) {
+        this.#d.log(`prune ${rec.id}: ${messageOf(err)}`);
+      }
+    }
+    return { ContainersDeleted: deleted, SpaceReclaimed: space };
+  }
+
+  /** Log rotation: called periodically; rotates logs of running containers over their max-size. */
+  async rotateLogs(): Promise<void> {
+    for (const rec of this.#d.store.list()) {
+      if (!isAlive(rec.state)) continue;
+      const cfg = rec.hostConfig.LogConfig?.Config ?? {};
+      if (!cfg['max-size']) continue;
+      const max = parseSize(cfg['max-size']);
+      const st = await stat(rec.logPath).catch(() => undefined);
+      if (st && st.size >= max) {
+        await this.#d.runtime.rotateLog(rec.id, rec.logPath, Number(cfg['max-file'] ?? 1)).catch((err) => this.#d.log(`rotate ${rec.id}: ${messageOf(err)}`));
+      }
+    }
+  }
+}
+
+function validateSignal(signal: string): void {
+  if (/^\d+$/.test(signal)) {
+    const n = Number(signal);
+    if (n < 1 || n > 64) throw new InvalidArgumentError(`Invalid signal: ${signal}`);
+    return;
+  }
+  if (!/^(SIG)?[A-Z0-9+-]+$/i.test(signal)) throw new InvalidArgumentError(`Invalid signal: ${signal}`);
+}
+
+/** The exit code Docker records for a failed start: 127 not found, 126 not executable. */
+function exitCodeForStartError(msg: string): number {
+  if (/executable file not found|no such file or directory/i.test(msg)) return 127;
+  if (/permission denied|exec format error|is a directory/i.test(msg)) return 126;
+  return 128;
+}
+
+/** Docker answers 400 when the command cannot be found or run, 500 otherwise. */
+function startError(msg: string, cause: unknown): Error {
+  if (/executable file not found|no such file or directory|permission denied|exec format error|is a directory|unable to find user/i.test(msg)) {
+    return new InvalidArgumentError(msg, { cause });
+  }
+  if (cause && typeof cause === 'object' && 'kind' in cause) return cause as unknown as Error;
+  return new InternalError(msg, { cause });
+}

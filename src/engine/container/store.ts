@@ -1,0 +1,103 @@
+import { readdir, readFile, rm, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../../lib/fs/atomic.js';
+import { InvalidArgumentError } from '../../lib/errors/index.js';
+import type { ContainerRecord } from './model.js';
+import { NoSuchContainerError, ContainerNameConflictError } from './errors.js';
+
+/**
+ * Container records: one directory per container under `root`, holding `container.json`
+ * (written atomically) beside the container's log and generated /etc files. The whole set is
+ * kept in memory; lookups never touch the disk.
+ *
+ *   <root>/<id>/container.json   the record
+ *   <root>/<id>/container.log    stdout/stderr written by the monitor (+ .1, .2 … when rotated)
+ *   <root>/<id>/hostname|hosts|resolv.conf
+ *   <root>/<id>/bundle/          the OCI bundle (config.json) the runtime runs
+ */
+export class ContainerStore {
+  readonly #root: string;
+  readonly #byId = new Map<string, ContainerRecord>();
+  readonly #byName = new Map<string, string>();
+
+  constructor(root: string) {
+    this.#root = root;
+  }
+
+  dir(id: string): string {
+    return join(this.#root, id);
+  }
+
+  /** Loads every record; a directory without a readable record (a create cut short) is removed. */
+  async load(): Promise<string[]> {
+    await mkdir(this.#root, { recursive: true, mode: 0o710 });
+    const dropped: string[] = [];
+    for (const id of await readdir(this.#root)) {
+      if (!/^[0-9a-f]{64}$/.test(id)) continue;
+      try {
+        const rec = JSON.parse(await readFile(join(this.#root, id, 'container.json'), 'utf8')) as ContainerRecord;
+        this.#byId.set(rec.id, rec);
+        this.#byName.set(rec.name, rec.id);
+      } catch {
+        dropped.push(id);
+      }
+    }
+    return dropped;
+  }
+
+  list(): ContainerRecord[] {
+    return [...this.#byId.values()];
+  }
+
+  /** Takes `name` for `id`, throwing the Docker conflict error if another container has it. */
+  reserveName(name: string, id: string): void {
+    const holder = this.#byName.get(name);
+    if (holder !== undefined && holder !== id) throw new ContainerNameConflictError(name, holder);
+    this.#byName.set(name, id);
+  }
+
+  releaseName(name: string, id: string): void {
+    if (this.#byName.get(name) === id) this.#byName.delete(name);
+  }
+
+  isNameTaken(name: string): boolean {
+    return this.#byName.has(name);
+  }
+
+  /** Resolves a full id, a name (with or without "/"), or a unique id prefix, as Docker does. */
+  get(ref: string): ContainerRecord {
+    if (!ref) throw new InvalidArgumentError('container name or ID cannot be empty');
+    const exact = this.#byId.get(ref);
+    if (exact) return exact;
+    const byName = this.#byName.get(ref.startsWith('/') ? ref.slice(1) : ref);
+    if (byName) return this.#byId.get(byName)!;
+    if (/^[0-9a-f]+$/.test(ref)) {
+      let found: ContainerRecord | undefined;
+      for (const [id, rec] of this.#byId) {
+        if (id.startsWith(ref)) {
+          if (found) throw new InvalidArgumentError(`multiple IDs found with provided prefix: ${ref}`);
+          found = rec;
+        }
+      }
+      if (found) return found;
+    }
+    throw new NoSuchContainerError(ref);
+  }
+
+  has(id: string): boolean {
+    return this.#byId.has(id);
+  }
+
+  /** Persists the record and makes it visible. */
+  async save(rec: ContainerRecord): Promise<void> {
+    await writeJsonAtomic(join(this.#root, rec.id, 'container.json'), rec);
+    this.#byId.set(rec.id, rec);
+  }
+
+  /** Forgets the record and deletes its directory. */
+  async delete(rec: ContainerRecord): Promise<void> {
+    this.#byId.delete(rec.id);
+    this.releaseName(rec.name, rec.id);
+    await rm(join(this.#root, rec.id), { recursive: true, force: true });
+  }
+}

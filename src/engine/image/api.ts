@@ -1,0 +1,105 @@
+import type { ImageService } from '../../image/types.js';
+import type { Readable } from 'node:stream';
+import { InvalidArgumentError, NotFoundError } from '../../lib/errors/index.js';
+import { toImageInspect, toImageSummary } from '../convert/image.js';
+import { matchLabels, parseUntil } from '../container/api.js';
+import type { EventSink } from '../events/types.js';
+
+/** Which containers use an image id (rmi refuses with 409 while any does). */
+export type ImageUsers = (imageId: string) => string[];
+
+/** Matches a reference filter such as "busybox" or "busybox:1.*" (globs on name and tag). */
+function matchReference(tag: string, pattern: string): boolean {
+  const [name, t = 'latest'] = tag.split(/:(?=[^:/]*$)/);
+  const [pName, pTag] = pattern.split(/:(?=[^:/]*$)/);
+  const glob = (g: string): RegExp => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.')}$`);
+  if (!glob(pName!).test(name!) && !glob(pName!).test(name!.replace(/^docker\.io\/library\//, ''))) return false;
+  return pTag === undefined || glob(pTag).test(t);
+}
+
+/** The image side of the Engine API, in wire types. */
+export class ImageApi {
+  readonly #images: ImageService;
+  readonly #users: ImageUsers;
+  readonly #events: EventSink;
+
+  constructor(images: ImageService, users: ImageUsers, events: EventSink) {
+    this.#images = images;
+    this.#users = users;
+    this.#events = events;
+  }
+
+  imageList(opts: { all: boolean; filters: Map<string, string[]> }) {
+    const f = opts.filters;
+    for (const k of f.keys()) if (!['dangling', 'label', 'reference', 'before', 'since', 'until'].includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
+    const dangling = f.get('dangling')?.[0];
+    if (dangling !== undefined && !['true', 'false', '1', '0'].includes(dangling)) throw new InvalidArgumentError(`Invalid filter 'dangling=${dangling}'`);
+    const before = f.get('before')?.map((r) => this.#images.get(r).addedAt);
+    const since = f.get('since')?.map((r) => this.#images.get(r).addedAt);
+    const until = f.get('until')?.map((u) => parseUntil(u));
+    return this.#images
+      .list()
+      .filter((img) => {
+        if (dangling !== undefined && (img.repoTags.length === 0) !== (dangling === 'true' || dangling === '1')) return false;
+        if (f.has('label') && !matchLabels((img.config.config?.Labels ?? {}) as Record<string, string>, f.get('label')!)) return false;
+        if (f.has('reference') && !img.repoTags.some((t) => f.get('reference')!.some((p) => matchReference(t, p)))) return false;
+        if (before && !before.every((b) => img.addedAt < b)) return false;
+        if (since && !since.every((s) => img.addedAt > s)) return false;
+        if (until && !until.every((u) => img.addedAt < u)) return false;
+        return true;
+      })
+      .sort((a, b) => b.addedAt - a.addedAt)
+      .map((img) => toImageSummary(img, this.#users(img.id).length));
+  }
+
+  imageInspect(ref: string) {
+    return toImageInspect(this.#images.get(ref));
+  }
+
+  imageHistory(ref: string) {
+    return this.#images.history(ref);
+  }
+
+  async imageTag(ref: string, repo: string, tag: string): Promise<void> {
+    if (!repo) throw new InvalidArgumentError('repository name must have at least one component');
+    const img = this.#images.get(ref);
+    await this.#images.tag(img.id, tag ? `${repo}:${tag}` : repo);
+    this.#events.image(img.id, 'tag', { name: tag ? `${repo}:${tag}` : `${repo}:latest` });
+  }
+
+  async imageDelete(ref: string, opts: { force: boolean; noPrune: boolean }) {
+    const out = await this.#images.remove(ref, { ...opts, usedBy: this.#users });
+    for (const item of out) {
+      if (item.Untagged) this.#events.image(item.Untagged, 'untag');
+      if (item.Deleted) this.#events.image(item.Deleted, 'delete');
+    }
+    return out;
+  }
+
+  imagePrune(filters: Map<string, string[]>) {
+    for (const k of filters.keys()) if (!['dangling', 'until', 'label', 'label!'].includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
+    const d = filters.get('dangling')?.[0];
+    const until = filters.get('until')?.map((u) => parseUntil(u));
+    return this.#images.prune({
+      danglingOnly: d === undefined || d === 'true' || d === '1',
+      labels: filters.get('label'),
+      labelsNot: filters.get('label!'),
+      until: until ? Math.min(...until) : undefined,
+      usedBy: this.#users,
+    });
+  }
+
+  /** `POST /images/create?fromSrc=-`: imports a rootfs tarball. */
+  async imageImport(opts: { source: Readable; repo?: string; tag?: string; changes: string[]; message?: string; platform?: string; signal: AbortSignal }) {
+    const reference = opts.repo ? (opts.tag ? `${opts.repo}:${opts.tag}` : opts.repo) : undefined;
+    const img = await this.#images.importImage({ source: opts.source, reference, changes: opts.changes, message: opts.message, platform: opts.platform, signal: opts.signal });
+    this.#events.image(img.id, 'import');
+    return img.id;
+  }
+
+  /** Pulling needs the registry client, which comes later; say so clearly. */
+  imagePull(fromImage: string, tag: string): never {
+    const ref = tag ? `${fromImage}:${tag}` : fromImage;
+    throw new NotFoundError(`pull access denied for ${fromImage}: berth cannot pull "${ref}" yet (no registry client); import or load the image instead`);
+  }
+}

@@ -1,0 +1,139 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus, hostname, release, totalmem, arch } from 'node:os';
+import { API_VERSION, MIN_API_VERSION } from '../../api/version.js';
+import type { ImageService } from '../../image/types.js';
+import type { RuntimeInfo } from '../../runtime/types.js';
+import type { ContainerStore } from '../container/store.js';
+import type { EventBus } from '../events/bus.js';
+
+export const BERTH_VERSION = '0.1.0';
+
+/** "2" on a pure cgroup v2 host, "1" on v1 or hybrid hosts (where runtimes use the v1 controllers). */
+export function cgroupVersion(): '1' | '2' {
+  return existsSync('/sys/fs/cgroup/cgroup.controllers') ? '2' : '1';
+}
+
+function osName(): string {
+  try {
+    const m = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(readFileSync('/etc/os-release', 'utf8'));
+    return m?.[1] ?? 'Linux';
+  } catch {
+    return 'Linux';
+  }
+}
+
+const goArch = (): string => ({ x64: 'amd64', arm64: 'arm64' } as Record<string, string>)[arch()] ?? arch();
+
+export interface SystemApiDeps {
+  containers: ContainerStore;
+  images: ImageService;
+  events: EventBus;
+  dataRoot: string;
+  runtimes: RuntimeInfo[];
+  defaultRuntime: string;
+  daemonId: string;
+}
+
+/** `/version`, `/info` and `/events`. */
+export class SystemApi {
+  readonly #d: SystemApiDeps;
+  constructor(d: SystemApiDeps) {
+    this.#d = d;
+  }
+
+  systemVersion() {
+    const details = { ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, Arch: goArch(), Os: 'linux', KernelVersion: release(), GitCommit: '', GoVersion: `node ${process.version}`, BuildTime: '', Experimental: 'false' };
+    const rt = this.#d.runtimes.find((r) => r.name === this.#d.defaultRuntime);
+    return {
+      Platform: { Name: 'berth' },
+      Components: [
+        { Name: 'Engine', Version: BERTH_VERSION, Details: details },
+        ...(rt ? [{ Name: rt.name, Version: rt.version ?? '', Details: { path: rt.path } }] : []),
+      ],
+      Version: BERTH_VERSION,
+      ApiVersion: API_VERSION,
+      MinAPIVersion: MIN_API_VERSION,
+      GitCommit: '',
+      GoVersion: `node ${process.version}`,
+      Os: 'linux',
+      Arch: goArch(),
+      KernelVersion: release(),
+      BuildTime: '',
+    };
+  }
+
+  async systemInfo() {
+    const list = this.#d.containers.list();
+    const count = (s: string): number => list.filter((c) => c.state.status === s).length;
+    const runtimes: Record<string, { path: string; status?: Record<string, string> }> = {};
+    const warnings: string[] = [];
+    for (const r of this.#d.runtimes) {
+      runtimes[r.name] = { path: r.path, status: { usable: String(r.ok), ...(r.reason ? { reason: r.reason } : {}) } };
+      if (!r.ok) warnings.push(`WARNING: runtime ${r.name} (${r.path}) is not usable on this host: ${r.reason ?? 'unknown reason'}`);
+    }
+    const cg = cgroupVersion();
+    return {
+      ID: this.#d.daemonId,
+      Containers: list.length,
+      ContainersRunning: count('running'),
+      ContainersPaused: count('paused'),
+      ContainersStopped: list.length - count('running') - count('paused'),
+      Images: this.#d.images.list().length,
+      Driver: 'overlay2',
+      DriverStatus: [['Backing Filesystem', 'extfs'], ['Supports d_type', 'true'], ['Using metacopy', 'false'], ['Native Overlay Diff', 'true']],
+      Plugins: { Volume: ['local'], Network: ['host', 'null'], Authorization: null, Log: ['json-file', 'local'] },
+      MemoryLimit: true,
+      SwapLimit: cg === '2' || existsSync('/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes'),
+      CpuCfsPeriod: true,
+      CpuCfsQuota: true,
+      CPUShares: true,
+      CPUSet: true,
+      PidsLimit: true,
+      IPv4Forwarding: true,
+      BridgeNfIptables: false,
+      BridgeNfIp6tables: false,
+      Debug: false,
+      NFd: 0,
+      OomKillDisable: cg === '1',
+      NGoroutines: 0,
+      SystemTime: new Date().toISOString(),
+      LoggingDriver: 'json-file',
+      CgroupDriver: 'cgroupfs',
+      CgroupVersion: cg,
+      NEventsListener: 0,
+      KernelVersion: release(),
+      OperatingSystem: osName(),
+      OSVersion: '',
+      OSType: 'linux',
+      Architecture: arch() === 'x64' ? 'x86_64' : arch(),
+      IndexServerAddress: 'https://index.docker.io/v1/',
+      RegistryConfig: { AllowNondistributableArtifactsCIDRs: [], AllowNondistributableArtifactsHostnames: [], InsecureRegistryCIDRs: ['127.0.0.0/8'], IndexConfigs: {}, Mirrors: [] },
+      NCPU: cpus().length,
+      MemTotal: totalmem(),
+      GenericResources: null,
+      DockerRootDir: this.#d.dataRoot,
+      HttpProxy: '',
+      HttpsProxy: '',
+      NoProxy: '',
+      Name: hostname(),
+      Labels: [],
+      ExperimentalBuild: false,
+      ServerVersion: BERTH_VERSION,
+      Runtimes: runtimes,
+      DefaultRuntime: this.#d.defaultRuntime,
+      Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
+      LiveRestoreEnabled: true,
+      Isolation: '',
+      InitBinary: '',
+      ContainerdCommit: { ID: '' },
+      RuncCommit: { ID: '' },
+      InitCommit: { ID: '' },
+      SecurityOptions: ['name=cgroupns'],
+      Warnings: warnings,
+    };
+  }
+
+  subscribeEvents(fn: Parameters<EventBus['subscribe']>[0], since?: number) {
+    return this.#d.events.subscribe(fn, since);
+  }
+}
