@@ -80,3 +80,12 @@ export function filtersParam(q: URLSearchParams): Map<string, string[]> {
 export function checkFilterKeys(f: Map<string, string[]>, allowed: string[]): void {
   for (const k of f.keys()) if (!allowed.includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
 }
+
+/** Docker refuses a body that declares a type other than JSON (an absent type is accepted). */
+export function checkJsonContentType(ctx: RequestContext): void {
+  const ct = ctx.req.headers['content-type'];
+  if (!ct) return;
+  const m = /^\s*([^;\s]+)\s*(;.*)?$/.exec(ct);
+  if (!m) throw new InvalidArgumentError(`malformed Content-Type header (${ct})`);
+  if (m[1]!.toLowerCase() !== 'application/json') throw new InvalidArgumentError(`unsupported Content-Type header (${m[1]}): must be 'application/json'`);
+}

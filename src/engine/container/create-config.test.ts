@@ -29,7 +29,7 @@ test('a user entrypoint drops the image Cmd; env overrides by key; labels merge'
 
 test('bad host config values are invalid arguments with Docker wording', () => {
   const bad = (hc: object, re: RegExp, kind = 'invalid-argument'): void => {
-    assert.throws(() => mergeCreateConfig({ Image: 'busybox', HostConfig: hc }, image, opts), (e: unknown) => kindOf(e) === kind && re.test((e as Error).message));
+    assert.throws(() => mergeCreateConfig({ Image: 'busybox', HostConfig: hc as never }, image, opts), (e: unknown) => kindOf(e) === kind && re.test((e as Error).message));
   };
   bad({ Memory: 1024 }, /Minimum memory limit allowed is 6MB/);
   bad({ NanoCpus: 1e12 }, /Range of CPUs is from 0.01/);

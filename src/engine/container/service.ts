@@ -15,6 +15,7 @@ import { AlreadyStartedError, AlreadyStoppedError, ContainerNotRunningError, Con
 import { Waiters, type WaitCondition, type WaitResult } from './waiters.js';
 import { AttachSession, type AttachOptions, type AttachSink } from './attach.js';
 import { writeEtcFiles } from './etc-files.js';
+import { validateCreateRequest } from './validate-request.js';
 import type { EventSink } from '../events/types.js';
 
 export interface ContainerServiceDeps {
@@ -44,6 +45,8 @@ export class ContainerService {
   /** Exits seen while a stop is in progress, to wake the stopper. */
   readonly #exitWatchers = new Map<string, Set<() => void>>();
   readonly #removing = new Set<string>();
+  /** Containers stopped by a user since their last start: restart policies leave them alone. */
+  readonly #manuallyStopped = new Set<string>();
 
   constructor(deps: ContainerServiceDeps) {
     this.#d = deps;
@@ -81,6 +84,8 @@ export class ContainerService {
   /** Creates a container. @throws NotFoundError for an unknown image, ConflictError for a taken name. */
   async create(req: ContainerCreateRequest, requestedName?: string): Promise<{ Id: string; Warnings: string[] }> {
     if (!req || typeof req !== 'object' || Array.isArray(req)) throw new InvalidArgumentError('config cannot be empty in order to create a container');
+    if (Object.keys(req).length === 0) throw new InvalidArgumentError('config cannot be empty in order to create a container');
+    validateCreateRequest(req as Record<string, unknown>);
     if (typeof req.Image !== 'string' || req.Image === '') throw new InvalidArgumentError('config cannot be empty in order to create a container: no image specified');
     const name = requestedName ? validateName(requestedName) : generateName((n) => this.#d.store.isNameTaken(n));
     const image = this.#d.images.get(req.Image);
@@ -134,6 +139,7 @@ export class ContainerService {
   /** Starts a container. @throws NotModifiedError when running, ConflictError when paused. */
   start(ref: string): Promise<void> {
     const rec = this.#d.store.get(ref);
+    this.#manuallyStopped.delete(rec.id);
     return this.#lock.run(rec.id, () => this.#start(rec));
   }
 
@@ -247,6 +253,18 @@ export class ContainerService {
     if (!rec) return;
     this.#waiters.exited(id, rec.state.exitCode);
     if (rec.hostConfig.AutoRemove) await this.#autoRemove(id);
+    else if (shouldRestart(rec, this.#manuallyStopped.has(id))) this.#scheduleRestart(rec);
+  }
+
+  /** Restarts per policy with Docker's doubling back-off (100 ms, capped at a minute). */
+  #scheduleRestart(rec: ContainerRecord): void {
+    const delay = Math.min(60_000, 100 * 2 ** Math.min(rec.restartCount, 10));
+    const timer = setTimeout(() => {
+      if (!this.#d.store.has(rec.id) || this.#manuallyStopped.has(rec.id) || isAlive(rec.state)) return;
+      rec.restartCount++;
+      void this.start(rec.id).catch((err) => this.#d.log(`restart ${rec.id}: ${messageOf(err)}`));
+    }, delay);
+    timer.unref();
   }
 
   async #autoRemove(id: string): Promise<void> {
@@ -281,6 +299,7 @@ export class ContainerService {
   async stop(ref: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
     const rec = this.#d.store.get(ref);
     if (!isAlive(rec.state)) throw new AlreadyStoppedError(rec.id);
+    this.#manuallyStopped.add(rec.id);
     await this.#stopAlive(rec, opts);
   }
 
@@ -310,6 +329,7 @@ export class ContainerService {
 
   async restart(ref: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
     const rec = this.#d.store.get(ref);
+    this.#manuallyStopped.add(rec.id);
     if (isAlive(rec.state)) await this.#stopAlive(rec, opts);
     await this.start(rec.id);
     this.#d.events.container(rec, 'restart');
@@ -351,6 +371,7 @@ export class ContainerService {
         const what = rec.state.status === 'paused' ? 'paused' : 'running';
         throw new ConflictError(`cannot remove container "/${rec.name}": container is ${what}: stop the container before removing or force remove`);
       }
+      this.#manuallyStopped.add(rec.id);
       await this.#d.runtime.kill(rec.id, 'SIGKILL').catch(() => {});
       if (rec.state.status === 'paused') await this.#d.runtime.resume(rec.id).catch(() => {});
       await this.#exitOrTimeout(rec, 10_000);
@@ -369,6 +390,7 @@ export class ContainerService {
     for (const s of this.#pendingAttach.get(rec.id) ?? []) s.close();
     this.#pendingAttach.delete(rec.id);
     this.#waiters.removed(rec.id, rec.state.exitCode);
+    this.#manuallyStopped.delete(rec.id);
     this.#d.events.container(rec, 'destroy');
   }
 
@@ -482,6 +504,21 @@ export class ContainerService {
         await this.#d.runtime.rotateLog(rec.id, rec.logPath, Number(cfg['max-file'] ?? 1)).catch((err) => this.#d.log(`rotate ${rec.id}: ${messageOf(err)}`));
       }
     }
+  }
+}
+
+/** Whether a container that just exited should be started again under its restart policy. */
+function shouldRestart(rec: ContainerRecord, manuallyStopped: boolean): boolean {
+  const p = rec.hostConfig.RestartPolicy ?? { Name: 'no' };
+  if (manuallyStopped) return false;
+  switch (p.Name) {
+    case 'always':
+    case 'unless-stopped':
+      return true;
+    case 'on-failure':
+      return rec.state.exitCode !== 0 && (!p.MaximumRetryCount || rec.restartCount < p.MaximumRetryCount);
+    default:
+      return false;
   }
 }
 

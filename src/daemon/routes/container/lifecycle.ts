@@ -1,5 +1,5 @@
 import type { Router } from '../../server/router.js';
-import { readJson, boolParam, intParam, filtersParam, checkFilterKeys, type RequestContext } from '../../server/context.js';
+import { readJson, checkJsonContentType, boolParam, intParam, filtersParam, checkFilterKeys, type RequestContext } from '../../server/context.js';
 import { sendEmpty, sendJson, need } from '../../server/respond.js';
 import { InvalidArgumentError } from '../../../lib/errors/index.js';
 import type { ContainerBackend } from './backend.js';
@@ -15,8 +15,10 @@ function stopOpts(ctx: RequestContext): { signal?: string; timeout?: number } {
 /** Container life-cycle routes: create, list, inspect, start/stop/kill/…, remove, wait, prune. */
 export function addLifecycleRoutes(r: Router, b: ContainerBackend): void {
   r.add('POST', '/containers/create', async (ctx) => {
+    checkJsonContentType(ctx);
     const body = await readJson(ctx);
-    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+    if (body === undefined) throw new InvalidArgumentError('invalid JSON: EOF');
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new InvalidArgumentError('config cannot be empty in order to create a container');
     }
     const name = ctx.query.get('name') ?? undefined;

@@ -1,0 +1,85 @@
+import { InvalidArgumentError, NotFoundError } from '../../lib/errors/index.js';
+
+type Kind = 'string' | 'strings' | 'number' | 'boolean' | 'object' | 'stringMap';
+
+const CONFIG_FIELDS: Record<string, Kind> = {
+  Hostname: 'string', Domainname: 'string', User: 'string', AttachStdin: 'boolean', AttachStdout: 'boolean', AttachStderr: 'boolean',
+  Tty: 'boolean', OpenStdin: 'boolean', StdinOnce: 'boolean', Env: 'strings', Cmd: 'strings', Image: 'string', WorkingDir: 'string',
+  Entrypoint: 'strings', Labels: 'stringMap', StopSignal: 'string', StopTimeout: 'number', ExposedPorts: 'object', Volumes: 'object',
+  HostConfig: 'object', NetworkingConfig: 'object', NetworkDisabled: 'boolean', MacAddress: 'string', Shell: 'strings', Healthcheck: 'object',
+};
+
+const HOST_FIELDS: Record<string, Kind> = {
+  Binds: 'strings', NetworkMode: 'string', AutoRemove: 'boolean', CapAdd: 'strings', CapDrop: 'strings', Privileged: 'boolean',
+  ReadonlyRootfs: 'boolean', Tmpfs: 'stringMap', Runtime: 'string', LogConfig: 'object', Memory: 'number', MemorySwap: 'number',
+  MemoryReservation: 'number', NanoCpus: 'number', CpuShares: 'number', CpuPeriod: 'number', CpuQuota: 'number', CpusetCpus: 'string',
+  CpusetMems: 'string', PidsLimit: 'number', Ulimits: 'object', ShmSize: 'number', RestartPolicy: 'object', GroupAdd: 'strings',
+  Sysctls: 'stringMap', Links: 'strings', VolumesFrom: 'strings', OomScoreAdj: 'number', PortBindings: 'object', Dns: 'strings',
+  DnsOptions: 'strings', DnsSearch: 'strings', ExtraHosts: 'strings', Init: 'boolean', IpcMode: 'string', PidMode: 'string', UTSMode: 'string',
+  Annotations: 'stringMap', Mounts: 'object',
+};
+
+function check(where: string, obj: Record<string, unknown>, fields: Record<string, Kind>): void {
+  for (const [k, kind] of Object.entries(fields)) {
+    const v = obj[k];
+    if (v === undefined || v === null) continue; // null means unset, as Docker reads it
+    const bad = (): never => {
+      throw new InvalidArgumentError(`invalid JSON: json: cannot unmarshal ${Array.isArray(v) ? 'array' : typeof v} into Go struct field ${where}.${k}`);
+    };
+    switch (kind) {
+      case 'string': if (typeof v !== 'string') bad(); break;
+      case 'number': if (typeof v !== 'number' || !Number.isFinite(v)) bad(); break;
+      case 'boolean': if (typeof v !== 'boolean') bad(); break;
+      case 'strings': if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) bad(); break;
+      case 'object': if (typeof v !== 'object') bad(); break;
+      case 'stringMap':
+        if (typeof v !== 'object' || Array.isArray(v) || Object.values(v as object).some((x) => typeof x !== 'string')) bad();
+        break;
+    }
+  }
+}
+
+/**
+ * Checks the types and values of a create request before anything is made, so a bad field is
+ * a 400 rather than a failed start later.
+ */
+export function validateCreateRequest(req: Record<string, unknown>): void {
+  check('container.Config', req, CONFIG_FIELDS);
+  const hc = (req.HostConfig ?? {}) as Record<string, unknown>;
+  if (Array.isArray(hc)) throw new InvalidArgumentError('invalid JSON: HostConfig must be an object');
+  check('container.HostConfig', hc, HOST_FIELDS);
+  for (const e of (req.Env ?? []) as string[]) {
+    if (e.includes('\0')) throw new InvalidArgumentError(`invalid environment variable: it contains a NUL byte`);
+    if (e === '' || e.startsWith('=')) throw new InvalidArgumentError(`invalid environment variable: ${e}`);
+  }
+  for (const l of Object.keys((req.Labels ?? {}) as object)) if (l.includes('\0')) throw new InvalidArgumentError('invalid label: it contains a NUL byte');
+  if (typeof hc.CpuShares === 'number' && hc.CpuShares < 0) throw new InvalidArgumentError(`invalid CPU shares (${hc.CpuShares}): value must be a positive integer`);
+  if (typeof hc.ShmSize === 'number' && hc.ShmSize < 0) throw new InvalidArgumentError('SHM size can not be less than 0');
+  if (typeof hc.OomScoreAdj === 'number' && (hc.OomScoreAdj < -1000 || hc.OomScoreAdj > 1000)) throw new InvalidArgumentError(`Invalid value ${hc.OomScoreAdj}, range for oom score adj is [-1000, 1000]`);
+  if (typeof hc.CpusetCpus === 'string' && hc.CpusetCpus && !/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(hc.CpusetCpus)) throw new InvalidArgumentError(`invalid value ${hc.CpusetCpus} for cpuset cpus`);
+  if (typeof hc.CpusetCpus === 'string') {
+    for (const part of hc.CpusetCpus.split(',')) {
+      const [a, b] = part.split('-').map(Number);
+      if (b !== undefined && b < a!) throw new InvalidArgumentError(`invalid value ${hc.CpusetCpus} for cpuset cpus`);
+    }
+  }
+  for (const u of (Array.isArray(hc.Ulimits) ? hc.Ulimits : []) as Array<{ Name?: unknown; Soft?: unknown; Hard?: unknown }>) {
+    if (typeof u?.Name !== 'string' || typeof u.Soft !== 'number' || typeof u.Hard !== 'number') throw new InvalidArgumentError('invalid ulimit');
+    if (u.Soft > u.Hard) throw new InvalidArgumentError(`ulimit soft limit must be less than or equal to hard limit: ${u.Soft} > ${u.Hard}`);
+  }
+  for (const mode of ['IpcMode', 'PidMode', 'UTSMode'] as const) {
+    const v = hc[mode];
+    if (typeof v === 'string' && v !== '' && !['host', 'private', 'shareable'].includes(v)) {
+      throw new InvalidArgumentError(`invalid ${mode.replace('Mode', '').toUpperCase()} mode: ${v}`);
+    }
+  }
+  if (hc.Annotations && Object.keys(hc.Annotations as object).includes('')) throw new InvalidArgumentError('invalid Annotations: the empty string is not permitted as an annotation key');
+  if (Array.isArray(hc.Links) && hc.Links.length) throw new NotFoundError(`could not get container for ${String(hc.Links[0]).split(':')[0]}: links are not supported`);
+  if (Array.isArray(hc.VolumesFrom) && hc.VolumesFrom.length) throw new NotFoundError(`No such container: ${String(hc.VolumesFrom[0]).split(':')[0]}`);
+  if (hc.RestartPolicy && typeof hc.RestartPolicy === 'object') {
+    const rp = hc.RestartPolicy as { Name?: string; MaximumRetryCount?: number };
+    if ((rp.MaximumRetryCount ?? 0) < 0) throw new InvalidArgumentError('invalid restart policy: maximum retry count cannot be negative');
+    if (rp.MaximumRetryCount && rp.Name !== 'on-failure') throw new InvalidArgumentError("invalid restart policy: maximum retry count can only be used with 'on-failure'");
+    if (rp.Name && !['no', 'always', 'unless-stopped', 'on-failure'].includes(rp.Name)) throw new InvalidArgumentError(`invalid restart policy: unknown policy '${rp.Name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
+  }
+}

@@ -1,0 +1,101 @@
+// Bad input through the Engine API: every case gets Docker's status and a JSON message,
+// the daemon stays up, and nothing half-made is left (no container, no mount).
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { daemonNeeds, mountsUnder, skipReason, startDaemon, type Daemon } from '../../helpers/daemon.js';
+
+describe('integration: hostile Engine API input', { skip: skipReason(daemonNeeds) }, () => {
+  let d: Daemon;
+  before(async () => {
+    d = await startDaemon();
+  });
+  after(async () => {
+    await d?.stop();
+  });
+
+  async function expectError(req: Parameters<Daemon['api']>[0], status: number, message?: RegExp): Promise<void> {
+    const r = await d.api(req);
+    assert.equal(r.status, status, `${req.method ?? 'GET'} ${req.path}: ${r.body}`);
+    const body = r.json<{ message: string }>();
+    assert.equal(typeof body.message, 'string');
+    if (message) assert.match(body.message, message);
+  }
+
+  const create = (body: unknown, query = '', headers?: Record<string, string>) =>
+    ({ method: 'POST', path: `/v1.50/containers/create${query}`, body, headers });
+
+  it('rejects API versions out of range and unknown paths', async () => {
+    await expectError({ path: '/v1.12/info' }, 400, /client version 1.12 is too old. Minimum supported API version is 1.24/);
+    await expectError({ path: '/v9.99/info' }, 400, /client version 9.99 is too new. Maximum supported API version is 1.50/);
+    await expectError({ path: '/v1.50/nope' }, 404);
+    await expectError({ path: '/containers/..%2F..%2Fetc/json' }, 404, /No such container/);
+  });
+
+  it('rejects malformed create bodies with 400', async () => {
+    await expectError(create('{"Image":'), 400, /invalid JSON/);
+    await expectError(create('{}{}'), 400, /invalid JSON/);
+    await expectError(create(''), 400, /invalid JSON: EOF/);
+    await expectError(create({}), 400, /config cannot be empty in order to create a container/);
+    await expectError(create('{"Image":"busybox"}', '', { 'content-type': 'application/xml' }), 400, /unsupported Content-Type header \(application\/xml\)/);
+    await expectError(create({ Image: 'busybox', Cmd: 5 }), 400, /invalid JSON/);
+    await expectError(create({ Image: 'busybox', Env: { a: 1 } }), 400, /invalid JSON/);
+    await expectError(create({ Image: 'busybox', Labels: ['x'] }), 400, /invalid JSON/);
+    await expectError(create({ Image: 'busybox', HostConfig: { Memory: '1g' } }), 400, /invalid JSON/);
+    await expectError(create({ Image: 'busybox', Env: ['A\u0000B=1'] }), 400);
+  });
+
+  it('rejects bad names, images and host config with Docker wording', async () => {
+    for (const name of ['a', '-x', '.x', 'x/y', 'x y', '../x']) {
+      await expectError(create({ Image: 'busybox' }, `?name=${encodeURIComponent(name)}`), 400, /Invalid container name/);
+    }
+    await expectError(create({ Image: 'nosuchimage' }), 404, /No such image: nosuchimage:latest/);
+    await expectError(create({ Image: 'FOO:bar' }), 400, /invalid reference format/);
+    await expectError(create({ Image: 'busybox', HostConfig: { Memory: 524287 } }), 400, /Minimum memory limit allowed is 6MB/);
+    await expectError(create({ Image: 'busybox', HostConfig: { CpuShares: -1 } }), 400, /invalid CPU shares/);
+    await expectError(create({ Image: 'busybox', HostConfig: { Runtime: 'nope' } }), 400, /unknown or invalid runtime name: nope/);
+    await expectError(create({ Image: 'busybox', HostConfig: { RestartPolicy: { Name: 'something' } } }), 400, /invalid restart policy/);
+    await expectError(create({ Image: 'busybox', HostConfig: { IpcMode: 'invalid' } }), 400, /invalid IPC mode: invalid/);
+    await expectError(create({ Image: 'busybox', HostConfig: { CpusetCpus: '1-0' } }), 400);
+    await expectError(create({ Image: 'busybox', WorkingDir: 'relative' }), 400, /absolute path/);
+  });
+
+  it('rejects bad filters and query values without a 500', async () => {
+    await expectError({ path: '/containers/json?filters=notjson' }, 400, /invalid filter/);
+    await expectError({ path: '/containers/json?filters=' + encodeURIComponent('{"nope":{"x":true}}') }, 400, /invalid filter 'nope'/);
+    await expectError({ path: '/containers/json?filters=' + encodeURIComponent('{"status":{"bogus":true}}') }, 400, /invalid filter/);
+    const ok = await d.api({ path: '/containers/json?filters=' + encodeURIComponent('{"status":["running"]}') });
+    assert.equal(ok.status, 200);
+    await expectError({ path: '/containers/json?limit=abc' }, 400);
+  });
+
+  it('answers state conflicts with 304 and 409', async () => {
+    const c = await d.api(create({ Image: 'busybox', Cmd: ['sleep', '30'] }, '?name=conflicts'));
+    assert.equal(c.status, 201, c.body);
+    const { Id } = c.json<{ Id: string }>();
+    assert.equal((await d.api({ method: 'POST', path: `/containers/${Id}/stop` })).status, 304);
+    assert.equal((await d.api({ method: 'POST', path: `/containers/${Id}/start` })).status, 204);
+    assert.equal((await d.api({ method: 'POST', path: `/containers/${Id}/start` })).status, 304);
+    await expectError(create({ Image: 'busybox' }, '?name=conflicts'), 409, /Conflict. The container name "\/conflicts" is already in use by container/);
+    await expectError({ method: 'DELETE', path: `/containers/${Id}` }, 409, /container is running/);
+    await expectError({ method: 'DELETE', path: '/images/busybox' }, 409, /conflict/);
+    assert.equal((await d.api({ method: 'DELETE', path: `/containers/${Id}?force=1` })).status, 204);
+    await expectError({ method: 'POST', path: `/containers/${Id}/kill` }, 404, /No such container/);
+  });
+
+  it('gives exactly one container to 20 parallel creates of one name', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => d.api(create({ Image: 'busybox' }, '?name=race'))));
+    assert.equal(results.filter((r) => r.status === 201).length, 1);
+    assert.equal(results.filter((r) => r.status === 409).length, 19);
+    assert.equal((await d.api({ method: 'DELETE', path: '/containers/race' })).status, 204);
+  });
+
+  it('leaves nothing half-made after all of that, and still serves', async () => {
+    const list = (await d.api({ path: '/containers/json?all=1' })).json<unknown[]>();
+    assert.deepEqual(list, []);
+    assert.deepEqual(readdirSync(join(d.dataRoot, 'containers')), []);
+    assert.deepEqual(mountsUnder(d.dataRoot), []);
+    assert.equal((await d.api({ path: '/_ping' })).body, 'OK');
+  });
+});
