@@ -61,11 +61,35 @@ export interface ImageImportOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Options of `LocalImageService.addImage`: stores an image from its config blob and layer tars, the
+ * building block of `load`, pull and build.
+ */
+export interface ImageAddOptions {
+  /** The raw config blob; its sha256 is the image id. `rootfs.diff_ids` lists the layers, bottom first. */
+  config: Buffer;
+  /**
+   * Opens layer `index` (bottom first) as a tar stream, compressed or not. Called only for layers
+   * not already stored; its uncompressed sha256 must equal `diffId`.
+   */
+  openLayer: (index: number, diffId: string) => Promise<Readable>;
+  /** References to point at the image: "name[:tag]" or "name@sha256:…". */
+  references?: string[];
+  /** Parent image id (committed images), default "". */
+  parent?: string;
+  signal?: AbortSignal;
+}
+
 export interface ImageRemoveOptions {
   force?: boolean;
   noPrune?: boolean;
   /** Returns the ids (short or full) of containers that use the image id, so rmi can refuse with 409. */
   usedBy: (imageId: string) => string[];
+  /**
+   * The subset of `usedBy` that is running. Those block removal even with force (docker's "cannot be
+   * forced"); when absent, every user counts as stopped, which force overrides.
+   */
+  runningUsedBy?: (imageId: string) => string[];
 }
 
 export interface ImageDeleteResponseItem {

@@ -1,0 +1,8 @@
+/** Images: the store, references, and the import path. */
+export type * from './types.js';
+export { LocalImageService, type LocalImageServiceOptions } from './service.js';
+export { ImagePaths } from './paths.js';
+export { parseReference, parseNamedReference, familiarName, familiarTagged, type ImageReference } from './reference.js';
+export { chainIds, shortId, sha256Digest, isDigest } from './digest.js';
+export { applyChanges } from './changes.js';
+export { busyboxRootfsTar, BUSYBOX_EPOCH } from './busybox-rootfs.js';

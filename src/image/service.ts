@@ -1,0 +1,392 @@
+import { access } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { InvalidArgumentError } from '../lib/errors/index.js';
+import { unpackLayer } from '../lib/tar/index.js';
+import { KeyedMutex } from '../snapshot/keyed-mutex.js';
+import type { OverlaySnapshotter } from '../snapshot/overlay.js';
+import { BlobStore } from './blob-store.js';
+import { BUSYBOX_EPOCH, busyboxRootfsTar, HOST_BUSYBOX } from './busybox-rootfs.js';
+import { applyChanges } from './changes.js';
+import { chainIds, isDigest, sha256Digest } from './digest.js';
+import { labelsMatch } from './filters.js';
+import { ImageMetadataStore, type StoredImage } from './metadata-store.js';
+import { imageNotFound } from './not-found.js';
+import { ImagePaths } from './paths.js';
+import { parsePlatform } from './platform.js';
+import { planImageRemoval } from './remove-policy.js';
+import { familiarDigested, familiarTagged, parseNamedReference, parseReference } from './reference.js';
+import type {
+  HistoryResponseItem, ImageAddOptions, ImageConfigFile, ImageDeleteResponseItem, ImageImportOptions, ImagePruneOptions,
+  ImageRecord, ImageRemoveOptions, ImageRunConfig, ImageService,
+} from './types.js';
+
+/** Constructor options of {@link LocalImageService}. */
+export interface LocalImageServiceOptions {
+  /** Directory for blobs and image metadata (see paths.ts). */
+  root: string;
+  /** Where layers are unpacked and stacked. */
+  snapshotter: OverlaySnapshotter;
+  /** Seed busybox:latest at init when absent (default true). */
+  seedBusybox?: boolean;
+  /** The busybox binary to seed from (default /bin/busybox). */
+  busyboxPath?: string;
+  /** Told about images skipped at load because their files are damaged. */
+  onWarning?: (message: string) => void;
+}
+
+/** Options of the internal rootfs import shared by `importImage` and the busybox seed. */
+interface RootfsImport {
+  source: Readable;
+  reference?: string;
+  config: ImageRunConfig;
+  created: string;
+  history: NonNullable<ImageConfigFile['history']>[number];
+  platform?: string;
+  signal?: AbortSignal;
+}
+
+const HEX_PREFIX = /^[a-f0-9]{1,64}$/;
+const STORE_LOCK = 'store';
+
+/**
+ * Images stored on this host: configs in a verified blob store, records and tags in small
+ * atomically written JSON files, layers unpacked once into the overlay snapshotter.
+ *
+ * A container's rootfs comes from the snapshotter: `snapshotter.prepare(key, image.layers)` then
+ * `snapshotter.mount(key)`.
+ */
+export class LocalImageService implements ImageService {
+  readonly paths: ImagePaths;
+  private readonly blobs: BlobStore;
+  private readonly meta: ImageMetadataStore;
+  private readonly snapshotter: OverlaySnapshotter;
+  private readonly lock = new KeyedMutex();
+  /** Layers an add in progress has committed but no image record names yet: GC leaves them alone. */
+  private readonly pinned = new Map<string, number>();
+
+  constructor(private readonly opts: LocalImageServiceOptions) {
+    this.paths = new ImagePaths(opts.root);
+    this.blobs = new BlobStore(this.paths);
+    this.meta = new ImageMetadataStore(this.paths, this.blobs);
+    this.snapshotter = opts.snapshotter;
+  }
+
+  async init(): Promise<void> {
+    await this.snapshotter.init();
+    const skipped = await this.meta.load();
+    for (const id of skipped) this.opts.onWarning?.(`image ${id} skipped: its record or config is missing or corrupt`);
+    await this.lock.run(STORE_LOCK, () => this.collectLayers());
+    if (this.opts.seedBusybox !== false) await this.seedBusybox();
+  }
+
+  // ---- lookups ------------------------------------------------------------------------------
+
+  list(): ImageRecord[] {
+    return this.meta.ids().map((id) => this.meta.record(id)!).sort((a, b) => b.addedAt - a.addedAt);
+  }
+
+  get(ref: string): ImageRecord {
+    const id = this.resolve(ref);
+    if (id === undefined) throw imageNotFound(ref);
+    return this.meta.record(id)!;
+  }
+
+  /** The id `ref` names, or undefined. Names win over id prefixes, as in docker. */
+  private resolve(ref: string): string | undefined {
+    if (isDigest(ref)) return this.meta.has(ref) ? ref : undefined;
+    let parsed;
+    let parseError: unknown;
+    try {
+      parsed = parseReference(ref);
+    } catch (err) {
+      parseError = err;
+    }
+    if (parsed) {
+      if (parsed.digest !== undefined) {
+        const byDigest = this.meta.lookupRef(`${parsed.familiarName}@${parsed.digest}`);
+        if (byDigest) return byDigest;
+      } else {
+        const byTag = this.meta.lookupRef(familiarTagged(parsed));
+        if (byTag) return byTag;
+      }
+    }
+    const hex = ref.startsWith('sha256:') ? ref.slice('sha256:'.length) : ref;
+    if (!HEX_PREFIX.test(hex)) {
+      if (!parsed) throw parseError;
+      return undefined;
+    }
+    const matches = this.meta.ids().filter((id) => id.startsWith(`sha256:${hex}`));
+    return matches.length === 1 ? matches[0] : undefined;
+  }
+
+  history(ref: string): HistoryResponseItem[] {
+    const img = this.get(ref);
+    const sizes = this.layerSizes.get(img.id) ?? [];
+    const entries = img.config.history ?? [];
+    // Without history, docker shows one row for the whole image.
+    const rows = entries.length > 0 ? entries : [{ created: img.config.created, empty_layer: false }];
+    let layer = 0;
+    const out: HistoryResponseItem[] = rows.map((h) => ({
+      Id: '<missing>',
+      Created: h.created ? Math.floor(Date.parse(h.created) / 1000) || 0 : 0,
+      CreatedBy: h.created_by ?? '',
+      Tags: null,
+      Size: h.empty_layer ? 0 : entries.length > 0 ? (sizes[layer++] ?? 0) : img.size,
+      Comment: h.comment ?? '',
+    }));
+    out.reverse();
+    out[0]!.Id = img.id;
+    out[0]!.Tags = img.repoTags.length > 0 ? img.repoTags : null;
+    return out;
+  }
+
+  /** Layer sizes of each image, bottom first, cached when records are loaded or created. */
+  private readonly layerSizes = new Map<string, number[]>();
+
+  private async cacheLayerSizes(id: string, layers: string[]): Promise<void> {
+    const sizes: number[] = [];
+    for (const l of layers) sizes.push((await this.snapshotter.layerInfo(l).catch(() => ({ size: 0 }))).size);
+    this.layerSizes.set(id, sizes);
+  }
+
+  // ---- import -------------------------------------------------------------------------------
+
+  async importImage(opts: ImageImportOptions): Promise<ImageRecord> {
+    // Validate everything cheap before consuming a possibly huge stream.
+    if (opts.reference) parseNamedReference(opts.reference);
+    const config = applyChanges({}, opts.changes ?? []);
+    const created = new Date().toISOString();
+    return this.importRootfs({
+      source: opts.source,
+      reference: opts.reference,
+      config,
+      created,
+      history: { created, comment: opts.message || 'Imported from -' },
+      platform: opts.platform,
+      signal: opts.signal,
+    });
+  }
+
+  private async importRootfs(req: RootfsImport): Promise<ImageRecord> {
+    const target = req.reference ? parseNamedReference(req.reference) : undefined;
+    if (target?.digest) throw new InvalidArgumentError('refusing to create a tag with a digest reference');
+    const platform = parsePlatform(req.platform);
+    const staged = await this.snapshotter.stageLayer();
+    let diff;
+    try {
+      diff = await unpackLayer(req.source, staged.dir, { allowDevices: process.getuid?.() === 0, signal: req.signal });
+    } catch (err) {
+      await staged.discard();
+      throw err;
+    }
+    const [chainId] = chainIds([diff.diffId]) as [string];
+    const config: ImageConfigFile = {
+      architecture: platform.architecture,
+      ...(platform.variant ? { variant: platform.variant } : {}),
+      os: platform.os,
+      created: req.created,
+      config: req.config,
+      rootfs: { type: 'layers', diff_ids: [diff.diffId] },
+      history: [req.history],
+    };
+    const configBytes = Buffer.from(JSON.stringify(config));
+    const id = sha256Digest(configBytes);
+    return this.lock.run(STORE_LOCK, async () => {
+      const { created: newLayer } = await staged.commit({ chainId, diffId: diff.diffId, size: diff.size });
+      try {
+        if (!this.meta.has(id)) {
+          await this.blobs.put(configBytes, id);
+          const stored: StoredImage = { id, layers: [chainId], parent: '', addedAt: Date.now(), size: diff.size };
+          await this.meta.putImage(stored, config);
+        }
+        await this.cacheLayerSizes(id, [chainId]);
+        if (target) await this.meta.setRefs([{ ref: familiarTagged(target), kind: 'tag' }], id);
+      } catch (err) {
+        // Undo in reverse: the image only counts once its record exists; a fresh layer goes too.
+        if (newLayer && !this.meta.layersInUse().has(chainId)) await this.snapshotter.removeLayer(chainId).catch(() => undefined);
+        throw err;
+      }
+      return this.meta.record(id)!;
+    });
+  }
+
+  /**
+   * Stores an image from its config blob and layers (for `load`, pull, build). Layers already
+   * stored are not opened again; each new one is unpacked on top of its parents and must match
+   * its DiffID. On failure, layers this call created are removed again.
+   */
+  async addImage(opts: ImageAddOptions): Promise<ImageRecord> {
+    const id = sha256Digest(opts.config);
+    let config: ImageConfigFile;
+    try {
+      config = JSON.parse(opts.config.toString('utf8')) as ImageConfigFile;
+    } catch (err) {
+      throw new InvalidArgumentError(`invalid image config: ${(err as Error).message}`);
+    }
+    const diffIds = config?.rootfs?.diff_ids;
+    if (!Array.isArray(diffIds) || !diffIds.every((d) => typeof d === 'string' && isDigest(d))) {
+      throw new InvalidArgumentError('invalid image config: rootfs.diff_ids must list sha256 digests');
+    }
+    const refs = (opts.references ?? []).map((r) => {
+      const p = parseNamedReference(r);
+      return p.digest !== undefined
+        ? { ref: familiarDigested({ ...p, digest: p.digest }), kind: 'digest' as const }
+        : { ref: familiarTagged(p), kind: 'tag' as const };
+    });
+    if (opts.parent && !isDigest(opts.parent)) throw new InvalidArgumentError(`invalid parent image id: ${opts.parent}`);
+    const chain = chainIds(diffIds);
+    const createdLayers: string[] = [];
+    for (const c of chain) this.pinned.set(c, (this.pinned.get(c) ?? 0) + 1);
+    try {
+      let size = 0;
+      for (let i = 0; i < chain.length; i++) {
+        if (!(await this.snapshotter.hasLayer(chain[i]!))) {
+          const staged = await this.snapshotter.stageLayer();
+          try {
+            const source = await opts.openLayer(i, diffIds[i]!);
+            const r = await unpackLayer(source, staged.dir, {
+              allowDevices: process.getuid?.() === 0,
+              lowerDirs: this.snapshotter.lowerDirs(chain.slice(0, i)),
+              signal: opts.signal,
+            });
+            if (r.diffId !== diffIds[i]) {
+              throw new InvalidArgumentError(`layer ${i} does not match the image config: got diff id ${r.diffId}, expected ${diffIds[i]}`);
+            }
+            if ((await staged.commit({ chainId: chain[i]!, diffId: r.diffId, size: r.size })).created) createdLayers.push(chain[i]!);
+          } catch (err) {
+            await staged.discard();
+            throw err;
+          }
+        }
+        size += (await this.snapshotter.layerInfo(chain[i]!)).size;
+      }
+      return await this.lock.run(STORE_LOCK, async () => {
+        if (!this.meta.has(id)) {
+          await this.blobs.put(opts.config, id);
+          await this.meta.putImage({ id, layers: chain, parent: opts.parent ?? '', addedAt: Date.now(), size }, config);
+        }
+        await this.cacheLayerSizes(id, chain);
+        if (refs.length > 0) await this.meta.setRefs(refs, id);
+        return this.meta.record(id)!;
+      });
+    } catch (err) {
+      await this.lock.run(STORE_LOCK, async () => {
+        const used = this.meta.layersInUse();
+        for (const c of createdLayers.reverse()) {
+          // Another add in progress may share the layer (its pin is on top of ours).
+          if (!used.has(c) && (this.pinned.get(c) ?? 0) <= 1) await this.snapshotter.removeLayer(c).catch(() => undefined);
+        }
+      });
+      throw err;
+    } finally {
+      for (const c of chain) {
+        const n = (this.pinned.get(c) ?? 1) - 1;
+        if (n <= 0) this.pinned.delete(c);
+        else this.pinned.set(c, n);
+      }
+    }
+  }
+
+  private async seedBusybox(): Promise<void> {
+    if (this.resolve('busybox:latest') !== undefined) return;
+    const bin = this.opts.busyboxPath ?? HOST_BUSYBOX;
+    try {
+      await access(bin);
+    } catch {
+      this.opts.onWarning?.(`busybox:latest not seeded: ${bin} not found (install busybox-static)`);
+      return;
+    }
+    const created = BUSYBOX_EPOCH.toISOString();
+    await this.importRootfs({
+      source: busyboxRootfsTar(bin),
+      reference: 'busybox:latest',
+      config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['sh'] },
+      created,
+      history: { created, created_by: `berth: rootfs from the host's ${bin} (busybox-static)`, comment: 'berth built-in image' },
+    });
+  }
+
+  // ---- tags ---------------------------------------------------------------------------------
+
+  async tag(source: string, target: string): Promise<void> {
+    const img = this.get(source);
+    const ref = parseNamedReference(target);
+    if (ref.digest !== undefined) throw new InvalidArgumentError('refusing to create a tag with a digest reference');
+    await this.lock.run(STORE_LOCK, async () => {
+      if (!this.meta.has(img.id)) throw imageNotFound(source);
+      await this.meta.setRefs([{ ref: familiarTagged(ref), kind: 'tag' }], img.id);
+    });
+  }
+
+  // ---- removal ------------------------------------------------------------------------------
+
+  async remove(ref: string, opts: ImageRemoveOptions): Promise<ImageDeleteResponseItem[]> {
+    return this.lock.run(STORE_LOCK, () => this.removeLocked(ref, opts));
+  }
+
+  private async removeLocked(ref: string, opts: ImageRemoveOptions): Promise<ImageDeleteResponseItem[]> {
+    const id = this.resolve(ref);
+    if (id === undefined) throw imageNotFound(ref);
+    const plan = planImageRemoval({
+      ref,
+      id,
+      refs: [...this.meta.tagsOf(id), ...this.meta.digestsOf(id)],
+      users: opts.usedBy(id),
+      running: opts.runningUsedBy?.(id) ?? [],
+      force: opts.force === true,
+    });
+    const records: ImageDeleteResponseItem[] = [];
+    for (const r of await this.meta.removeRefs(plan.untag)) records.push({ Untagged: r });
+    if (plan.deleteImage) records.push(...(await this.deleteImage(id)));
+    return records;
+  }
+
+  /** Deletes an image whose references are gone, then the layers nothing else uses. */
+  private async deleteImage(id: string): Promise<ImageDeleteResponseItem[]> {
+    await this.meta.deleteImage(id);
+    this.layerSizes.delete(id);
+    const records: ImageDeleteResponseItem[] = [{ Deleted: id }];
+    for (const { chainId } of await this.collectLayers()) records.push({ Deleted: chainId });
+    return records;
+  }
+
+  /** Removes committed layers no image and no snapshot uses; returns them with their sizes. */
+  private async collectLayers(): Promise<Array<{ chainId: string; size: number }>> {
+    const keep = this.meta.layersInUse();
+    for (const l of this.snapshotter.layersInUse()) keep.add(l);
+    for (const l of this.pinned.keys()) keep.add(l);
+    const removed: Array<{ chainId: string; size: number }> = [];
+    for (const chainId of await this.snapshotter.listLayers()) {
+      if (keep.has(chainId)) continue;
+      const size = (await this.snapshotter.layerInfo(chainId).catch(() => ({ size: 0 }))).size;
+      await this.snapshotter.removeLayer(chainId);
+      removed.push({ chainId, size });
+    }
+    // Loaded images need their layer sizes for history.
+    for (const id of this.meta.ids()) if (!this.layerSizes.has(id)) await this.cacheLayerSizes(id, this.meta.record(id)!.layers);
+    return removed;
+  }
+
+  async prune(opts: ImagePruneOptions): Promise<{ ImagesDeleted: ImageDeleteResponseItem[]; SpaceReclaimed: number }> {
+    return this.lock.run(STORE_LOCK, async () => {
+      const deleted: ImageDeleteResponseItem[] = [];
+      let reclaimed = 0;
+      for (const img of this.list()) {
+        if (opts.danglingOnly && img.repoTags.length > 0) continue;
+        if (opts.until !== undefined && img.addedAt >= opts.until) continue;
+        if (!labelsMatch(img.config.config?.Labels ?? {}, opts.labels ?? [], opts.labelsNot ?? [])) continue;
+        if (opts.usedBy(img.id).length > 0) continue;
+        const refs = [...img.repoTags, ...img.repoDigests];
+        for (const r of await this.meta.removeRefs(refs)) deleted.push({ Untagged: r });
+        await this.meta.deleteImage(img.id);
+        this.layerSizes.delete(img.id);
+        deleted.push({ Deleted: img.id });
+        for (const layer of await this.collectLayers()) {
+          deleted.push({ Deleted: layer.chainId });
+          reclaimed += layer.size;
+        }
+      }
+      return { ImagesDeleted: deleted, SpaceReclaimed: reclaimed };
+    });
+  }
+}

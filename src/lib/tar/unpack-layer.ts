@@ -1,0 +1,292 @@
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { chmod, lchown, link, lstat, lutimes, mkdir, open, rm, symlink, unlink } from 'node:fs/promises';
+import { dirname, relative } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import tarStream, { type Header } from 'tar-stream';
+import { EngineError, InvalidArgumentError } from '../errors/index.js';
+import { decompressor, detectCompression, peekBytes, type Compression } from './compression.js';
+import { cleanEntryPath, PATH_MAX } from './entry-path.js';
+import { resolveInRoot } from './resolve-in-root.js';
+import { runTool } from './run-tool.js';
+import { makeOpaque, makeOverlayWhiteout, OPAQUE_WHITEOUT, WHITEOUT_META_PREFIX, WHITEOUT_PREFIX } from './whiteout.js';
+
+/** Options for {@link unpackLayer}. */
+export interface UnpackLayerOptions {
+  /** Create character/block devices and fifos (needs root). Otherwise they are skipped silently. */
+  allowDevices?: boolean;
+  /** The layer dirs this layer will be stacked on, top first; needed to express opaque dirs when setfattr is missing. */
+  lowerDirs?: string[];
+  /** Apply the entries' uid/gid. Defaults to true when running as root. */
+  chown?: boolean;
+  /** Refuse archives with more entries than this (default 10 million). */
+  maxEntries?: number;
+  signal?: AbortSignal;
+}
+
+/** What {@link unpackLayer} learnt while unpacking. */
+export interface UnpackLayerResult {
+  /** "sha256:<hex>" of the uncompressed tar stream: the layer's DiffID. */
+  diffId: string;
+  /** Bytes of regular file content written (hardlinks counted once). */
+  size: number;
+  /** Bytes of the uncompressed tar stream. */
+  tarSize: number;
+  compression: Compression;
+  entries: number;
+}
+
+const MAX_ID = 0xfffffffe;
+// Year 9999: later mtimes are clamped rather than rejected (go-archive does the same).
+const MAX_MTIME_S = 253402300799;
+
+function checkId(v: number | undefined, what: string, name: string): number {
+  const id = v ?? 0;
+  if (!Number.isInteger(id) || id < 0 || id > MAX_ID) throw new InvalidArgumentError(`invalid tar entry ${JSON.stringify(name)}: ${what} ${id} out of range`);
+  return id;
+}
+
+function mtimeSeconds(h: Header): number {
+  const t = h.mtime instanceof Date ? h.mtime.getTime() / 1000 : NaN;
+  if (!Number.isFinite(t)) return 0;
+  return Math.min(Math.max(t, 0), MAX_MTIME_S);
+}
+
+/** Deletes whatever a new entry at `path` replaces; a directory stays when the entry is one too. */
+async function clearFor(path: string, keepDir: boolean): Promise<boolean> {
+  let st;
+  try {
+    st = await lstat(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+  if (st.isDirectory()) {
+    if (keepDir) return true;
+    await rm(path, { recursive: true, force: true });
+  } else {
+    await unlink(path);
+  }
+  return false;
+}
+
+/** Applies tar entries to one directory, one at a time, refusing anything that would leave it. */
+class LayerWriter {
+  private readonly dirTimes = new Map<string, number>();
+  private readonly opaqueDirs = new Set<string>();
+  private readonly chown: boolean;
+  size = 0;
+  entries = 0;
+
+  constructor(private readonly root: string, private readonly opts: UnpackLayerOptions) {
+    this.chown = opts.chown ?? process.getuid?.() === 0;
+  }
+
+  async apply(h: Header, body: AsyncIterable<Buffer>): Promise<void> {
+    if (++this.entries > (this.opts.maxEntries ?? 10_000_000)) throw new InvalidArgumentError('layer has too many entries');
+    const parts = cleanEntryPath(h.name);
+    const type = h.type ?? 'file';
+    if (parts.length === 0) {
+      // "./" itself: the layer root's own metadata is not part of the image.
+      if (type !== 'directory') throw new InvalidArgumentError(`invalid tar entry ${JSON.stringify(h.name)}: names the root`);
+      return;
+    }
+    const base = parts[parts.length - 1]!;
+    if (base.startsWith(WHITEOUT_PREFIX)) return this.whiteout(h.name, parts);
+    const path = await resolveInRoot(this.root, parts, { createParents: true });
+    if (path === this.root) throw new InvalidArgumentError(`invalid tar entry ${JSON.stringify(h.name)}: names the root`);
+    const uid = checkId(h.uid, 'uid', h.name);
+    const gid = checkId(h.gid, 'gid', h.name);
+    const mode = (h.mode ?? 0o644) & 0o7777;
+    const mtime = mtimeSeconds(h);
+    switch (type) {
+      case 'directory': {
+        if (!(await clearFor(path, true))) await mkdir(path, { mode: 0o700 });
+        await this.setOwnerMode(path, uid, gid, mode);
+        this.dirTimes.set(path, mtime);
+        return;
+      }
+      case 'file':
+      case 'contiguous-file': {
+        await clearFor(path, false);
+        // O_EXCL|O_NOFOLLOW: the name was just cleared, so anything there now is not ours to follow.
+        const fh = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+        try {
+          for await (const chunk of body) await fh.write(chunk);
+        } finally {
+          await fh.close();
+        }
+        this.size += h.size ?? 0;
+        await this.setOwnerMode(path, uid, gid, mode);
+        await lutimes(path, mtime, mtime);
+        return;
+      }
+      case 'symlink': {
+        const target = h.linkname ?? '';
+        if (target.includes('\0') || target.length > PATH_MAX) throw new InvalidArgumentError(`invalid symlink target for ${JSON.stringify(h.name)}`);
+        await clearFor(path, false);
+        await symlink(target, path);
+        if (this.chown) await lchown(path, uid, gid);
+        await lutimes(path, mtime, mtime);
+        return;
+      }
+      case 'link':
+        return this.hardlink(h, path);
+      case 'character-device':
+      case 'block-device':
+      case 'fifo':
+        if (!this.opts.allowDevices) return;
+        return this.device(h, path, type, uid, gid, mode, mtime);
+      default:
+        // pax/gnu meta entries are consumed by tar-stream; anything else has no meaning in a rootfs.
+        return;
+    }
+  }
+
+  private async setOwnerMode(path: string, uid: number, gid: number, mode: number): Promise<void> {
+    // chown first: it clears setuid/setgid bits, which chmod then restores.
+    if (this.chown) await lchown(path, uid, gid);
+    await chmod(path, mode);
+  }
+
+  private async hardlink(h: Header, path: string): Promise<void> {
+    const targetParts = cleanEntryPath(h.linkname ?? '');
+    if (targetParts.length === 0) throw new InvalidArgumentError(`invalid hardlink ${JSON.stringify(h.name)}: empty target`);
+    // The target's last component is not followed: a hardlink to a symlink links the symlink itself.
+    const target = await resolveInRoot(this.root, targetParts);
+    let st;
+    try {
+      st = await lstat(target);
+    } catch {
+      throw new InvalidArgumentError(`invalid hardlink ${JSON.stringify(h.name)}: target ${JSON.stringify(h.linkname)} not found in layer`);
+    }
+    if (st.isDirectory()) throw new InvalidArgumentError(`invalid hardlink ${JSON.stringify(h.name)}: target is a directory`);
+    if (target === path) return;
+    await clearFor(path, false);
+    await link(target, path);
+  }
+
+  private async device(h: Header, path: string, type: string, uid: number, gid: number, mode: number, mtime: number): Promise<void> {
+    const args = ['-m', (mode & 0o777).toString(8), path];
+    if (type === 'fifo') {
+      args.push('p');
+    } else {
+      const major = h.devmajor ?? 0;
+      const minor = h.devminor ?? 0;
+      // Linux dev_t: 12-bit major, 20-bit minor.
+      if (!Number.isInteger(major) || !Number.isInteger(minor) || major < 0 || minor < 0 || major > 0xfff || minor > 0xfffff) {
+        throw new InvalidArgumentError(`invalid device numbers for ${JSON.stringify(h.name)}`);
+      }
+      args.push(type === 'block-device' ? 'b' : 'c', String(major), String(minor));
+    }
+    await clearFor(path, false);
+    await runTool('mknod', args);
+    await this.setOwnerMode(path, uid, gid, mode);
+    await lutimes(path, mtime, mtime);
+  }
+
+  private async whiteout(name: string, parts: string[]): Promise<void> {
+    const base = parts[parts.length - 1]!;
+    const parentParts = parts.slice(0, -1);
+    if (base === OPAQUE_WHITEOUT) {
+      const marker = await resolveInRoot(this.root, [...parentParts, base], { createParents: true });
+      const dir = dirname(marker);
+      if (!(await lstat(dir)).isDirectory()) throw new InvalidArgumentError(`invalid whiteout entry ${JSON.stringify(name)}`);
+      this.opaqueDirs.add(relative(this.root, dir));
+      return;
+    }
+    if (base.startsWith(WHITEOUT_META_PREFIX)) return;
+    const victim = base.slice(WHITEOUT_PREFIX.length);
+    if (victim === '' || victim === '.' || victim === '..') throw new InvalidArgumentError(`invalid whiteout entry ${JSON.stringify(name)}`);
+    const path = await resolveInRoot(this.root, [...parentParts, victim], { createParents: true });
+    if (path === this.root) throw new InvalidArgumentError(`invalid whiteout entry ${JSON.stringify(name)}`);
+    // Whiteouts hide lower layers only: a same-named entry of this layer stays.
+    try {
+      await lstat(path);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    await makeOverlayWhiteout(path);
+  }
+
+  /** Work that must wait for the last entry: opaque markers, then directory mtimes. */
+  async finish(): Promise<void> {
+    for (const rel of this.opaqueDirs) {
+      await makeOpaque(this.root, rel === '' ? [] : rel.split('/'), this.opts.lowerDirs ?? []);
+    }
+    for (const [dir, mtime] of this.dirTimes) {
+      try {
+        await lutimes(dir, mtime, mtime);
+      } catch {
+        // replaced by a later entry
+      }
+    }
+  }
+}
+
+const INPUT_ERRNOS = new Set(['ENAMETOOLONG', 'ELOOP', 'ENOTDIR', 'EEXIST', 'EISDIR']);
+
+function asLayerError(err: unknown): unknown {
+  if (err instanceof EngineError) return err;
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e === 'object' && e.name === 'AbortError') return err;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  // Errors without an errno come from parsing (tar-stream, zlib): the input is bad, not the host.
+  if (!e?.syscall || INPUT_ERRNOS.has(code)) return new InvalidArgumentError(`invalid layer archive: ${e?.message ?? String(err)}`, { cause: err });
+  return err;
+}
+
+/**
+ * Unpacks one layer tarball (uncompressed, gzip, bzip2 or xz — detected from its first bytes) into
+ * `destDir`, streaming, and returns its DiffID. No entry can land outside `destDir`: names that
+ * climb out are refused, symlinks met on the way are resolved inside `destDir`, and hardlinks must
+ * point at something already unpacked in it. OCI whiteouts become overlayfs whiteouts (0/0 char
+ * devices) and opaque markers become opaque directories, so `destDir` can serve as an overlay
+ * lower dir as is.
+ *
+ * `destDir` must exist and be written by nobody else meanwhile (use a fresh temp dir).
+ * On error, `destDir` holds a partial tree: the caller discards it.
+ */
+export async function unpackLayer(source: Readable, destDir: string, opts: UnpackLayerOptions = {}): Promise<UnpackLayerResult> {
+  let compression: Compression;
+  let decompress;
+  try {
+    compression = detectCompression(await peekBytes(source, 6));
+    decompress = decompressor(compression);
+  } catch (err) {
+    source.destroy();
+    throw asLayerError(err);
+  }
+  const hash = createHash('sha256');
+  let tarSize = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      tarSize += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  const extract = tarStream.extract();
+  const writer = new LayerWriter(destDir, opts);
+  const stages: NodeJS.ReadWriteStream[] = decompress ? [decompress, meter] : [meter];
+  const feeding = pipeline([source, ...stages, extract as unknown as NodeJS.WritableStream], opts.signal ? { signal: opts.signal } : {});
+  feeding.catch(() => undefined);
+  try {
+    for await (const entry of extract) {
+      opts.signal?.throwIfAborted();
+      const body = entry as unknown as AsyncIterable<Buffer>;
+      await writer.apply(entry.header, body);
+      for await (const _ of body) { /* drain what apply left unread */ }
+    }
+    await feeding;
+    await writer.finish();
+  } catch (err) {
+    source.destroy();
+    meter.destroy();
+    extract.destroy();
+    throw asLayerError(err);
+  }
+  return { diffId: `sha256:${hash.digest('hex')}`, size: writer.size, tarSize, compression, entries: writer.entries };
+}

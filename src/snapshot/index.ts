@@ -1,0 +1,4 @@
+/** Snapshotters: read-only layers stacked under a writable dir per container. */
+export type { Snapshotter } from './types.js';
+export { OverlaySnapshotter, type OverlaySnapshotterOptions, type LayerInfo, type StagedLayer, type OverlayMountSpec } from './overlay.js';
+export { SnapshotPaths } from './paths.js';

@@ -1,0 +1,19 @@
+/**
+ * Serialises async work per key (e.g. mount and unmount of one snapshot), so that two callers
+ * never interleave their check-then-act steps. Keys with nothing queued hold no memory.
+ */
+export class KeyedMutex {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    const result = prev.then(fn, fn);
+    const tail = result.then(() => undefined, () => undefined);
+    this.tails.set(key, tail);
+    try {
+      return await result;
+    } finally {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+}

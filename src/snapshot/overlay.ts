@@ -1,0 +1,358 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { lstat, mkdir, readdir, readFile, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { ConflictError, InvalidArgumentError, NotFoundError } from '../lib/errors/index.js';
+import { execOk } from '../sys/exec.js';
+import { isMounted, mount, unmount } from '../sys/mount.js';
+import { fsyncDir, writeFileDurable } from './durable-write.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { SnapshotPaths } from './paths.js';
+import type { Snapshotter } from './types.js';
+
+/** Constructor options of {@link OverlaySnapshotter}. */
+export interface OverlaySnapshotterOptions {
+  /** Directory owned by the snapshotter (see paths.ts for its layout). */
+  root: string;
+}
+
+/** What the snapshotter records about a committed layer. */
+export interface LayerInfo {
+  chainId: string;
+  diffId: string;
+  /** Bytes of file content in the layer. */
+  size: number;
+}
+
+/** A layer being built in tmp/: fill `dir`, then `commit` it under its chain id or `discard` it. */
+export interface StagedLayer {
+  /** The directory to unpack the layer into. */
+  readonly dir: string;
+  /**
+   * Renames the staged layer into place. When a layer with that chain id already exists (another
+   * import got there first) the staged copy is discarded and `created` is false.
+   */
+  commit(info: LayerInfo): Promise<{ created: boolean }>;
+  discard(): Promise<void>;
+}
+
+/** The overlay mount of a snapshot, for callers that mount it themselves (e.g. in another namespace). */
+export interface OverlayMountSpec {
+  type: 'overlay';
+  source: 'overlay';
+  options: string[];
+}
+
+interface SnapshotRecord {
+  key: string;
+  layers: string[];
+  createdAt: number;
+}
+
+const CHAIN_ID = /^sha256:([a-f0-9]{64})$/;
+const SNAPSHOT_KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+// The kernel takes at most one page of mount data; keep a margin for the other options.
+const MAX_MOUNT_DATA = 3800;
+
+function chainHex(chainId: string): string {
+  const m = CHAIN_ID.exec(chainId);
+  if (!m) throw new InvalidArgumentError(`invalid layer chain id: ${JSON.stringify(chainId)}`);
+  return m[1]!;
+}
+
+function checkKey(key: string): void {
+  if (!SNAPSHOT_KEY.test(key)) throw new InvalidArgumentError(`invalid snapshot key: ${JSON.stringify(key)}`);
+}
+
+function tmpName(prefix: string): string {
+  return `${prefix}-${randomBytes(8).toString('hex')}`;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Sum of the sizes of everything under `dir` (not following symlinks), walking depth first. */
+async function treeSize(dir: string): Promise<number> {
+  let total = 0;
+  const stack = [dir];
+  while (stack.length > 0) {
+    const cur = stack.pop()!;
+    let names: string[];
+    try {
+      names = await readdir(cur);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const p = join(cur, name);
+      const st = await lstat(p).catch(() => null);
+      if (!st) continue;
+      if (st.isDirectory()) stack.push(p);
+      else if (st.isFile() || st.isSymbolicLink()) total += st.size;
+    }
+  }
+  return total;
+}
+
+/**
+ * Stacks read-only layer dirs with overlayfs under one writable upper dir per snapshot.
+ *
+ * Layers are created by the image side through {@link stageLayer} (unpack into the staged dir,
+ * then commit under the chain id) and looked up by chain id. A container's rootfs is
+ * `prepare(key, image.layers)` then `mount(key)`, which returns the merged directory.
+ * Call {@link init} once before use: it loads the snapshot index and clears crash leftovers.
+ */
+export class OverlaySnapshotter implements Snapshotter {
+  readonly paths: SnapshotPaths;
+  private readonly snapshots = new Map<string, SnapshotRecord>();
+  private readonly locks = new KeyedMutex();
+  private initialised: Promise<void> | undefined;
+
+  constructor(opts: OverlaySnapshotterOptions) {
+    this.paths = new SnapshotPaths(opts.root);
+  }
+
+  /** Creates the tree, removes leftovers of interrupted operations and loads the snapshots. Idempotent. */
+  init(): Promise<void> {
+    this.initialised ??= this.load();
+    return this.initialised;
+  }
+
+  private async load(): Promise<void> {
+    const p = this.paths;
+    for (const d of [p.root, p.layers, p.snapshots, p.empty, p.tmp, p.shortLinks]) await mkdir(d, { recursive: true, mode: 0o700 });
+    for (const name of await readdir(p.tmp)) await rm(join(p.tmp, name), { recursive: true, force: true });
+    for (const key of await readdir(p.snapshots)) {
+      try {
+        const rec = JSON.parse(await readFile(p.snapshotMeta(key), 'utf8')) as SnapshotRecord;
+        if (rec.key === key && Array.isArray(rec.layers)) this.snapshots.set(key, rec);
+      } catch {
+        // A snapshot dir without readable metadata cannot have been handed out: it never finished.
+        await rm(p.snapshot(key), { recursive: true, force: true });
+      }
+    }
+    for (const hex of await readdir(p.layers)) {
+      if (!(await exists(p.layerMeta(hex)))) await rm(p.layer(hex), { recursive: true, force: true });
+    }
+  }
+
+  // ---- layers -------------------------------------------------------------------------------
+
+  /** Starts a new layer in tmp/. The caller fills `dir` and then commits or discards it. */
+  async stageLayer(): Promise<StagedLayer> {
+    await this.init();
+    const base = join(this.paths.tmp, tmpName('layer'));
+    const dir = join(base, 'diff');
+    await mkdir(dir, { recursive: true, mode: 0o755 });
+    let done = false;
+    const discard = async (): Promise<void> => {
+      done = true;
+      await rm(base, { recursive: true, force: true });
+    };
+    const commit = async (info: LayerInfo): Promise<{ created: boolean }> => {
+      if (done) throw new ConflictError('staged layer already committed or discarded');
+      const hex = chainHex(info.chainId);
+      return this.locks.run(`layer:${hex}`, async () => {
+        done = true;
+        const final = this.paths.layer(hex);
+        if (await exists(final)) {
+          await rm(base, { recursive: true, force: true });
+          return { created: false };
+        }
+        try {
+          // The unpacked files must be on disk before the layer exists under its name: one syncfs
+          // (sync -f) flushes them all, far cheaper than an fsync per file.
+          await execOk('sync', ['-f', base]);
+          await writeFileDurable(join(base, 'layer.json'), JSON.stringify({ chainId: info.chainId, diffId: info.diffId, size: info.size }));
+          await rename(base, final);
+          await fsyncDir(this.paths.layers);
+        } catch (err) {
+          await rm(base, { recursive: true, force: true });
+          throw err;
+        }
+        return { created: true };
+      });
+    };
+    return { dir, commit, discard };
+  }
+
+  /** Whether a layer with this chain id is committed. */
+  async hasLayer(chainId: string): Promise<boolean> {
+    return exists(this.paths.layerMeta(chainHex(chainId)));
+  }
+
+  /** The read-only directory of a committed layer (an overlay lower dir). */
+  layerDir(chainId: string): string {
+    return this.paths.layerDiff(chainHex(chainId));
+  }
+
+  /** The recorded diff id and size of a committed layer; NotFoundError when absent. */
+  async layerInfo(chainId: string): Promise<LayerInfo> {
+    try {
+      return JSON.parse(await readFile(this.paths.layerMeta(chainHex(chainId)), 'utf8')) as LayerInfo;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`layer ${chainId} does not exist`);
+      throw err;
+    }
+  }
+
+  /** Chain ids of all committed layers. */
+  async listLayers(): Promise<string[]> {
+    await this.init();
+    const hexes = await readdir(this.paths.layers);
+    return hexes.filter((h) => /^[a-f0-9]{64}$/.test(h)).map((h) => `sha256:${h}`);
+  }
+
+  /** Lower dirs for a stack of layers given bottom first, in overlay order (top first). */
+  lowerDirs(layers: string[]): string[] {
+    return layers.map((l) => this.layerDir(l)).reverse();
+  }
+
+  /** Chain ids that some prepared snapshot stacks on: these must not be removed. */
+  layersInUse(): Set<string> {
+    const used = new Set<string>();
+    for (const rec of this.snapshots.values()) for (const l of rec.layers) used.add(l);
+    return used;
+  }
+
+  /**
+   * Deletes a committed layer. ConflictError when a snapshot uses it. The dir is first renamed
+   * into tmp/ so a crash mid-delete never leaves a half layer under its real name.
+   */
+  async removeLayer(chainId: string): Promise<void> {
+    const hex = chainHex(chainId);
+    await this.locks.run(`layer:${hex}`, async () => {
+      if (this.layersInUse().has(chainId)) throw new ConflictError(`layer ${chainId} is in use by a container`);
+      const dir = this.paths.layer(hex);
+      if (!(await exists(dir))) return;
+      const doomed = join(this.paths.tmp, tmpName(`${hex}-removing`));
+      await rm(this.shortLinkPath(chainId), { force: true });
+      await rename(dir, doomed);
+      await rm(doomed, { recursive: true, force: true });
+    });
+  }
+
+  // ---- snapshots ----------------------------------------------------------------------------
+
+  exists(key: string): boolean {
+    return this.snapshots.has(key);
+  }
+
+  /** The layers a snapshot stacks on, bottom first. */
+  snapshotLayers(key: string): string[] {
+    return [...this.record(key).layers];
+  }
+
+  private record(key: string): SnapshotRecord {
+    const rec = this.snapshots.get(key);
+    if (!rec) throw new NotFoundError(`snapshot ${key} does not exist`);
+    return rec;
+  }
+
+  async prepare(key: string, layers: string[]): Promise<void> {
+    checkKey(key);
+    for (const l of layers) chainHex(l);
+    await this.init();
+    await this.locks.run(`snap:${key}`, async () => {
+      if (this.snapshots.has(key)) throw new ConflictError(`snapshot ${key} already exists`);
+      for (const l of layers) {
+        if (!(await this.hasLayer(l))) throw new NotFoundError(`layer ${l} does not exist`);
+      }
+      const staging = join(this.paths.tmp, tmpName(`snap-${key}`));
+      const rec: SnapshotRecord = { key, layers: [...layers], createdAt: Date.now() };
+      try {
+        await mkdir(staging, { mode: 0o711 });
+        for (const d of ['upper', 'work', 'merged']) await mkdir(join(staging, d), { mode: 0o755 });
+        await writeFileDurable(join(staging, 'snapshot.json'), JSON.stringify(rec));
+        await rename(staging, this.paths.snapshot(key));
+        await fsyncDir(this.paths.snapshots);
+      } catch (err) {
+        await rm(staging, { recursive: true, force: true });
+        throw err;
+      }
+      this.snapshots.set(key, rec);
+    });
+  }
+
+  /** The overlay mount for a prepared snapshot (absolute paths). */
+  mountSpec(key: string): OverlayMountSpec {
+    const rec = this.record(key);
+    const lower = rec.layers.length > 0 ? this.lowerDirs(rec.layers) : [this.paths.empty];
+    return {
+      type: 'overlay',
+      source: 'overlay',
+      options: [`lowerdir=${lower.join(':')}`, `upperdir=${this.paths.upper(key)}`, `workdir=${this.paths.work(key)}`],
+    };
+  }
+
+  /** The directory the snapshot is (or will be) mounted on. */
+  mergedDir(key: string): string {
+    this.record(key);
+    return this.paths.merged(key);
+  }
+
+  async mount(key: string): Promise<string> {
+    return this.locks.run(`snap:${key}`, async () => {
+      const spec = this.mountSpec(key);
+      const target = this.paths.merged(key);
+      if (await isMounted(target)) return target;
+      let options = spec.options;
+      // Long layer stacks overflow the one-page mount data. As overlay2 does, name each lower dir
+      // through a short symlink in l/, relative to mount's cwd (the root).
+      if (options.join(',').length > MAX_MOUNT_DATA) {
+        const rel = (p: string): string => relative(this.paths.root, p);
+        const lower: string[] = [];
+        for (const l of [...this.record(key).layers].reverse()) lower.push(rel(await this.shortLink(l)));
+        options = [`lowerdir=${lower.join(':')}`, `upperdir=${rel(this.paths.upper(key))}`, `workdir=${rel(this.paths.work(key))}`];
+      }
+      await mount('overlay', target, 'overlay', options, { cwd: this.paths.root });
+      return target;
+    });
+  }
+
+  private shortLinkPath(chainId: string): string {
+    return this.paths.shortLink(createHash('sha256').update(chainId).digest('hex').slice(0, 20));
+  }
+
+  /** A short symlink to a layer's diff dir (created on first use; content-derived, so stable). */
+  private async shortLink(chainId: string): Promise<string> {
+    const hex = chainHex(chainId);
+    const link = this.shortLinkPath(chainId);
+    const want = relative(dirname(link), this.paths.layerDiff(hex));
+    const have = await readlink(link).catch(() => null);
+    if (have !== want) {
+      await rm(link, { force: true });
+      await symlink(want, link);
+    }
+    return link;
+  }
+
+  async unmount(key: string): Promise<void> {
+    await this.locks.run(`snap:${key}`, async () => {
+      if (!this.snapshots.has(key)) return;
+      await unmount(this.paths.merged(key));
+    });
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.locks.run(`snap:${key}`, async () => {
+      if (!this.snapshots.has(key)) return;
+      const merged = this.paths.merged(key);
+      await unmount(merged);
+      const doomed = join(this.paths.tmp, tmpName(`snap-${key}-removing`));
+      await rename(this.paths.snapshot(key), doomed);
+      this.snapshots.delete(key);
+      await rm(doomed, { recursive: true, force: true });
+    });
+  }
+
+  async usage(key: string): Promise<number> {
+    this.record(key);
+    return treeSize(this.paths.upper(key));
+  }
+}
