@@ -46,6 +46,8 @@ export interface SpecInput {
   annotations?: Record<string, string>;
   /** `--device-cgroup-rule` values, e.g. "c 1:3 rwm". */
   deviceCgroupRules?: string[];
+  /** Initial terminal size (HostConfig.ConsoleSize), so the first output is not laid out for 0x0. */
+  consoleSize?: { height: number; width: number };
 }
 
 /** One chunk of container output from an attach socket. */
@@ -115,6 +117,8 @@ export interface RuntimeInfo {
   reason?: string;
   /** First line of `<runtime> --version` (for `info`: several CVE fixes depend on it). */
   version?: string;
+  /** Known problems of this version (e.g. unfixed CVEs), for `info` warnings. */
+  warnings?: string[];
 }
 
 /**

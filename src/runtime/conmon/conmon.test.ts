@@ -1,0 +1,236 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { readLogs } from '../logs/index.js';
+import type { AttachConnection, ExitRecord, OutputChunk, SpecInput } from '../types.js';
+import { ConmonRuntime } from './conmon-runtime.js';
+
+const CONMON = '/usr/bin/conmon';
+const RUNC = '/usr/bin/runc';
+const skip = process.getuid?.() !== 0
+  ? 'needs root'
+  : !existsSync(CONMON) || !existsSync(RUNC) || !existsSync('/bin/busybox')
+    ? 'needs /usr/bin/conmon, /usr/bin/runc and /bin/busybox'
+    : false;
+if (skip) console.log(`# conmon integration tests skipped: ${skip}`);
+
+const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('ConmonRuntime with runc (integration)', { skip }, () => {
+  let dir: string;
+  let rootfs: string;
+  let rt: ConmonRuntime;
+  const exits = new Map<string, ExitRecord>();
+  const prefix = `t${process.pid}`;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'berth-conmon-'));
+    rootfs = path.join(dir, 'rootfs');
+    await mkdir(path.join(rootfs, 'bin'), { recursive: true });
+    await mkdir(path.join(rootfs, 'etc'));
+    await copyFile('/bin/busybox', path.join(rootfs, 'bin/busybox'));
+    for (const applet of ['sh', 'cat', 'echo', 'sleep', 'stty', 'ls', 'id', 'ip']) await symlink('busybox', path.join(rootfs, 'bin', applet));
+    await writeFile(path.join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n');
+    await writeFile(path.join(rootfs, 'etc/group'), 'root:x:0:\napp:x:1000:\n');
+    rt = new ConmonRuntime({ execRoot: path.join(dir, 'exec'), runtimes: { runc: RUNC }, exitPollMs: 200 });
+    rt.onExit((id, e) => exits.set(id, e));
+  });
+  after(async () => {
+    await rt?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Writes the bundle of a container running `args` and creates it. */
+  async function create(name: string, args: string[], over: Partial<SpecInput> = {}): Promise<{ id: string; bundle: string; log: string }> {
+    const id = `${prefix}-${name}`;
+    const bundle = path.join(dir, 'bundles', id);
+    const log = path.join(dir, 'logs', id, 'ctr.log');
+    await rt.writeSpec(bundle, {
+      id, rootfs, args, env: [], cwd: '/', user: '', hostname: name, tty: false, openStdin: false,
+      networkMode: 'private', cgroupsPath: `/berth-test/${id}`, readonlyRootfs: true, ...over,
+    });
+    await rt.create(id, { bundleDir: bundle, runtime: 'runc', tty: over.tty ?? false, openStdin: over.openStdin ?? false, logPath: log });
+    return { id, bundle, log };
+  }
+
+  function capture(conn: AttachConnection): { chunks: OutputChunk[]; closed: Promise<void>; text: (s?: string) => string } {
+    const chunks: OutputChunk[] = [];
+    conn.on('data', (c: OutputChunk) => chunks.push(c));
+    const closed = new Promise<void>((r) => conn.once('close', () => r()));
+    const text = (s?: string): string => Buffer.concat(chunks.filter((c) => !s || c.stream === s).map((c) => c.data)).toString();
+    return { chunks, closed, text };
+  }
+
+  async function waitExit(id: string, ms = 5000): Promise<ExitRecord> {
+    for (let t = 0; t < ms; t += 50) {
+      const e = exits.get(id);
+      if (e) return e;
+      await delay(50);
+    }
+    throw new Error(`no exit reported for ${id}`);
+  }
+
+  it('probes runc as working', async () => {
+    const p = await rt.probe();
+    assert.equal(p.defaultRuntime, 'runc');
+    assert.equal(p.runtimes[0]?.ok, true, p.runtimes[0]?.reason);
+  });
+
+  it('runs a container: attach output, log, exit code, delete', async () => {
+    const { id, bundle, log } = await create('out', ['/bin/sh', '-c', 'echo hello; echo oops >&2; ip -o link show lo; ls -C /proc/self/fd; exit 3']);
+    assert.equal(await readFile(path.join(bundle, 'runtime'), 'utf8'), 'runc');
+    const conn = await rt.attach(id);
+    const out = capture(conn);
+    await rt.start(id);
+    const exit = await waitExit(id);
+    assert.equal(exit.exitCode, 3);
+    assert.match(exit.finishedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+    assert.deepEqual(await rt.readExit(id), exit);
+    await out.closed;
+    assert.match(out.text('stdout'), /^hello\n/);
+    assert.match(out.text('stdout'), /lo: <LOOPBACK,UP/);
+    assert.match(out.text('stdout'), /^0 +1 +2 +3$/m, 'no leaked fds');
+    assert.equal(out.text('stderr'), 'oops\n');
+    const entries = [];
+    for await (const e of readLogs(log, {})) entries.push(`${e.stream}:${e.data.toString()}`);
+    // stdout and stderr are separate pipes: their relative order in the log is not fixed.
+    assert.equal(entries.find((e) => e.startsWith('stdout:')), 'stdout:hello\n');
+    assert.deepEqual(entries.filter((e) => e.startsWith('stderr:')), ['stderr:oops\n']);
+    // conmon exits just after writing the exit file.
+    for (let t = 0; t < 40 && await rt.isMonitorAlive(id); t++) await delay(50);
+    assert.equal(await rt.isMonitorAlive(id), false);
+    await rt.delete(id);
+    await rt.delete(id); // idempotent
+    assert.equal(readdirSync(rt.paths.runtimeRoot('runc')).includes(id), false);
+  });
+
+  it('follows the log of a running container until it stops', async () => {
+    const { id, log } = await create('follow', ['/bin/sh', '-c', 'echo one; sleep 0.2; echo two; sleep 0.2; echo three']);
+    await rt.start(id);
+    const stopped = waitExit(id).then(() => undefined);
+    const lines: string[] = [];
+    for await (const e of readLogs(log, { follow: true, stopped })) lines.push(e.data.toString());
+    assert.deepEqual(lines, ['one\n', 'two\n', 'three\n']);
+    await rt.delete(id);
+  });
+
+  it('passes stdin and closes it', async () => {
+    const { id } = await create('stdin', ['/bin/sh', '-c', 'cat; echo done'], { openStdin: true });
+    const conn = await rt.attach(id);
+    const out = capture(conn);
+    await rt.start(id);
+    conn.writeStdin(Buffer.from('ping\n'));
+    await delay(100);
+    conn.closeStdin();
+    assert.equal((await waitExit(id)).exitCode, 0);
+    await out.closed;
+    assert.equal(out.text(), 'ping\ndone\n');
+    await rt.delete(id);
+  });
+
+  it('kills, pauses, resumes, lists processes and survives without a client', async () => {
+    const { id } = await create('sleep', ['/bin/sleep', '30'], { user: 'app' });
+    await rt.start(id);
+    assert.equal(await rt.isMonitorAlive(id), true);
+    const top = await rt.top(id);
+    assert.ok(top.Titles.includes('PID') && top.Titles.includes('CMD'));
+    assert.equal(top.Processes.length, 1);
+    assert.match(top.Processes[0]!.at(-1)!, /sleep 30/);
+    await rt.pause(id);
+    await rt.resume(id);
+    // sleep is pid 1 and has no SIGTERM handler, so the kernel ignores TERM: use KILL.
+    await rt.kill(id, 'KILL');
+    const exit = await waitExit(id);
+    assert.equal(exit.exitCode, 137);
+    await assert.rejects(rt.kill(id, 'TERM'), (e: Error & { kind?: string }) => e.kind === 'conflict' || e.kind === 'not-found');
+    await rt.delete(id);
+  });
+
+  it('resizes a tty and rotates the log', async () => {
+    const { id, log } = await create('tty', ['/bin/sh', '-c', 'sleep 0.3; stty size; sleep 0.4; echo after'], { tty: true });
+    const conn = await rt.attach(id);
+    const out = capture(conn);
+    await rt.start(id);
+    await rt.resize(id, 33, 77);
+    await delay(500);
+    await rt.rotateLog(id, log, 2);
+    await waitExit(id);
+    await out.closed;
+    assert.match(out.text(), /33 77\r\n/);
+    assert.match(await readFile(`${log}.1`, 'utf8'), /stdout F 33 77/);
+    assert.match(await readFile(log, 'utf8'), /stdout F after/);
+    const all: string[] = [];
+    for await (const e of readLogs(log, {})) all.push(e.data.toString());
+    assert.deepEqual(all, ['33 77\r\n', 'after\r\n']);
+    await rt.delete(id);
+  });
+
+  it('rejects a missing binary with the runtime message and leaves no state', async () => {
+    const id = `${prefix}-missing`;
+    let message = '';
+    await assert.rejects(create('missing', ['nosuchbin']), (e: Error) => { message = e.message; return /executable file not found/.test(e.message); });
+    assert.match(message, /"nosuchbin"/);
+    assert.equal(readdirSync(rt.paths.runtimeRoot('runc')).includes(id), false);
+    await assert.rejects(rt.start(id), (e: Error & { kind?: string }) => e.kind === 'not-found');
+    assert.equal(existsSync(rt.paths.exitFile(id)), false);
+    assert.equal(existsSync(`/sys/fs/cgroup/memory/berth-test/${id}`), false, 'cgroup removed');
+    await delay(300);
+    assert.equal(exits.has(id), false, 'no exit reported for a create that failed');
+  });
+
+  it('applies cgroup limits and the default security profile', async () => {
+    const { id } = await create('limits', ['/bin/sh', '-c', 'grep -E "^Cap(Inh|Eff|Bnd)" /proc/self/status; cat /proc/interrupts | wc -c; echo x > /proc/sys/kernel/hostname; sleep 5'], {
+      memory: 64 * 1024 * 1024, pidsLimit: 50, nanoCpus: 5e8,
+    });
+    await symlink('busybox', path.join(rootfs, 'bin', 'grep')).catch(() => {});
+    await symlink('busybox', path.join(rootfs, 'bin', 'wc')).catch(() => {});
+    const conn = await rt.attach(id);
+    const out = capture(conn);
+    await rt.start(id);
+    const cg = (ctrl: string, file: string): Promise<string> => readFile(`/sys/fs/cgroup/${ctrl}/berth-test/${id}/${file}`, 'utf8').then((s) => s.trim());
+    assert.equal(await cg('memory', 'memory.limit_in_bytes'), String(64 * 1024 * 1024));
+    assert.equal(await cg('pids', 'pids.max'), '50');
+    assert.equal(await cg('cpu', 'cpu.cfs_quota_us'), '50000');
+    await delay(300);
+    await rt.kill(id, 9);
+    await waitExit(id);
+    await out.closed;
+    assert.match(out.text('stdout'), /CapInh:\t0000000000000000/);
+    assert.match(out.text('stdout'), /CapEff:\t00000000a80425fb/);
+    assert.match(out.text('stdout'), /^0$/m, '/proc/interrupts is masked');
+    assert.match(out.text('stderr'), /hostname: Read-only file system/);
+    await rt.delete(id);
+  });
+
+  it('records OOM kills and forgets them on re-create', async () => {
+    await symlink('busybox', path.join(rootfs, 'bin', 'head')).catch(() => {});
+    await symlink('busybox', path.join(rootfs, 'bin', 'tr')).catch(() => {});
+    const { id, bundle, log } = await create('oom', ['/bin/sh', '-c', 'a=$(head -c 200000000 /dev/zero | tr "\\0" a); echo survived'], { memory: 16 * 1024 * 1024 });
+    await rt.start(id);
+    const exit = await waitExit(id, 15000);
+    assert.equal(exit.exitCode, 137);
+    assert.equal(exit.oomKilled, true);
+    await rt.delete(id);
+    exits.delete(id);
+    await rt.writeSpec(bundle, {
+      id, rootfs, args: ['/bin/true'], env: [], cwd: '/', user: '', hostname: 'again', tty: false, openStdin: false,
+      networkMode: 'private', cgroupsPath: `/berth-test/${id}`,
+    });
+    await symlink('busybox', path.join(rootfs, 'bin', 'true')).catch(() => {});
+    await rt.create(id, { bundleDir: bundle, runtime: 'runc', tty: false, openStdin: false, logPath: log });
+    await rt.start(id);
+    const second = await waitExit(id);
+    assert.deepEqual([second.exitCode, second.oomKilled], [0, undefined]);
+    await rt.delete(id);
+  });
+
+  it('rejects unknown containers and runtimes', async () => {
+    await assert.rejects(rt.start(`${prefix}-nope`), (e: Error & { kind?: string }) => e.kind === 'not-found');
+    await assert.rejects(rt.create(`${prefix}-x`, { bundleDir: dir, runtime: 'nope', tty: false, openStdin: false, logPath: path.join(dir, 'l') }),
+      (e: Error & { kind?: string }) => e.kind === 'invalid-argument');
+    await assert.rejects(rt.kill('../etc', 9), (e: Error & { kind?: string }) => e.kind === 'invalid-argument');
+  });
+});

@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { InvalidArgumentError } from '../../lib/errors/index.js';
+
+/**
+ * Where the conmon driver keeps its state under the exec root (a tmpfs such as /run/berth in
+ * production, since runtime state does not survive a reboot either):
+ *
+ * ```
+ * <execRoot>/runtimes/<name>/   --root of each OCI runtime (runc/crun state dirs)
+ * <execRoot>/exits/<id>         exit code written by conmon when the container exits
+ * <execRoot>/sockets/<id>       conmon's symlink to the bundle; attach socket at sockets/<id>/attach
+ *                               (kept short: a unix socket path must stay under 108 bytes)
+ * <execRoot>/bundles/<id>       our symlink to the bundle dir, so any method can find it by id
+ * <execRoot>/probe/             throwaway bundles of the runtime probe
+ * ```
+ *
+ * The bundle dir (chosen by the engine, outliving berthd) holds config.json, `runtime` (the name of
+ * the runtime that runs it), conmon's `pid`, `conmon.pid`, `attach`, `ctl` and `winsz`.
+ */
+export class RuntimePaths {
+  constructor(readonly execRoot: string) {}
+
+  runtimeRoot(runtime: string): string { return path.join(this.execRoot, 'runtimes', runtime); }
+  get exitDir(): string { return path.join(this.execRoot, 'exits'); }
+  exitFile(id: string): string { return path.join(this.exitDir, checkId(id)); }
+  get socketDir(): string { return path.join(this.execRoot, 'sockets'); }
+  attachSocket(id: string): string { return path.join(this.socketDir, checkId(id), 'attach'); }
+  get bundleLinkDir(): string { return path.join(this.execRoot, 'bundles'); }
+  bundleLink(id: string): string { return path.join(this.bundleLinkDir, checkId(id)); }
+  get probeDir(): string { return path.join(this.execRoot, 'probe'); }
+}
+
+/** Files conmon and berth keep in a bundle directory. */
+export const BundleFiles = {
+  config: 'config.json',
+  runtimeName: 'runtime',
+  containerPid: 'pid',
+  conmonPid: 'conmon.pid',
+  ctl: 'ctl',
+  winsz: 'winsz',
+  oom: 'oom',
+} as const;
+
+const ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+
+/** Container ids become path components and runtime arguments: accept only a strict pattern. */
+export function checkId(id: string): string {
+  if (!ID_PATTERN.test(id)) throw new InvalidArgumentError(`invalid container id: ${JSON.stringify(id)}`);
+  return id;
+}

@@ -1,0 +1,3 @@
+export { readLogs } from './read-logs.js';
+export { parseLogLine, parseTimestamp, type LogLine } from './parse.js';
+export { rotatedLogFiles } from './files.js';

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { LogEntry, LogReadOptions } from '../types.js';
+import { parseLogLine } from './parse.js';
+import { readLogs } from './read-logs.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'berth-logs-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const fresh = (): string => path.join(dir, `c${n++}`, 'ctr.log');
+
+/** A record at second `s` (2026-11-23T08:00:<s>). */
+function rec(s: number, stream: 'stdout' | 'stderr', text: string, tag: 'F' | 'P' = 'F'): string {
+  const t = `2026-11-23T08:00:${String(s).padStart(2, '0')}.000000001+00:00`;
+  return `${t} ${stream} ${tag} ${text}\n`;
+}
+const T0 = Date.parse('2026-11-23T08:00:00Z') / 1000;
+
+function write(file: string, text: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+async function collect(file: string, opts: LogReadOptions = {}): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of readLogs(file, opts)) out.push(`${e.stream}:${e.data.toString()}`);
+  return out;
+}
+
+describe('parseLogLine', () => {
+  it('parses full, partial and empty lines', () => {
+    const l = parseLogLine(Buffer.from('2026-11-23T07:53:10.424025909+00:00 stdout F hi there'));
+    assert.equal(l?.time, '2026-11-23T07:53:10.424025909Z');
+    assert.equal(l?.stream, 'stdout');
+    assert.equal(l?.partial, false);
+    assert.equal(l?.content.toString(), 'hi there');
+    assert.ok(Math.abs(l!.seconds - (Date.parse('2026-11-23T07:53:10Z') / 1000 + 0.424025909)) < 1e-6);
+    assert.equal(parseLogLine(Buffer.from('2026-11-23T07:53:10.1+00:00 stderr P'))?.content.length, 0);
+    assert.equal(parseLogLine(Buffer.from('garbage')), undefined);
+    assert.equal(parseLogLine(Buffer.from('2026-11-23T07:53:10Z stdin F x')), undefined);
+  });
+});
+
+describe('readLogs', () => {
+  it('reads rotated files oldest first and joins partial lines', async () => {
+    const f = fresh();
+    write(`${f}.2`, rec(1, 'stdout', 'one'));
+    write(`${f}.1`, rec(2, 'stdout', 'tw', 'P') + rec(2, 'stderr', 'err') + rec(3, 'stdout', 'o'));
+    write(f, rec(4, 'stdout', 'three') + rec(5, 'stdout', ''));
+    assert.deepEqual(await collect(f), ['stdout:one\n', 'stderr:err\n', 'stdout:two\n', 'stdout:three\n', 'stdout:\n']);
+    assert.deepEqual(await collect(f, { stderr: false }), ['stdout:one\n', 'stdout:two\n', 'stdout:three\n', 'stdout:\n']);
+    assert.deepEqual(await collect(f, { stdout: false }), ['stderr:err\n']);
+  });
+
+  it('tails across files, counting complete lines', async () => {
+    const f = fresh();
+    write(`${f}.1`, rec(1, 'stdout', 'a') + rec(2, 'stdout', 'b', 'P'));
+    write(f, rec(2, 'stdout', 'c') + rec(3, 'stderr', 'd') + rec(4, 'stdout', 'e'));
+    assert.deepEqual(await collect(f, { tail: 2 }), ['stderr:d\n', 'stdout:e\n']);
+    assert.deepEqual(await collect(f, { tail: 3 }), ['stdout:bc\n', 'stderr:d\n', 'stdout:e\n']);
+    assert.deepEqual(await collect(f, { tail: 2, stderr: false }), ['stdout:bc\n', 'stdout:e\n']);
+    assert.deepEqual(await collect(f, { tail: 100 }), ['stdout:a\n', 'stdout:bc\n', 'stderr:d\n', 'stdout:e\n']);
+    assert.deepEqual(await collect(f, { tail: 0 }), []);
+  });
+
+  it('tails a large file without reading it all at once', async () => {
+    const f = fresh();
+    let text = '';
+    for (let i = 0; i < 20000; i++) text += rec(i % 60, 'stdout', `line ${i}`);
+    write(f, text);
+    assert.deepEqual(await collect(f, { tail: 3 }), ['stdout:line 19997\n', 'stdout:line 19998\n', 'stdout:line 19999\n']);
+  });
+
+  it('applies since and until', async () => {
+    const f = fresh();
+    write(f, rec(1, 'stdout', 'a') + rec(2, 'stdout', 'b') + rec(3, 'stdout', 'c'));
+    assert.deepEqual(await collect(f, { since: T0 + 2 }), ['stdout:b\n', 'stdout:c\n']);
+    assert.deepEqual(await collect(f, { until: T0 + 2.5 }), ['stdout:a\n', 'stdout:b\n']);
+  });
+
+  it('returns nothing for a missing log', async () => {
+    assert.deepEqual(await collect(fresh()), []);
+  });
+
+  it('follows appends and rotation until stopped', async () => {
+    const f = fresh();
+    write(f, rec(1, 'stdout', 'first'));
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => { stop = r; });
+    const seen: LogEntry[] = [];
+    const done = (async () => { for await (const e of readLogs(f, { follow: true, tail: 1, stopped })) seen.push(e); })();
+    await delay(100);
+    appendFileSync(f, rec(2, 'stdout', 'second'));
+    await delay(100);
+    renameSync(f, `${f}.1`);
+    appendFileSync(`${f}.1`, rec(3, 'stderr', 'late in old file'));
+    writeFileSync(f, rec(4, 'stdout', 'in new file', 'P'));
+    await delay(400);
+    appendFileSync(f, rec(5, 'stdout', ' done'));
+    stop();
+    await done;
+    assert.deepEqual(seen.map((e) => e.data.toString()), ['first\n', 'second\n', 'late in old file\n', 'in new file done\n']);
+  });
+
+  it('follow waits for the file and stops on abort', async () => {
+    const f = fresh();
+    const ac = new AbortController();
+    const seen: string[] = [];
+    const done = (async () => { for await (const e of readLogs(f, { follow: true, signal: ac.signal })) seen.push(e.data.toString()); })();
+    await delay(50);
+    write(f, rec(1, 'stdout', 'hello'));
+    await delay(400);
+    ac.abort();
+    await done;
+    assert.deepEqual(seen, ['hello\n']);
+  });
+});
+
+function delay(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }

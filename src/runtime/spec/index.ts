@@ -1,0 +1,7 @@
+export { buildSpec, readHostFacts, type SpecHostFacts } from './build.js';
+export { resolveUser, type ResolvedUser } from './user.js';
+export { resolveInRoot, readFileInRoot } from './in-root.js';
+export { containerCapabilities, normalizeCapability } from './capabilities.js';
+export { parseDeviceCgroupRule } from './device-rules.js';
+export * from './defaults.js';
+export type * from './types.js';
