@@ -72,6 +72,7 @@ export class ApiServer {
   }
 
   async #dispatch(req: IncomingMessage, res: ServerResponse | undefined, upgrade?: { socket: Duplex; head: Buffer }): Promise<void> {
+    const t0 = performance.now();
     const abort = new AbortController();
     const sock = res ? req.socket : upgrade!.socket;
     const onClose = (): void => abort.abort();
@@ -104,7 +105,7 @@ export class ApiServer {
         return;
       }
       await found.route.handler(ctx);
-      this.#opts.log('debug', `${req.method} ${req.url}`);
+      this.#opts.log('debug', `${req.method} ${req.url} ${(performance.now() - t0).toFixed(1)}ms`);
     } catch (err) {
       this.#writeError(ctx, err);
     } finally {

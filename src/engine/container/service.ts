@@ -45,6 +45,8 @@ export class ContainerService {
   /** Exits seen while a stop is in progress, to wake the stopper. */
   readonly #exitWatchers = new Map<string, Set<() => void>>();
   readonly #removing = new Set<string>();
+  /** Containers the OCI runtime may still hold state for (created and not yet deleted). */
+  readonly #runtimeState = new Set<string>();
   /** Containers stopped by a user since their last start: restart policies leave them alone. */
   readonly #manuallyStopped = new Set<string>();
 
@@ -69,6 +71,7 @@ export class ContainerService {
     }
     for (const rec of this.#d.store.list()) {
       if (!isAlive(rec.state)) continue;
+      this.#runtimeState.add(rec.id);
       const exit = await this.#d.runtime.readExit(rec.id);
       if (exit) {
         await this.#handleExit(rec.id, exit);
@@ -149,7 +152,7 @@ export class ContainerService {
     if (!canStart(rec.state)) throw new ConflictError(`cannot start container ${rec.id}: container is ${rec.state.status}`);
     const undo = new CleanupStack();
     try {
-      await this.#d.runtime.delete(rec.id).catch(() => {});
+      if (this.#runtimeState.has(rec.id)) await this.#deleteRuntimeState(rec.id);
       const rootfs = await this.#d.snapshotter.mount(rec.id);
       undo.push(() => this.#d.snapshotter.unmount(rec.id));
       const bundleDir = join(this.#d.store.dir(rec.id), 'bundle');
@@ -164,7 +167,8 @@ export class ContainerService {
         logPath: rec.logPath,
         logSizeMax: logOpts['max-size'] ? parseSize(logOpts['max-size']) * Math.max(1, Number(logOpts['max-file'] ?? 1)) : -1,
       });
-      undo.push(() => this.#d.runtime.delete(rec.id));
+      this.#runtimeState.add(rec.id);
+      undo.push(() => this.#deleteRuntimeState(rec.id));
       const pending = this.#pendingAttach.get(rec.id);
       if (pending) {
         for (const s of pending) await s.connect(this.#d.runtime, rec.id);
@@ -172,8 +176,7 @@ export class ContainerService {
       }
       rec.state = { ...rec.state, status: 'running', pid, exitCode: 0, error: '', oomKilled: false, startedAt: now(), finishedAt: ZERO_TIME };
       rec.hasBeenStarted = true;
-      await this.#d.store.save(rec);
-      await this.#d.runtime.start(rec.id);
+      await Promise.all([this.#d.store.save(rec), this.#d.runtime.start(rec.id)]);
       this.#d.events.container(rec, 'start');
     } catch (err) {
       await undo.unwind();
@@ -187,6 +190,11 @@ export class ContainerService {
       if (rec.hostConfig.AutoRemove) void this.#autoRemove(rec.id);
       throw startError(msg, err);
     }
+  }
+
+  async #deleteRuntimeState(id: string): Promise<void> {
+    await this.#d.runtime.delete(id);
+    this.#runtimeState.delete(id);
   }
 
   #specInput(rec: ContainerRecord, rootfs: string): SpecInput {
@@ -243,7 +251,9 @@ export class ContainerService {
       const rec = this.#d.store.get(id);
       if (!isAlive(rec.state)) return;
       rec.state = { ...rec.state, status: 'exited', pid: 0, exitCode: exit.exitCode, oomKilled: !!exit.oomKilled, finishedAt: exit.finishedAt };
-      await this.#d.runtime.delete(id).catch((err) => this.#d.log(`runtime delete ${id}: ${messageOf(err)}`));
+      // An auto-remove container is about to be removed, which releases all of this at once.
+      if (rec.hostConfig.AutoRemove) return;
+      await this.#deleteRuntimeState(id).catch((err) => this.#d.log(`runtime delete ${id}: ${messageOf(err)}`));
       await this.#d.snapshotter.unmount(id).catch((err) => this.#d.log(`unmount ${id}: ${messageOf(err)}`));
       await this.#d.store.save(rec);
       this.#d.events.container(rec, 'die', { exitCode: String(exit.exitCode) });
@@ -380,9 +390,16 @@ export class ContainerService {
     try {
       await this.#lock.run(rec.id, async () => {
         if (!this.#d.store.has(rec.id)) return;
-        await this.#d.runtime.delete(rec.id);
-        await this.#d.snapshotter.remove(rec.id);
-        await this.#d.store.delete(rec);
+        await this.#d.store.forget(rec);
+        // The runtime's bookkeeping is not visible to users: it finishes in the background,
+        // and the directory goes once the runtime has let go of the bundle.
+        const runtimeGone = this.#runtimeState.has(rec.id) ? this.#deleteRuntimeState(rec.id) : Promise.resolve();
+        const rootfsGone = this.#d.snapshotter.remove(rec.id);
+        void runtimeGone
+          .then(() => rootfsGone)
+          .then(() => this.#d.store.deleteDir(rec.id))
+          .catch((err) => this.#d.log(`cleaning up removed container ${rec.id}: ${messageOf(err)}`));
+        await rootfsGone;
       });
     } finally {
       this.#removing.delete(rec.id);
@@ -496,6 +513,7 @@ export class ContainerService {
   async rotateLogs(): Promise<void> {
     for (const rec of this.#d.store.list()) {
       if (!isAlive(rec.state)) continue;
+      this.#runtimeState.add(rec.id);
       const cfg = rec.hostConfig.LogConfig?.Config ?? {};
       if (!cfg['max-size']) continue;
       const max = parseSize(cfg['max-size']);

@@ -94,10 +94,17 @@ export class ContainerStore {
     this.#byId.set(rec.id, rec);
   }
 
-  /** Forgets the record and deletes its directory. */
-  async delete(rec: ContainerRecord): Promise<void> {
+  /**
+   * Deletes the record, so the container is gone for every reader; its directory stays until
+   * `deleteDir` (a crash in between leaves a directory without a record, which `load` drops).
+   */
+  async forget(rec: ContainerRecord): Promise<void> {
+    await rm(join(this.#root, rec.id, 'container.json'), { force: true });
     this.#byId.delete(rec.id);
     this.releaseName(rec.name, rec.id);
-    await rm(join(this.#root, rec.id), { recursive: true, force: true });
+  }
+
+  async deleteDir(id: string): Promise<void> {
+    await rm(join(this.#root, id), { recursive: true, force: true });
   }
 }

@@ -6,7 +6,7 @@ import { matchLabels, parseUntil } from '../container/api.js';
 import type { EventSink } from '../events/types.js';
 
 /** Which containers use an image id (rmi refuses with 409 while any does). */
-export type ImageUsers = (imageId: string) => string[];
+export type ImageUsers = (imageId: string, runningOnly?: boolean) => string[];
 
 /** Matches a reference filter such as "busybox" or "busybox:1.*" (globs on name and tag). */
 function matchReference(tag: string, pattern: string): boolean {
@@ -68,7 +68,7 @@ export class ImageApi {
   }
 
   async imageDelete(ref: string, opts: { force: boolean; noPrune: boolean }) {
-    const out = await this.#images.remove(ref, { ...opts, usedBy: this.#users });
+    const out = await this.#images.remove(ref, { ...opts, usedBy: this.#users, runningUsedBy: (id) => this.#users(id, true) });
     for (const item of out) {
       if (item.Untagged) this.#events.image(item.Untagged, 'untag');
       if (item.Deleted) this.#events.image(item.Deleted, 'delete');
