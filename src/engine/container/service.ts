@@ -219,6 +219,7 @@ export class ContainerService {
       hostname: rec.config.Hostname ?? rec.id.slice(0, 12),
       domainname: rec.config.Domainname,
       tty: !!rec.config.Tty,
+      consoleSize: consoleSizeOf(hc.ConsoleSize),
       openStdin: !!rec.config.OpenStdin,
       readonlyRootfs: !!hc.ReadonlyRootfs,
       privileged: !!hc.Privileged,
@@ -523,6 +524,13 @@ export class ContainerService {
       }
     }
   }
+}
+
+/** HostConfig.ConsoleSize is [height, width]; the first screen gets it before any resize. */
+function consoleSizeOf(v: unknown): { height: number; width: number } | undefined {
+  if (!Array.isArray(v) || v.length !== 2) return undefined;
+  const [height, width] = v.map(Number) as [number, number];
+  return height > 0 && width > 0 ? { height, width } : undefined;
 }
 
 /** Whether a container that just exited should be started again under its restart policy. */
