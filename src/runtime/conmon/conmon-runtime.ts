@@ -1,4 +1,4 @@
-import { access, mkdir, open, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   InternalError, InvalidArgumentError, NotFoundError, UnavailableError,
@@ -52,6 +52,8 @@ export class ConmonRuntime implements ContainerRuntime {
   private defaultRuntime?: string;
   private readonly clis = new Map<string, OciRuntimeCli>();
   private readonly exits: ExitWatcher;
+  /** The exec-root directories, made once (a failed attempt is retried on the next create). */
+  private dirsReady?: Promise<void>;
   /** Containers between conmon launch and the sync report: their exits wait (see create). */
   private readonly creating = new Set<string>();
 
@@ -101,15 +103,10 @@ export class ConmonRuntime implements ContainerRuntime {
   async writeSpec(bundleDir: string, input: SpecInput): Promise<void> {
     const spec = buildSpec(input);
     await mkdir(bundleDir, { recursive: true, mode: 0o700 });
-    // Temp file, fsync, rename: a crash leaves the old config or the new one, never a torn one.
+    // Temp file then rename, so the runtime never reads a half-written config. No fsync: the
+    // spec is rebuilt from the container record at every start, so a crash loses nothing.
     const tmp = path.join(bundleDir, `.${BundleFiles.config}.tmp`);
-    const fh = await open(tmp, 'w', 0o600);
-    try {
-      await fh.writeFile(JSON.stringify(spec, null, 2));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await writeFile(tmp, JSON.stringify(spec), { mode: 0o600 });
     await rename(tmp, path.join(bundleDir, BundleFiles.config));
   }
 
@@ -118,19 +115,24 @@ export class ConmonRuntime implements ContainerRuntime {
     const runtimeName = opts.runtime || this.defaultRuntime;
     const cli = runtimeName ? this.clis.get(runtimeName) : undefined;
     if (!runtimeName || !cli) throw new InvalidArgumentError(`unknown or invalid runtime name: ${runtimeName ?? ''}`);
-    await Promise.all([
-      mkdir(this.paths.runtimeRoot(runtimeName), { recursive: true, mode: 0o700 }),
+    this.dirsReady ??= Promise.all([
+      ...[...this.clis.keys()].map((name) => mkdir(this.paths.runtimeRoot(name), { recursive: true, mode: 0o700 })),
       mkdir(this.paths.exitDir, { recursive: true, mode: 0o700 }),
       mkdir(this.paths.socketDir, { recursive: true, mode: 0o700 }),
       mkdir(this.paths.bundleLinkDir, { recursive: true, mode: 0o700 }),
+    ]).then(() => {});
+    await this.dirsReady.catch((err) => {
+      this.dirsReady = undefined;
+      throw err;
+    });
+    await Promise.all([
       mkdir(path.dirname(opts.logPath), { recursive: true }),
+      this.clearExit(id),
+      // A restarted container reuses its bundle: the previous run's OOM mark must not stick.
+      rm(path.join(opts.bundleDir, BundleFiles.oom), { force: true }),
+      writeFile(path.join(opts.bundleDir, BundleFiles.runtimeName), runtimeName),
+      rm(this.paths.bundleLink(id), { force: true }).then(() => symlink(opts.bundleDir, this.paths.bundleLink(id))),
     ]);
-    await this.clearExit(id);
-    // A restarted container reuses its bundle: the previous run's OOM mark must not stick.
-    await rm(path.join(opts.bundleDir, BundleFiles.oom), { force: true });
-    await writeFile(path.join(opts.bundleDir, BundleFiles.runtimeName), runtimeName);
-    await rm(this.paths.bundleLink(id), { force: true });
-    await symlink(opts.bundleDir, this.paths.bundleLink(id));
 
     let failure: string;
     this.creating.add(id);
