@@ -11,8 +11,6 @@ export interface AttachOptions {
   stdin: boolean;
   stdout: boolean;
   stderr: boolean;
-  /** Close the container's stdin when this session's stdin ends (Config.StdinOnce). */
-  stdinOnce: boolean;
 }
 
 /**
@@ -72,9 +70,9 @@ export class AttachSession {
   }
 
   #finishStdin(): void {
-    if (this.#opts.stdinOnce) this.#in?.closeStdin();
-    else this.#in?.close();
-    this.#in = undefined;
+    // A half-close flushes what is queued first; whether the container's stdin then closes is
+    // the monitor's choice (it was started with --leave-stdin-open unless StdinOnce).
+    this.#in?.closeStdin();
   }
 
   /** Ends the session (client gone, container exited, or start failed). */

@@ -449,9 +449,9 @@ export class ContainerService {
    * Attaches a client. Before start the session waits and is connected at start, so nothing
    * the container prints is missed; on a running container it connects now.
    */
-  async attach(ref: string, sink: AttachSink, opts: Omit<AttachOptions, 'stdinOnce'>): Promise<AttachSession> {
+  async attach(ref: string, sink: AttachSink, opts: AttachOptions): Promise<AttachSession> {
     const rec = this.#d.store.get(ref);
-    const session = new AttachSession(sink, { ...opts, stdinOnce: !!rec.config.StdinOnce });
+    const session = new AttachSession(sink, opts);
     if (rec.state.status === 'running' || rec.state.status === 'paused') {
       await session.connect(this.#d.runtime, rec.id);
     } else {

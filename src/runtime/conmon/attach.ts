@@ -6,6 +6,8 @@ import type { AttachConnection, OutputChunk } from '../types.js';
 /** conmon prefixes each packet it sends with the stream it came from. */
 const STREAM_STDOUT = 2;
 const STREAM_STDERR = 3;
+/** conmon reads attach packets into an 8 KiB buffer (STDIO_BUF_SIZE). */
+const STDIN_PACKET_MAX = 8192;
 /** sun_path is 108 bytes including the terminating NUL. */
 const MAX_SOCKET_PATH = 108;
 
@@ -15,6 +17,9 @@ const MAX_SOCKET_PATH = 108;
  */
 export class ConmonAttachConnection extends EventEmitter implements AttachConnection {
   private closed = false;
+  private readonly pending: Buffer[] = [];
+  private writing = false;
+  private endRequested = false;
 
   private constructor(private readonly socket: SeqpacketSocket) {
     super();
@@ -57,16 +62,40 @@ export class ConmonAttachConnection extends EventEmitter implements AttachConnec
 
   writeStdin(data: Buffer): void {
     if (this.closed || data.length === 0) return;
-    this.socket.write(data);
+    // Each write is one packet, and conmon reads packets into a fixed buffer: anything past it
+    // would be dropped, so large input goes in pieces that fit.
+    for (let off = 0; off < data.length; off += STDIN_PACKET_MAX) {
+      this.pending.push(data.subarray(off, Math.min(off + STDIN_PACKET_MAX, data.length)));
+    }
+    this.pump();
   }
 
   /**
-   * Half-closes the socket: conmon sees EOF and closes the container's stdin (unless it runs with
-   * --leave-stdin-open) while output keeps flowing to us.
+   * Sends queued stdin one packet at a time, each after the previous one reached the kernel:
+   * the socket binding does not retry a write the kernel refused for lack of buffer space.
+   */
+  private pump(): void {
+    if (this.writing || this.closed) return;
+    const next = this.pending.shift();
+    if (!next) {
+      if (this.endRequested) this.socket.end();
+      return;
+    }
+    this.writing = true;
+    this.socket.write(next, 0, next.length, () => {
+      this.writing = false;
+      this.pump();
+    });
+  }
+
+  /**
+   * Half-closes the socket once queued stdin is sent: conmon sees EOF and closes the container's
+   * stdin (unless it runs with --leave-stdin-open) while output keeps flowing to us.
    */
   closeStdin(): void {
     if (this.closed) return;
-    this.socket.end();
+    this.endRequested = true;
+    this.pump();
   }
 
   close(): void {

@@ -159,7 +159,7 @@ export class ConmonRuntime implements ContainerRuntime {
   private async cleanupFailedCreate(id: string, cli: OciRuntimeCli): Promise<void> {
     await cli.delete(id).catch((err) => this.opts.logger?.warn({ err, id }, 'cleanup after failed create'));
     await rm(this.paths.bundleLink(id), { force: true });
-    await rm(path.join(this.paths.socketDir, id), { force: true });
+    await rm(this.paths.socketLink(id), { force: true });
     await this.clearExit(id);
   }
 
@@ -190,7 +190,7 @@ export class ConmonRuntime implements ContainerRuntime {
     if (cli) await cli.delete(id);
     else for (const c of this.clis.values()) await c.delete(id).catch(() => {});
     await rm(this.paths.bundleLink(id), { force: true });
-    await rm(path.join(this.paths.socketDir, id), { force: true });
+    await rm(this.paths.socketLink(id), { force: true });
   }
 
   async resize(id: string, height: number, width: number): Promise<void> {

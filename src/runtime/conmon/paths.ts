@@ -8,8 +8,9 @@ import { InvalidArgumentError } from '../../lib/errors/index.js';
  * ```
  * <execRoot>/runtimes/<name>/   --root of each OCI runtime (runc/crun state dirs)
  * <execRoot>/exits/<id>         exit code written by conmon when the container exits
- * <execRoot>/sockets/<id>       conmon's symlink to the bundle; attach socket at sockets/<id>/attach
- *                               (kept short: a unix socket path must stay under 108 bytes)
+ * <execRoot>/s/<socketKey>      conmon's symlink to the bundle; attach socket at s/<key>/attach.
+ *                               The key is the id's first 24 hex digits and the folder one letter,
+ *                               because a unix socket path must stay under 108 bytes.
  * <execRoot>/bundles/<id>       our symlink to the bundle dir, so any method can find it by id
  * <execRoot>/probe/             throwaway bundles of the runtime probe
  * ```
@@ -23,8 +24,9 @@ export class RuntimePaths {
   runtimeRoot(runtime: string): string { return path.join(this.execRoot, 'runtimes', runtime); }
   get exitDir(): string { return path.join(this.execRoot, 'exits'); }
   exitFile(id: string): string { return path.join(this.exitDir, checkId(id)); }
-  get socketDir(): string { return path.join(this.execRoot, 'sockets'); }
-  attachSocket(id: string): string { return path.join(this.socketDir, checkId(id), 'attach'); }
+  get socketDir(): string { return path.join(this.execRoot, 's'); }
+  socketLink(id: string): string { return path.join(this.socketDir, socketKey(id)); }
+  attachSocket(id: string): string { return path.join(this.socketLink(id), 'attach'); }
   get bundleLinkDir(): string { return path.join(this.execRoot, 'bundles'); }
   bundleLink(id: string): string { return path.join(this.bundleLinkDir, checkId(id)); }
   get probeDir(): string { return path.join(this.execRoot, 'probe'); }
@@ -40,6 +42,11 @@ export const BundleFiles = {
   winsz: 'winsz',
   oom: 'oom',
 } as const;
+
+/** conmon's `-u`: names the attach socket's folder; unique enough at 96 bits, and short. */
+export function socketKey(id: string): string {
+  return checkId(id).slice(0, 24);
+}
 
 const ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 

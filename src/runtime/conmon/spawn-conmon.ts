@@ -1,3 +1,4 @@
+import { socketKey } from './paths.js';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -25,7 +26,7 @@ export interface ConmonLaunch {
 export function conmonArgs(l: ConmonLaunch): string[] {
   const args = [
     '--api-version', '1',
-    '-c', l.id, '-u', l.id, '-n', l.id,
+    '-c', l.id, '-u', socketKey(l.id), '-n', l.id,
     '-r', l.runtimeBinary,
     '-b', l.bundleDir,
     '-p', path.join(l.bundleDir, BundleFiles.containerPid),

@@ -45,8 +45,9 @@ export function addAttachRoutes(r: Router, b: ContainerBackend): void {
       session = await b.containerAttach(id, { output: (s, d) => void enc.write(s, d), end: finish }, opts);
       let matched = 0;
       const onStdin = (chunk: Buffer): void => {
-        // Detach keys end the session without touching the container.
-        for (let i = 0; i < chunk.length; i++) {
+        // Detach keys end the session without touching the container. As in Docker, only
+        // with a TTY: binary stdin may contain any byte sequence.
+        for (let i = 0; tty && i < chunk.length; i++) {
           if (chunk[i] === detach[matched]) {
             matched++;
             if (matched === detach.length) {
