@@ -1,6 +1,6 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { DataLossError, InvalidArgumentError, NotFoundError } from '../lib/errors/index.js';
-import { writeFileDurable } from '../snapshot/durable-write.js';
+import { writeFileAtomic } from '../lib/fs/atomic.js';
 import { digestHex, sha256Digest } from './digest.js';
 import type { ImagePaths } from './paths.js';
 
@@ -18,7 +18,7 @@ export class BlobStore {
     if (expected !== undefined && expected !== digest) {
       throw new InvalidArgumentError(`blob digest mismatch: expected ${expected}, got ${digest}`);
     }
-    if (!(await this.has(digest))) await writeFileDurable(this.paths.blob(digestHex(digest)), data);
+    if (!(await this.has(digest))) await writeFileAtomic(this.paths.blob(digestHex(digest)), data);
     return digest;
   }
 

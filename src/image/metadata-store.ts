@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileDurable } from '../snapshot/durable-write.js';
+import { writeFileAtomic } from '../lib/fs/atomic.js';
 import type { BlobStore } from './blob-store.js';
 import { digestHex, isDigest } from './digest.js';
 import type { ImagePaths } from './paths.js';
@@ -106,7 +106,7 @@ export class ImageMetadataStore {
   /** Stores an image record (its config blob must already be stored). */
   async putImage(meta: StoredImage, config: ImageConfigFile): Promise<void> {
     if (!isDigest(meta.id)) throw new Error(`invalid image id ${meta.id}`);
-    await writeFileDurable(this.paths.image(digestHex(meta.id)), JSON.stringify(meta));
+    await writeFileAtomic(this.paths.image(digestHex(meta.id)), JSON.stringify(meta));
     this.images.set(meta.id, { meta, config });
   }
 
@@ -129,7 +129,7 @@ export class ImageMetadataStore {
 
   private async persistRefs(tags: Map<string, string>, digests: Map<string, string>): Promise<void> {
     const file: RepositoriesFile = { tags: Object.fromEntries(tags), digests: Object.fromEntries(digests) };
-    await writeFileDurable(this.paths.repositories, JSON.stringify(file, null, 1));
+    await writeFileAtomic(this.paths.repositories, JSON.stringify(file, null, 1));
     this.tags.clear();
     for (const [k, v] of tags) this.tags.set(k, v);
     this.digests.clear();

@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { InvalidArgumentError } from '../lib/errors/index.js';
 import { unpackLayer } from '../lib/tar/index.js';
-import { KeyedMutex } from '../snapshot/keyed-mutex.js';
+import { KeyedLock } from '../lib/sync/keyed-lock.js';
 import type { OverlaySnapshotter } from '../snapshot/overlay.js';
 import { BlobStore } from './blob-store.js';
 import { BUSYBOX_EPOCH, busyboxRootfsTar, HOST_BUSYBOX } from './busybox-rootfs.js';
@@ -60,7 +60,7 @@ export class LocalImageService implements ImageService {
   private readonly blobs: BlobStore;
   private readonly meta: ImageMetadataStore;
   private readonly snapshotter: OverlaySnapshotter;
-  private readonly lock = new KeyedMutex();
+  private readonly lock = new KeyedLock();
   /** Layers an add in progress has committed but no image record names yet: GC leaves them alone. */
   private readonly pinned = new Map<string, number>();
 

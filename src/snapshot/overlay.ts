@@ -4,8 +4,8 @@ import { dirname, join, relative } from 'node:path';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../lib/errors/index.js';
 import { execOk } from '../sys/exec.js';
 import { isMounted, mount, unmount } from '../sys/mount.js';
-import { fsyncDir, writeFileDurable } from './durable-write.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import { fsyncDir, writeFileAtomic } from '../lib/fs/atomic.js';
+import { KeyedLock } from '../lib/sync/keyed-lock.js';
 import { SnapshotPaths } from './paths.js';
 import type { Snapshotter } from './types.js';
 
@@ -110,7 +110,7 @@ async function treeSize(dir: string): Promise<number> {
 export class OverlaySnapshotter implements Snapshotter {
   readonly paths: SnapshotPaths;
   private readonly snapshots = new Map<string, SnapshotRecord>();
-  private readonly locks = new KeyedMutex();
+  private readonly locks = new KeyedLock();
   private initialised: Promise<void> | undefined;
 
   constructor(opts: OverlaySnapshotterOptions) {
@@ -168,7 +168,7 @@ export class OverlaySnapshotter implements Snapshotter {
           // The unpacked files must be on disk before the layer exists under its name: one syncfs
           // (sync -f) flushes them all, far cheaper than an fsync per file.
           await execOk('sync', ['-f', base]);
-          await writeFileDurable(join(base, 'layer.json'), JSON.stringify({ chainId: info.chainId, diffId: info.diffId, size: info.size }));
+          await writeFileAtomic(join(base, 'layer.json'), JSON.stringify({ chainId: info.chainId, diffId: info.diffId, size: info.size }));
           await rename(base, final);
           await fsyncDir(this.paths.layers);
         } catch (err) {
@@ -268,7 +268,7 @@ export class OverlaySnapshotter implements Snapshotter {
       try {
         await mkdir(staging, { mode: 0o711 });
         for (const d of ['upper', 'work', 'merged']) await mkdir(join(staging, d), { mode: 0o755 });
-        await writeFileDurable(join(staging, 'snapshot.json'), JSON.stringify(rec));
+        await writeFileAtomic(join(staging, 'snapshot.json'), JSON.stringify(rec));
         await rename(staging, this.paths.snapshot(key));
         await fsyncDir(this.paths.snapshots);
       } catch (err) {

@@ -280,7 +280,7 @@ export class ContainerService {
 
   async #autoRemove(id: string): Promise<void> {
     try {
-      await this.remove(id, { force: true, volumes: true });
+      await this.remove(id, { force: true, volumes: true, background: true });
     } catch (err) {
       if (!isNotFound(err)) this.#d.log(`auto-remove ${id}: ${messageOf(err)}`);
     }
@@ -374,7 +374,7 @@ export class ContainerService {
   // ---- remove / rename ---------------------------------------------------------------------
 
   /** Removes a container. @throws ConflictError when running and not forced. */
-  async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+  async remove(ref: string, opts: { force?: boolean; volumes?: boolean; background?: boolean } = {}): Promise<void> {
     const rec = this.#d.store.get(ref);
     if (this.#removing.has(rec.id)) throw new ConflictError(`removal of container ${rec.id} is already in progress`);
     if (isAlive(rec.state)) {
@@ -392,15 +392,17 @@ export class ContainerService {
       await this.#lock.run(rec.id, async () => {
         if (!this.#d.store.has(rec.id)) return;
         await this.#d.store.forget(rec);
-        // The runtime's bookkeeping is not visible to users: it finishes in the background,
-        // and the directory goes once the runtime has let go of the bundle.
+        // For an auto-remove the runtime's bookkeeping (invisible to users) may finish in the
+        // background, so `run --rm` returns sooner; `rm` waits until everything is gone.
         const runtimeGone = this.#runtimeState.has(rec.id) ? this.#deleteRuntimeState(rec.id) : Promise.resolve();
         const rootfsGone = this.#d.snapshotter.remove(rec.id);
-        void runtimeGone
-          .then(() => rootfsGone)
-          .then(() => this.#d.store.deleteDir(rec.id))
-          .catch((err) => this.#d.log(`cleaning up removed container ${rec.id}: ${messageOf(err)}`));
-        await rootfsGone;
+        const allGone = runtimeGone.then(() => rootfsGone).then(() => this.#d.store.deleteDir(rec.id));
+        if (opts.background) {
+          allGone.catch((err) => this.#d.log(`cleaning up removed container ${rec.id}: ${messageOf(err)}`));
+          await rootfsGone;
+        } else {
+          await allGone;
+        }
       });
     } finally {
       this.#removing.delete(rec.id);

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, NotFoundError } from '../../lib/errors/index.js';
+import { InvalidArgumentError, NotFoundError, NotImplementedError } from '../../lib/errors/index.js';
 
 type Kind = 'string' | 'strings' | 'number' | 'boolean' | 'object' | 'stringMap';
 
@@ -74,6 +74,10 @@ export function validateCreateRequest(req: Record<string, unknown>): void {
     }
   }
   if (hc.Annotations && Object.keys(hc.Annotations as object).includes('')) throw new InvalidArgumentError('invalid Annotations: the empty string is not permitted as an annotation key');
+  const bindings = hc.PortBindings as Record<string, unknown[]> | undefined;
+  if (bindings && Object.values(bindings).some((b) => Array.isArray(b) && b.length > 0)) {
+    throw new NotImplementedError('publishing ports needs the bridge network, which berth does not provide yet; use --network host to reach the container\'s ports');
+  }
   if (Array.isArray(hc.Links) && hc.Links.length) throw new NotFoundError(`could not get container for ${String(hc.Links[0]).split(':')[0]}: links are not supported`);
   if (Array.isArray(hc.VolumesFrom) && hc.VolumesFrom.length) throw new NotFoundError(`No such container: ${String(hc.VolumesFrom[0]).split(':')[0]}`);
   if (hc.RestartPolicy && typeof hc.RestartPolicy === 'object') {

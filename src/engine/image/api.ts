@@ -49,7 +49,12 @@ export class ImageApi {
         return true;
       })
       .sort((a, b) => b.addedAt - a.addedAt)
-      .map((img) => toImageSummary(img, this.#users(img.id).length));
+      .map((img) => {
+        const summary = toImageSummary(img, this.#users(img.id).length);
+        // Docker lists only the tags that matched, so `images mybox` shows one row.
+        if (f.has('reference')) summary.RepoTags = img.repoTags.filter((t) => f.get('reference')!.some((p) => matchReference(t, p)));
+        return summary;
+      });
   }
 
   imageInspect(ref: string) {

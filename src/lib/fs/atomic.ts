@@ -26,6 +26,11 @@ export async function writeFileAtomic(path: string, data: string | Buffer, mode 
     await unlink(tmp).catch(() => {});
     throw err;
   }
+  await fsyncDir(dir);
+}
+
+/** Flushes a directory entry change (a rename or create) to disk. */
+export async function fsyncDir(dir: string): Promise<void> {
   const dh = await open(dir, 'r');
   try {
     await dh.sync();

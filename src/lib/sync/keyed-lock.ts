@@ -1,21 +1,19 @@
 /**
- * Serialises async work per key (one container's start, stop and remove never interleave),
- * while different keys run concurrently.
+ * Serialises async work per key (one container's start, stop and remove; one snapshot's mount
+ * and unmount), so two callers never interleave their check-then-act steps, while different
+ * keys run concurrently. Keys with nothing queued hold no memory.
  */
 export class KeyedLock {
   readonly #tails = new Map<string, Promise<unknown>>();
 
   async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const prev = this.#tails.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((r) => (release = r));
-    const tail = prev.then(() => mine);
+    const result = prev.then(fn, fn);
+    const tail = result.then(() => undefined, () => undefined);
     this.#tails.set(key, tail);
     try {
-      await prev.catch(() => {});
-      return await fn();
+      return await result;
     } finally {
-      release();
       if (this.#tails.get(key) === tail) this.#tails.delete(key);
     }
   }

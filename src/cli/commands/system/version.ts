@@ -35,7 +35,9 @@ export const command: Command = {
     const format = flags.string('format');
     if (format) {
       const { compileTemplate } = await import('../../template/index.js');
-      ctx.out(`${compileTemplate(format).render({ Client: client, Server: server ?? null })}\n`);
+      // Templates name Go's fields (APIVersion), not the JSON keys (ApiVersion): offer both.
+      const goNames = <T extends { ApiVersion?: string }>(v: T) => ({ ...v, APIVersion: v.ApiVersion });
+      ctx.out(`${compileTemplate(format).render({ Client: goNames(client), Server: server ? goNames(server) : null })}\n`);
     } else {
       const lines = [
         'Client:',
