@@ -163,7 +163,9 @@ export class ContainerService {
         runtime: rec.runtime,
         tty: !!rec.config.Tty,
         openStdin: !!rec.config.OpenStdin,
-        leaveStdinOpen: !!rec.config.OpenStdin && !rec.config.StdinOnce,
+        // Docker closes stdin when the first client's stdin ends only without a TTY; with one,
+        // detaching (ctrl-p ctrl-q) must leave stdin open for the next attach.
+        leaveStdinOpen: !!rec.config.OpenStdin && (!rec.config.StdinOnce || !!rec.config.Tty),
         logPath: rec.logPath,
         logSizeMax: logOpts['max-size'] ? parseSize(logOpts['max-size']) * Math.max(1, Number(logOpts['max-file'] ?? 1)) : -1,
       });
@@ -204,6 +206,17 @@ export class ContainerService {
     for (const b of (hc.Binds ?? []) as string[]) {
       const bind = parseBind(b);
       mounts.push({ type: 'bind', source: bind.source, destination: bind.destination, options: ['rbind', bind.readOnly ? 'ro' : 'rw'] });
+    }
+    for (const m of (hc.Mounts ?? []) as Array<{ Type?: string; Source?: string; Target?: string; ReadOnly?: boolean; TmpfsOptions?: { SizeBytes?: number; Mode?: number } }>) {
+      if (m.Type === 'bind') {
+        mounts.push({ type: 'bind', source: m.Source!, destination: m.Target!, options: ['rbind', m.ReadOnly ? 'ro' : 'rw'] });
+      } else if (m.Type === 'tmpfs') {
+        const o = ['nosuid', 'nodev'];
+        if (m.TmpfsOptions?.SizeBytes) o.push(`size=${m.TmpfsOptions.SizeBytes}`);
+        if (m.TmpfsOptions?.Mode) o.push(`mode=${m.TmpfsOptions.Mode.toString(8)}`);
+        if (m.ReadOnly) o.push('ro');
+        mounts.push({ type: 'tmpfs', source: 'tmpfs', destination: m.Target!, options: o });
+      }
     }
     for (const [dest, opts] of Object.entries((hc.Tmpfs ?? {}) as Record<string, string>)) {
       mounts.push({ type: 'tmpfs', source: 'tmpfs', destination: dest, options: ['nosuid', 'nodev', ...(opts ? opts.split(',') : [])] });

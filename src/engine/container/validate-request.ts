@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { InvalidArgumentError, NotFoundError, NotImplementedError } from '../../lib/errors/index.js';
 
 type Kind = 'string' | 'strings' | 'number' | 'boolean' | 'object' | 'stringMap';
@@ -74,6 +75,7 @@ export function validateCreateRequest(req: Record<string, unknown>): void {
     }
   }
   if (hc.Annotations && Object.keys(hc.Annotations as object).includes('')) throw new InvalidArgumentError('invalid Annotations: the empty string is not permitted as an annotation key');
+  validateMounts(hc.Mounts);
   const bindings = hc.PortBindings as Record<string, unknown[]> | undefined;
   if (bindings && Object.values(bindings).some((b) => Array.isArray(b) && b.length > 0)) {
     throw new NotImplementedError('publishing ports needs the bridge network, which berth does not provide yet; use --network host to reach the container\'s ports');
@@ -85,5 +87,28 @@ export function validateCreateRequest(req: Record<string, unknown>): void {
     if ((rp.MaximumRetryCount ?? 0) < 0) throw new InvalidArgumentError('invalid restart policy: maximum retry count cannot be negative');
     if (rp.MaximumRetryCount && rp.Name !== 'on-failure') throw new InvalidArgumentError("invalid restart policy: maximum retry count can only be used with 'on-failure'");
     if (rp.Name && !['no', 'always', 'unless-stopped', 'on-failure'].includes(rp.Name)) throw new InvalidArgumentError(`invalid restart policy: unknown policy '${rp.Name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
+  }
+}
+
+/** HostConfig.Mounts (`--mount`): bind and tmpfs now; volumes come with the volume subsystem. */
+function validateMounts(mounts: unknown): void {
+  if (mounts === undefined || mounts === null) return;
+  if (!Array.isArray(mounts)) throw new InvalidArgumentError('invalid JSON: Mounts must be an array');
+  const targets = new Set<string>();
+  for (const m of mounts as Array<Record<string, unknown>>) {
+    const type = m?.Type;
+    if (type !== 'bind' && type !== 'tmpfs' && type !== 'volume') throw new InvalidArgumentError(`invalid mount config for type "${String(type)}": mount type unknown`);
+    const target = m.Target;
+    if (typeof target !== 'string' || target === '') throw new InvalidArgumentError(`invalid mount config for type "${type}": field Target must not be empty`);
+    if (!target.startsWith('/')) throw new InvalidArgumentError(`invalid mount config for type "${type}": invalid mount path: '${target}' mount path must be absolute`);
+    if (targets.has(target)) throw new InvalidArgumentError(`Duplicate mount point: ${target}`);
+    targets.add(target);
+    if (type === 'bind') {
+      if (typeof m.Source !== 'string' || m.Source === '') throw new InvalidArgumentError('invalid mount config for type "bind": field Source must not be empty');
+      if (!m.Source.startsWith('/')) throw new InvalidArgumentError(`invalid mount config for type "bind": invalid mount path: '${m.Source}' mount path must be absolute`);
+      if (!existsSync(m.Source)) throw new InvalidArgumentError(`invalid mount config for type "bind": bind source path does not exist: ${m.Source}`);
+      if (m.VolumeOptions) throw new InvalidArgumentError('invalid mount config for type "bind": field VolumeOptions must not be specified');
+    }
+    if (type === 'volume') throw new NotImplementedError('volume mounts come with the volume subsystem, which berth does not provide yet');
   }
 }

@@ -126,7 +126,7 @@ export class SystemApi {
       Isolation: '',
       InitBinary: '',
       ContainerdCommit: { ID: '' },
-      RuncCommit: { ID: '' },
+      RuncCommit: { ID: this.#d.runtimes.find((r) => r.name === this.#d.defaultRuntime)?.version ?? '' },
       InitCommit: { ID: '' },
       SecurityOptions: ['name=cgroupns'],
       Warnings: warnings,
