@@ -30,6 +30,7 @@ describe('compat: daemon restart', { skip: skipReason(compatNeeds) }, () => {
   it('kill -9 of berthd leaves the containers running', async () => {
     ok(await d.docker(['run', '-d', '--name', 'survivor', 'busybox', 'sh', '-c', 'echo before-restart; while :; do sleep 1; done']));
     ok(await d.docker(['run', '-d', '--name', 'dies', 'busybox', 'sh', '-c', 'sleep 3; exit 42']));
+    ok(await d.docker(['run', '-d', '-i', '--name', 'talker', 'busybox', 'sh', '-c', 'read x; echo got $x; exit 3']));
     await waitFor('survivor output', async () => (await d.docker(['logs', 'survivor'])).stdout.includes('before-restart'));
     survivorPid = Number(ok(await d.docker(['inspect', '-f', '{{.State.Pid}}', 'survivor'])).trim());
     assert.ok(survivorPid > 0);
@@ -57,6 +58,14 @@ describe('compat: daemon restart', { skip: skipReason(compatNeeds) }, () => {
 
   it('logs of the survivor still work after the restart', async () => {
     includes(ok(await d.docker(['logs', 'survivor'])), 'before-restart');
+  });
+
+  it('attach and wait work on a container started before the restart', async () => {
+    const waited = d.docker(['wait', 'talker']);
+    const attached = await d.docker(['attach', 'talker'], { input: 'hello\n' });
+    assert.equal(attached.code, 3, attached.stderr);
+    includes(attached.stdout, 'got hello');
+    assert.equal(ok(await waited).trim(), '3');
   });
 
   it('stop works on the survivor', async () => {
