@@ -127,7 +127,7 @@ descendants() {
 # shims, conmon — found as descendants and by naming our temp dir) but not the
 # containers' own processes (they have a pivoted root, not /).
 engine_rss_kb() {
-  local t="$1" total=0 n=0 p rss
+  local t="$1" total=0 n=0 pss_total=0 p rss pss
   local -A seen=()
   for p in $(descendants "${daemon_pid[$t]}") $(pids_mentioning "$base/$(dir_of "$t")/"); do
     [[ -n "${seen[$p]:-}" ]] && continue
@@ -136,8 +136,12 @@ engine_rss_kb() {
     rss="$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null)"
     [[ -n "$rss" ]] || continue
     total=$((total + rss)); n=$((n + 1))
+    # PSS splits shared pages (libraries every monitor maps) among the processes sharing them,
+    # so the sum is what the engine really costs; VmRSS counts each shared page once per process.
+    pss="$(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null)"
+    pss_total=$((pss_total + ${pss:-0}))
   done
-  echo "$total $n"
+  echo "$total $n $pss_total"
 }
 
 now_us() { local t="${EPOCHREALTIME/./}"; echo "$((10#$t))"; }
@@ -292,6 +296,14 @@ median_ms() {
 }
 rss_mib() { [[ -s "$base/results/$1.$2" ]] && awk '{ printf "%.1f", $1 / 1024 }' "$base/results/$1.$2"; }
 procs() { [[ -s "$base/results/$1.$2" ]] && awk '{ print $2 }' "$base/results/$1.$2"; }
+pss_mib() { [[ -s "$base/results/$1.$2" ]] && awk '{ printf "%.1f", $3 / 1024 }' "$base/results/$1.$2"; }
+# Memory per running container, in MiB: (with N running - idle) / N. Fields after paste:
+# full total, n, pss, then idle total, n, pss; $2 names the pair: "rss" or "pss".
+per_container() {
+  [[ -s "$base/results/$1.rss_full" && -s "$base/results/$1.rss_idle" ]] || return 0
+  paste -d' ' "$base/results/$1.rss_full" "$base/results/$1.rss_idle" |
+    awk -v c="$containers" -v which="$2" '{ d = (which == "pss") ? $3 - $6 : $1 - $4; printf "%.2f", d / 1024 / c }'
+}
 ratio() { if [[ -n "$1" && -n "$2" ]] && awk -v b="$2" 'BEGIN { exit !(b > 0) }'; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; else echo "n/a"; fi; }
 sum2() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print ""; else printf "%.1f", a + b }'; }
 
@@ -306,6 +318,10 @@ for t in berth docker podman; do
   val[$t.ps]="$(median_ms "$t" ps)"
   val[$t.rss_idle]="$(rss_mib "$t" rss_idle || true)"
   val[$t.rss_full]="$(rss_mib "$t" rss_full || true)"
+  val[$t.pss_idle]="$(pss_mib "$t" rss_idle || true)"
+  val[$t.pss_full]="$(pss_mib "$t" rss_full || true)"
+  val[$t.rss_per]="$(per_container "$t" rss || true)"
+  val[$t.pss_per]="$(per_container "$t" pss || true)"
   val[$t.procs_idle]="$(procs "$t" rss_idle || true)"
   val[$t.procs_full]="$(procs "$t" rss_full || true)"
 done
@@ -329,7 +345,7 @@ echo "docker CLI $("$docker_cli" version --format '{{.Client.Version}}' 2>/dev/n
 for t in "${active[@]}"; do echo "- $t: $(dk "$t" version --format '{{.Server.Version}} (API {{.Server.APIVersion}})' 2>/dev/null)"; done
 echo
 echo "Medians of $rounds interleaved rounds (run -d: of $containers); times in ms, memory in MiB;"
-echo "network: ${network}. RSS sums VmRSS of the daemon and its helper processes"
+echo "network: ${network}. RSS sums VmRSS (PSS: Pss from smaps_rollup) of the daemon and its helper processes"
 echo "(containerd, shims / conmon), not of the containers' own processes."
 echo
 if ((show_podman)); then
@@ -348,6 +364,10 @@ row "run -d busybox sleep 3600 (×$containers)" run_d
 row "ps with $containers running" ps
 row 'RSS idle' rss_idle
 row "RSS with $containers running" rss_full
+row 'RSS per running container' rss_per
+row 'PSS idle' pss_idle
+row "PSS with $containers running" pss_full
+row 'PSS per running container' pss_per
 row 'processes counted, idle' procs_idle
 row "processes counted, $containers running" procs_full
 echo

@@ -84,7 +84,8 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
     await server.listen(h);
     log('info', `API listen on ${h}`);
   }
-  const rotation = setInterval(() => void containers.rotateLogs(), 1000);
+  // Four checks a second bound how far a log can run past its max-size between rotations.
+  const rotation = setInterval(() => void containers.rotateLogs(), 250);
   rotation.unref();
   log('info', `berthd ready (data root ${cfg.dataRoot}, ${store.list().filter((c) => isAlive(c.state)).length} running containers)`);
 

@@ -45,6 +45,7 @@ export class ContainerService {
   /** Exits seen while a stop is in progress, to wake the stopper. */
   readonly #exitWatchers = new Map<string, Set<() => void>>();
   readonly #removing = new Set<string>();
+  #rotating = false;
   /** Containers the OCI runtime may still hold state for (created and not yet deleted). */
   readonly #runtimeState = new Set<string>();
   /** Containers stopped by a user since their last start: restart policies leave them alone. */
@@ -157,7 +158,6 @@ export class ContainerService {
       undo.push(() => this.#d.snapshotter.unmount(rec.id));
       const bundleDir = join(this.#d.store.dir(rec.id), 'bundle');
       await this.#d.runtime.writeSpec(bundleDir, this.#specInput(rec, rootfs));
-      const logOpts = rec.hostConfig.LogConfig?.Config ?? {};
       const { pid } = await this.#d.runtime.create(rec.id, {
         bundleDir,
         runtime: rec.runtime,
@@ -167,7 +167,9 @@ export class ContainerService {
         // detaching (ctrl-p ctrl-q) must leave stdin open for the next attach.
         leaveStdinOpen: !!rec.config.OpenStdin && (!rec.config.StdinOnce || !!rec.config.Tty),
         logPath: rec.logPath,
-        logSizeMax: logOpts['max-size'] ? parseSize(logOpts['max-size']) * Math.max(1, Number(logOpts['max-file'] ?? 1)) : -1,
+        // No hard cap for conmon: 2.1.6 keeps counting across reopens and would then truncate
+        // the fresh file. berthd rotates by max-size instead (see rotateLogs).
+        logSizeMax: -1,
       });
       this.#runtimeState.add(rec.id);
       undo.push(() => this.#deleteRuntimeState(rec.id));
@@ -527,6 +529,16 @@ export class ContainerService {
 
   /** Log rotation: called periodically; rotates logs of running containers over their max-size. */
   async rotateLogs(): Promise<void> {
+    if (this.#rotating) return;
+    this.#rotating = true;
+    try {
+      await this.#rotateLogs();
+    } finally {
+      this.#rotating = false;
+    }
+  }
+
+  async #rotateLogs(): Promise<void> {
     for (const rec of this.#d.store.list()) {
       if (!isAlive(rec.state)) continue;
       this.#runtimeState.add(rec.id);

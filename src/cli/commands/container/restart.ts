@@ -1,6 +1,7 @@
 import { containerRestart } from '../../../client/container-restart.js';
 import type { Command } from '../../command.js';
 import { forEachContainer } from './each-container.js';
+import { STOP_FLAGS, stopOptions } from './stop-flags.js';
 
 /** `berth restart`: restarts containers. */
 export const command: Command = {
@@ -10,14 +11,9 @@ export const command: Command = {
     description: 'Restart one or more containers',
     aliases: ['container restart', 'restart'],
     args: { min: 1 },
-    flags: [
-      { name: 'signal', short: 's', kind: 'string', description: 'Signal to send to the container' },
-      { name: 'timeout', short: 't', kind: 'int', description: 'Seconds to wait before killing the container' },
-      { name: 'time', kind: 'int', hidden: true },
-    ],
+    flags: STOP_FLAGS,
   },
   run(ctx, flags, args) {
-    const timeout = flags.int('timeout') ?? flags.int('time');
-    return forEachContainer(ctx, args, (name) => containerRestart(ctx.client(), name, { timeout, signal: flags.string('signal') }));
+    return forEachContainer(ctx, args, (name) => containerRestart(ctx.client(), name, stopOptions(flags)));
   },
 };
