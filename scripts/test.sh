@@ -46,6 +46,11 @@ if ! npm run build; then
   fi
 fi
 
+# The layer rules of DESIGN.md (no cycles, client and server sides apart, subsystems below
+# the engine) are checked by a tool, not by memory.
+log "npm run lint:deps"
+npm run --silent lint:deps || { log "dependency rules broken"; exit 1; }
+
 # tsc never deletes outputs, so a test whose source was removed or renamed would
 # still sit in dist/. Only run compiled tests whose .ts source still exists.
 files=()
