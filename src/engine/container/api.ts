@@ -122,8 +122,8 @@ export class ContainerApi {
   containerRename(ref: string, name: string): Promise<void> {
     return this.#svc.rename(ref, name);
   }
-  containerWait(ref: string, condition: WaitCondition) {
-    return this.#svc.wait(ref, condition);
+  containerWait(ref: string, condition: WaitCondition, signal?: AbortSignal) {
+    return this.#svc.wait(ref, condition, signal);
   }
   containerTty(ref: string): boolean {
     return !!this.#svc.store.get(ref).config.Tty;

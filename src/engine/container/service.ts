@@ -453,13 +453,13 @@ export class ContainerService {
   // ---- wait / attach / logs / top / resize -------------------------------------------------
 
   /** Waits for a condition. A container already stopped answers at once for not-running. */
-  wait(ref: string, condition: WaitCondition = 'not-running'): Promise<WaitResult> {
+  wait(ref: string, condition: WaitCondition = 'not-running', signal?: AbortSignal): Promise<WaitResult> {
     const rec = this.#d.store.get(ref);
     if (condition === 'not-running' && !isAlive(rec.state) && rec.state.status !== 'created') {
       return Promise.resolve({ StatusCode: rec.state.exitCode, Error: null });
     }
-    if (condition === 'not-running' && rec.state.status === 'created') return this.#waiters.add(rec.id, 'next-exit');
-    return this.#waiters.add(rec.id, condition);
+    if (condition === 'not-running' && rec.state.status === 'created') return this.#waiters.add(rec.id, 'next-exit', signal);
+    return this.#waiters.add(rec.id, condition, signal);
   }
 
   /**
@@ -488,7 +488,7 @@ export class ContainerService {
   logs(ref: string, opts: { follow?: boolean; tail?: number; since?: number; until?: number; stdout?: boolean; stderr?: boolean; signal?: AbortSignal }): { tty: boolean; entries: AsyncIterable<LogEntry> } {
     const rec = this.#d.store.get(ref);
     const stopped = opts.follow
-      ? isAlive(rec.state) ? this.#waiters.add(rec.id, 'next-exit').then(() => {}) : Promise.resolve()
+      ? isAlive(rec.state) ? this.#waiters.add(rec.id, 'next-exit', opts.signal).then(() => {}) : Promise.resolve()
       : undefined;
     return { tty: !!rec.config.Tty, entries: this.#d.readLogs(rec.logPath, { ...opts, stopped }) };
   }

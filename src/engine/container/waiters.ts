@@ -13,18 +13,21 @@ export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 export class Waiters {
   readonly #byId = new Map<string, Array<{ cond: WaitCondition; resolve: (r: WaitResult) => void }>>();
 
-  add(id: string, cond: WaitCondition): Promise<WaitResult> {
+  /** Registers a wait; when `signal` aborts (the client went away) the wait is dropped. */
+  add(id: string, cond: WaitCondition, signal?: AbortSignal): Promise<WaitResult> {
     return new Promise((resolve) => {
+      const entry = { cond, resolve };
       const list = this.#byId.get(id) ?? [];
-      list.push({ cond, resolve });
+      list.push(entry);
       this.#byId.set(id, list);
+      signal?.addEventListener('abort', () => this.#drop(id, entry), { once: true });
     });
   }
 
-  /** Drops a waiter whose client went away. */
-  cancel(id: string, p: Promise<WaitResult>): void {
-    void p;
-    void id;
+  #drop(id: string, entry: { cond: WaitCondition; resolve: (r: WaitResult) => void }): void {
+    const list = this.#byId.get(id)?.filter((w) => w !== entry);
+    if (list?.length) this.#byId.set(id, list);
+    else this.#byId.delete(id);
   }
 
   exited(id: string, exitCode: number, error?: string): void {

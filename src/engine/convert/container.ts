@@ -28,7 +28,7 @@ export function statusText(rec: ContainerRecord, nowMs = Date.now()): string {
 
 /** Docker's quoting of the command for `ps` (no truncation; the CLI truncates). */
 export function commandText(rec: ContainerRecord): string {
-  return [rec.path, ...rec.args].map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ').replace(/^'|'$/g, (m) => m);
+  return [rec.path, ...rec.args].map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ');
 }
 
 function networks(rec: ContainerRecord): Record<string, unknown> {

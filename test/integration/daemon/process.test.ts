@@ -2,7 +2,7 @@
 // undoes its own mounts when containers are removed — checked through the
 // Engine API directly, no CLI involved.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { daemonNeeds, skipReason, startDaemon, type Daemon } from '../../helpers/daemon.js';
 import { mountsUnder } from '../../helpers/daemon.js';
@@ -19,6 +19,10 @@ describe('integration: berthd process', { skip: skipReason(daemonNeeds) }, () =>
   it('writes its pid to --pidfile', () => {
     assert.ok(existsSync(d.pidfile), 'no pidfile');
     assert.equal(readFileSync(d.pidfile, 'utf8').trim(), String(d.pid));
+  });
+
+  it('creates its socket with mode 0660', () => {
+    assert.equal(statSync(d.socket).mode & 0o777, 0o660);
   });
 
   it('serves _ping with the API headers', async () => {

@@ -38,7 +38,7 @@ export interface ContainerBackend {
   containerUnpause(ref: string): Promise<void>;
   containerDelete(ref: string, opts: { force: boolean; volumes: boolean }): Promise<void>;
   containerRename(ref: string, name: string): Promise<void>;
-  containerWait(ref: string, condition: 'not-running' | 'next-exit' | 'removed'): Promise<{ StatusCode: number; Error?: { Message: string } | null }>;
+  containerWait(ref: string, condition: 'not-running' | 'next-exit' | 'removed', signal?: AbortSignal): Promise<{ StatusCode: number; Error?: { Message: string } | null }>;
   /** Validates the reference and returns whether the container has a TTY. */
   containerTty(ref: string): boolean;
   containerAttach(ref: string, sink: AttachSinkLike, opts: { stdin: boolean; stdout: boolean; stderr: boolean; logs: boolean; stream: boolean }): Promise<AttachSessionLike>;

@@ -89,7 +89,7 @@ export function addLifecycleRoutes(r: Router, b: ContainerBackend): void {
     }
     // Register the wait before answering, then commit the headers so the client knows it is
     // registered (docker run starts the container only after that).
-    const result = b.containerWait(ctx.params.id!, cond);
+    const result = b.containerWait(ctx.params.id!, cond, ctx.signal);
     const res = need(ctx);
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.flushHeaders();
