@@ -39,6 +39,16 @@ describe('compat: system and errors', { skip: skipReason(compatNeeds) }, () => {
     assert.equal(typeof old.json<{ message: string }>().message, 'string');
   });
 
+  it('docker events replays a container\'s life: create, start, die with its code, destroy', async () => {
+    const name = uniq('events');
+    const since = Math.floor(Date.now() / 1000) - 1;
+    exitsWith(await d.docker(['run', '--rm', '--name', name, 'busybox', 'sh', '-c', 'exit 4']), 4);
+    const until = Math.floor(Date.now() / 1000) + 1;
+    const out = ok(await d.docker(['events', '--since', String(since), '--until', String(until), '--filter', `container=${name}`, '--format', '{{.Action}} {{.Actor.Attributes.exitCode}}']));
+    // A Go template prints <no value> for a missing attribute, as with Docker.
+    assert.deepEqual(out.trim().split('\n').map((l) => l.replace(' <no value>', '').trim()), ['create', 'start', 'die 4', 'destroy']);
+  });
+
   it('docker rm of a missing container says "No such container" and exits 1', async () => {
     const r = await d.docker(['rm', 'nosuch']);
     exitsWith(r, 1);

@@ -267,12 +267,12 @@ export class ContainerService {
       const rec = this.#d.store.get(id);
       if (!isAlive(rec.state)) return;
       rec.state = { ...rec.state, status: 'exited', pid: 0, exitCode: exit.exitCode, oomKilled: !!exit.oomKilled, finishedAt: exit.finishedAt };
+      this.#d.events.container(rec, 'die', { exitCode: String(exit.exitCode) });
       // An auto-remove container is about to be removed, which releases all of this at once.
       if (rec.hostConfig.AutoRemove) return;
       await this.#deleteRuntimeState(id).catch((err) => this.#d.log(`runtime delete ${id}: ${messageOf(err)}`));
       await this.#d.snapshotter.unmount(id).catch((err) => this.#d.log(`unmount ${id}: ${messageOf(err)}`));
       await this.#d.store.save(rec);
-      this.#d.events.container(rec, 'die', { exitCode: String(exit.exitCode) });
     });
     for (const wake of this.#exitWatchers.get(id) ?? []) wake();
     const rec = this.#d.store.has(id) ? this.#d.store.get(id) : undefined;
