@@ -19,6 +19,10 @@ export interface SpecInput {
   openStdin: boolean;
   readonlyRootfs?: boolean;
   privileged?: boolean;
+  /** "default" applies berth's filter (see spec/seccomp.ts); "unconfined" none. Privileged containers get none. */
+  seccomp?: 'default' | 'unconfined';
+  /** `--security-opt no-new-privileges`: setuid binaries cannot raise privileges. */
+  noNewPrivileges?: boolean;
   capAdd?: string[];
   capDrop?: string[];
   /** "none" | "host" | "private" (new netns with loopback only) */

@@ -168,6 +168,16 @@ describe('compat: docker run', { skip: skipReason(compatNeeds) }, () => {
     assert.deepEqual(interfaces(out), ['lo']);
   });
 
+  // THREATS SEC-D5: the default seccomp filter refuses namespaces; unconfined lifts it.
+  it('the default seccomp filter refuses unshare; seccomp=unconfined allows it', async () => {
+    const refused = await d.docker(['run', '--rm', 'busybox', 'unshare', '-U', 'true']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr + refused.stdout, /Operation not permitted/);
+    ok(await d.docker(['run', '--rm', '--security-opt', 'seccomp=unconfined', 'busybox', 'unshare', '-U', 'true']));
+    assert.match(ok(await d.docker(['run', '--rm', 'busybox', 'grep', 'Seccomp:', '/proc/self/status'])), /Seccomp:\s+2/);
+    assert.match(ok(await d.docker(['run', '--rm', '--privileged', 'busybox', 'grep', 'Seccomp:', '/proc/self/status'])), /Seccomp:\s+0/);
+  });
+
   it('run -i passes piped stdin', async () => {
     assert.equal(ok(await d.docker(['run', '-i', '--rm', 'busybox', 'cat'], { input: 'hi\n' })), 'hi\n');
   });

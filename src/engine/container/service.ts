@@ -238,6 +238,8 @@ export class ContainerService {
       openStdin: !!rec.config.OpenStdin,
       readonlyRootfs: !!hc.ReadonlyRootfs,
       privileged: !!hc.Privileged,
+      seccomp: seccompOf(hc.SecurityOpt),
+      noNewPrivileges: ((hc.SecurityOpt ?? []) as string[]).some((o) => /^no-new-privileges(?:[=:]true)?$/.test(o)),
       capAdd: hc.CapAdd ?? [],
       capDrop: hc.CapDrop ?? [],
       networkMode: mode === 'host' ? 'host' : mode === 'none' ? 'none' : 'private',
@@ -551,6 +553,12 @@ export class ContainerService {
       }
     }
   }
+}
+
+/** `--security-opt seccomp=unconfined` (or the older `seccomp:unconfined`) turns the filter off. */
+function seccompOf(opts: unknown): 'default' | 'unconfined' {
+  const list = Array.isArray(opts) ? (opts as string[]) : [];
+  return list.some((o) => /^seccomp[=:]unconfined$/.test(o)) ? 'unconfined' : 'default';
 }
 
 /** HostConfig.ConsoleSize is [height, width]; the first screen gets it before any resize. */

@@ -17,7 +17,7 @@ const HOST_FIELDS: Record<string, Kind> = {
   CpusetMems: 'string', PidsLimit: 'number', Ulimits: 'object', ShmSize: 'number', RestartPolicy: 'object', GroupAdd: 'strings',
   Sysctls: 'stringMap', Links: 'strings', VolumesFrom: 'strings', OomScoreAdj: 'number', PortBindings: 'object', Dns: 'strings',
   DnsOptions: 'strings', DnsSearch: 'strings', ExtraHosts: 'strings', Init: 'boolean', IpcMode: 'string', PidMode: 'string', UTSMode: 'string',
-  Annotations: 'stringMap', Mounts: 'object',
+  Annotations: 'stringMap', Mounts: 'object', SecurityOpt: 'strings',
 };
 
 function check(where: string, obj: Record<string, unknown>, fields: Record<string, Kind>): void {
@@ -76,6 +76,7 @@ export function validateCreateRequest(req: Record<string, unknown>): void {
   }
   if (hc.Annotations && Object.keys(hc.Annotations as object).includes('')) throw new InvalidArgumentError('invalid Annotations: the empty string is not permitted as an annotation key');
   validateMounts(hc.Mounts);
+  validateSecurityOpt(hc.SecurityOpt);
   const bindings = hc.PortBindings as Record<string, unknown[]> | undefined;
   if (bindings && Object.values(bindings).some((b) => Array.isArray(b) && b.length > 0)) {
     throw new NotImplementedError('publishing ports needs the bridge network, which berth does not provide yet; use --network host to reach the container\'s ports');
@@ -110,5 +111,18 @@ function validateMounts(mounts: unknown): void {
       if (m.VolumeOptions) throw new InvalidArgumentError('invalid mount config for type "bind": field VolumeOptions must not be specified');
     }
     if (type === 'volume') throw new NotImplementedError('volume mounts come with the volume subsystem, which berth does not provide yet');
+  }
+}
+
+/** The `--security-opt` values berth understands; anything else is refused, not ignored. */
+function validateSecurityOpt(opts: unknown): void {
+  for (const o of (Array.isArray(opts) ? opts : []) as string[]) {
+    const [key, value = ''] = o.split(/[=:](.*)/s);
+    if (key === 'seccomp') {
+      if (value === 'unconfined' || value === 'builtin') continue;
+      throw new NotImplementedError('custom seccomp profiles are not supported yet: use the default or seccomp=unconfined');
+    }
+    if (key === 'no-new-privileges' || key === 'label' || key === 'apparmor') continue;
+    throw new InvalidArgumentError(`invalid --security-opt: ${JSON.stringify(o)}`);
   }
 }

@@ -1,3 +1,4 @@
+import { defaultSeccomp } from './seccomp.js';
 import { existsSync } from 'node:fs';
 import { InvalidArgumentError } from '../../lib/errors/index.js';
 import { hostBoundingCapabilities } from '../../sys/capabilities.js';
@@ -117,7 +118,7 @@ function mergeMounts(defaults: OciMount[], user: OciMount[]): OciMount[] {
  * Builds the OCI runtime config.json for a container with Docker's defaults: the 14 default
  * capabilities (none inheritable), masked and read-only /proc and /sys paths, a deny-all device
  * cgroup with the harmless devices allowed, fresh namespaces, and the user resolved from the
- * image's passwd/group files. No seccomp profile is applied yet.
+ * image's passwd/group files, and berth's seccomp filter unless privileged or unconfined.
  */
 export function buildSpec(input: SpecInput, facts: SpecHostFacts = readHostFacts(), user?: ResolvedUser): OciRuntimeSpec {
   const resolved = user ?? resolveUser(input.rootfs, input.user, input.groupAdd);
@@ -138,7 +139,7 @@ export function buildSpec(input: SpecInput, facts: SpecHostFacts = readHostFacts
       cwd,
       capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: [], ambient: [] },
       rlimits: rlimitsOf(input, facts),
-      noNewPrivileges: false,
+      noNewPrivileges: input.noNewPrivileges === true,
       oomScoreAdj: 0,
     },
     root: { path: input.rootfs, readonly: input.readonlyRootfs === true },
@@ -158,6 +159,7 @@ export function buildSpec(input: SpecInput, facts: SpecHostFacts = readHostFacts
   const propagation = rootfsPropagationFor(spec.mounts);
   if (propagation) spec.linux.rootfsPropagation = propagation;
   if (privileged) spec.linux.devices = facts.hostDevices ?? listHostDevices();
+  if (!privileged && input.seccomp !== 'unconfined') spec.linux.seccomp = defaultSeccomp(caps);
   if (input.tty && input.consoleSize && input.consoleSize.height > 0 && input.consoleSize.width > 0) {
     spec.process.consoleSize = { height: input.consoleSize.height, width: input.consoleSize.width };
   }

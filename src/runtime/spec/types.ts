@@ -1,3 +1,4 @@
+import type { OciSeccomp } from './seccomp.js';
 /**
  * The subset of the OCI runtime specification (config.json, version 1.0.2) that berth writes.
  * Field names follow the specification exactly, since the file is read by runc and crun.
@@ -135,6 +136,7 @@ export interface OciLinux {
   resources?: OciResources;
   sysctl?: Record<string, string>;
   maskedPaths?: string[];
+  seccomp?: OciSeccomp;
   readonlyPaths?: string[];
   rootfsPropagation?: string;
   mountLabel?: string;
