@@ -143,6 +143,8 @@ export interface ContainerRuntime {
   kill(id: string, signal: string | number): Promise<void>;
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
+  /** Whether the runtime still holds state for the container (cheap: no runtime process). */
+  hasState(id: string): Promise<boolean>;
   /** Removes the runtime's state (force kills if needed). Idempotent. */
   delete(id: string): Promise<void>;
   resize(id: string, height: number, width: number): Promise<void>;

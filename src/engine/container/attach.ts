@@ -28,9 +28,13 @@ export class AttachSession {
   #stdinEnded = false;
   #closed = false;
 
-  constructor(sink: AttachSink, opts: AttachOptions) {
+  readonly #onClose?: () => void;
+
+  /** `onClose` runs once when the session ends, so its owner can forget it. */
+  constructor(sink: AttachSink, opts: AttachOptions, onClose?: () => void) {
     this.#sink = sink;
     this.#opts = opts;
+    this.#onClose = onClose;
   }
 
   get closed(): boolean {
@@ -82,5 +86,6 @@ export class AttachSession {
     this.#out?.close();
     this.#in?.close();
     this.#sink.end();
+    this.#onClose?.();
   }
 }

@@ -71,7 +71,15 @@ export class ContainerService {
       await rm(this.#d.store.dir(id), { recursive: true, force: true });
     }
     for (const rec of this.#d.store.list()) {
-      if (!isAlive(rec.state)) continue;
+      if (!isAlive(rec.state)) {
+        // A crash between the runtime's create and saving the record leaves a created (never
+        // started) container behind in the runtime; it would block the next start.
+        if (await this.#d.runtime.hasState(rec.id)) {
+          await this.#d.runtime.delete(rec.id).catch((err) => this.#d.log(`cleaning runtime state of ${rec.id}: ${messageOf(err)}`));
+          await this.#d.snapshotter.unmount(rec.id).catch(() => {});
+        }
+        continue;
+      }
       this.#runtimeState.add(rec.id);
       const exit = await this.#d.runtime.readExit(rec.id);
       if (exit) {
@@ -470,7 +478,11 @@ export class ContainerService {
    */
   async attach(ref: string, sink: AttachSink, opts: AttachOptions): Promise<AttachSession> {
     const rec = this.#d.store.get(ref);
-    const session = new AttachSession(sink, opts);
+    // A session that ends before the start (client gone) must not wait for it.
+    const session: AttachSession = new AttachSession(sink, opts, () => {
+      const set = this.#pendingAttach.get(rec.id);
+      if (set?.delete(session) && set.size === 0) this.#pendingAttach.delete(rec.id);
+    });
     if (rec.state.status === 'running' || rec.state.status === 'paused') {
       await session.connect(this.#d.runtime, rec.id);
     } else {
@@ -479,11 +491,6 @@ export class ContainerService {
       this.#pendingAttach.set(rec.id, set);
     }
     return session;
-  }
-
-  /** Detaches a session that has not connected yet. */
-  dropAttach(id: string, session: AttachSession): void {
-    this.#pendingAttach.get(id)?.delete(session);
   }
 
   /** The container's log entries; with follow, ends when the container stops. */
@@ -543,7 +550,6 @@ export class ContainerService {
   async #rotateLogs(): Promise<void> {
     for (const rec of this.#d.store.list()) {
       if (!isAlive(rec.state)) continue;
-      this.#runtimeState.add(rec.id);
       const cfg = rec.hostConfig.LogConfig?.Config ?? {};
       if (!cfg['max-size']) continue;
       const max = parseSize(cfg['max-size']);

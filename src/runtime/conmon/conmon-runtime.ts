@@ -193,6 +193,15 @@ export class ConmonRuntime implements ContainerRuntime {
     await rm(this.paths.socketLink(id), { force: true });
   }
 
+  /** Whether any runtime still holds state for `id` (its state dir under the runtime root). */
+  async hasState(id: string): Promise<boolean> {
+    checkId(id);
+    for (const name of this.clis.keys()) {
+      if (await access(path.join(this.paths.runtimeRoot(name), id)).then(() => true, () => false)) return true;
+    }
+    return false;
+  }
+
   async resize(id: string, height: number, width: number): Promise<void> {
     if (!Number.isInteger(height) || !Number.isInteger(width) || height < 0 || width < 0 || height > 65535 || width > 65535) {
       throw new InvalidArgumentError(`invalid terminal size: ${height}x${width}`);
