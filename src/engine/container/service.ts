@@ -15,6 +15,8 @@ import { AlreadyStartedError, AlreadyStoppedError, ContainerNotRunningError, Con
 import { Waiters, type WaitCondition, type WaitResult } from './waiters.js';
 import { AttachSession, type AttachOptions, type AttachSink } from './attach.js';
 import { writeEtcFiles } from './etc-files.js';
+import { specInputOf } from './spec-input.js';
+import { exitCodeForStartError, shouldRestart, startError } from './lifecycle-rules.js';
 import { validateCreateRequest } from './validate-request.js';
 import type { EventSink } from '../events/types.js';
 
@@ -165,7 +167,7 @@ export class ContainerService {
       const rootfs = await this.#d.snapshotter.mount(rec.id);
       undo.push(() => this.#d.snapshotter.unmount(rec.id));
       const bundleDir = join(this.#d.store.dir(rec.id), 'bundle');
-      await this.#d.runtime.writeSpec(bundleDir, this.#specInput(rec, rootfs));
+      await this.#d.runtime.writeSpec(bundleDir, specInputOf(rec, rootfs));
       const { pid } = await this.#d.runtime.create(rec.id, {
         bundleDir,
         runtime: rec.runtime,
@@ -207,65 +209,6 @@ export class ContainerService {
   async #deleteRuntimeState(id: string): Promise<void> {
     await this.#d.runtime.delete(id);
     this.#runtimeState.delete(id);
-  }
-
-  #specInput(rec: ContainerRecord, rootfs: string): SpecInput {
-    const hc = rec.hostConfig;
-    const mode = hc.NetworkMode as string;
-    const mounts: NonNullable<SpecInput['mounts']> = [];
-    for (const b of (hc.Binds ?? []) as string[]) {
-      const bind = parseBind(b);
-      mounts.push({ type: 'bind', source: bind.source, destination: bind.destination, options: ['rbind', bind.readOnly ? 'ro' : 'rw'] });
-    }
-    for (const m of (hc.Mounts ?? []) as Array<{ Type?: string; Source?: string; Target?: string; ReadOnly?: boolean; TmpfsOptions?: { SizeBytes?: number; Mode?: number } }>) {
-      if (m.Type === 'bind') {
-        mounts.push({ type: 'bind', source: m.Source!, destination: m.Target!, options: ['rbind', m.ReadOnly ? 'ro' : 'rw'] });
-      } else if (m.Type === 'tmpfs') {
-        const o = ['nosuid', 'nodev'];
-        if (m.TmpfsOptions?.SizeBytes) o.push(`size=${m.TmpfsOptions.SizeBytes}`);
-        if (m.TmpfsOptions?.Mode) o.push(`mode=${m.TmpfsOptions.Mode.toString(8)}`);
-        if (m.ReadOnly) o.push('ro');
-        mounts.push({ type: 'tmpfs', source: 'tmpfs', destination: m.Target!, options: o });
-      }
-    }
-    for (const [dest, opts] of Object.entries((hc.Tmpfs ?? {}) as Record<string, string>)) {
-      mounts.push({ type: 'tmpfs', source: 'tmpfs', destination: dest, options: ['nosuid', 'nodev', ...(opts ? opts.split(',') : [])] });
-    }
-    return {
-      id: rec.id,
-      rootfs,
-      args: [rec.path, ...rec.args],
-      env: rec.config.Env ?? [],
-      cwd: rec.config.WorkingDir || '/',
-      user: rec.config.User ?? '',
-      groupAdd: (hc.GroupAdd ?? []) as string[],
-      hostname: rec.config.Hostname ?? rec.id.slice(0, 12),
-      domainname: rec.config.Domainname,
-      tty: !!rec.config.Tty,
-      consoleSize: consoleSizeOf(hc.ConsoleSize),
-      openStdin: !!rec.config.OpenStdin,
-      readonlyRootfs: !!hc.ReadonlyRootfs,
-      privileged: !!hc.Privileged,
-      seccomp: seccompOf(hc.SecurityOpt),
-      noNewPrivileges: ((hc.SecurityOpt ?? []) as string[]).some((o) => /^no-new-privileges(?:[=:]true)?$/.test(o)),
-      capAdd: hc.CapAdd ?? [],
-      capDrop: hc.CapDrop ?? [],
-      networkMode: mode === 'host' ? 'host' : mode === 'none' ? 'none' : 'private',
-      memory: hc.Memory ?? 0,
-      memorySwap: (hc.MemorySwap as number) ?? 0,
-      nanoCpus: hc.NanoCpus ?? 0,
-      cpuShares: (hc.CpuShares as number) ?? 0,
-      cpuQuota: (hc.CpuQuota as number) ?? 0,
-      cpuPeriod: (hc.CpuPeriod as number) ?? 0,
-      cpusetCpus: (hc.CpusetCpus as string) ?? '',
-      pidsLimit: hc.PidsLimit ?? 0,
-      shmSize: (hc.ShmSize as number) || 64 * 1024 * 1024,
-      ulimits: hc.Ulimits ?? [],
-      mounts,
-      etcFiles: { hosts: rec.hostsPath, hostname: rec.hostnamePath, resolvConf: rec.resolvConfPath },
-      cgroupsPath: `/berth/${rec.id}`,
-      sysctls: (hc.Sysctls ?? {}) as Record<string, string>,
-    };
   }
 
   // ---- exits -------------------------------------------------------------------------------
@@ -561,34 +504,6 @@ export class ContainerService {
   }
 }
 
-/** `--security-opt seccomp=unconfined` (or the older `seccomp:unconfined`) turns the filter off. */
-function seccompOf(opts: unknown): 'default' | 'unconfined' {
-  const list = Array.isArray(opts) ? (opts as string[]) : [];
-  return list.some((o) => /^seccomp[=:]unconfined$/.test(o)) ? 'unconfined' : 'default';
-}
-
-/** HostConfig.ConsoleSize is [height, width]; the first screen gets it before any resize. */
-function consoleSizeOf(v: unknown): { height: number; width: number } | undefined {
-  if (!Array.isArray(v) || v.length !== 2) return undefined;
-  const [height, width] = v.map(Number) as [number, number];
-  return height > 0 && width > 0 ? { height, width } : undefined;
-}
-
-/** Whether a container that just exited should be started again under its restart policy. */
-function shouldRestart(rec: ContainerRecord, manuallyStopped: boolean): boolean {
-  const p = rec.hostConfig.RestartPolicy ?? { Name: 'no' };
-  if (manuallyStopped) return false;
-  switch (p.Name) {
-    case 'always':
-    case 'unless-stopped':
-      return true;
-    case 'on-failure':
-      return rec.state.exitCode !== 0 && (!p.MaximumRetryCount || rec.restartCount < p.MaximumRetryCount);
-    default:
-      return false;
-  }
-}
-
 function validateSignal(signal: string): void {
   if (/^\d+$/.test(signal)) {
     const n = Number(signal);
@@ -596,20 +511,4 @@ function validateSignal(signal: string): void {
     return;
   }
   if (!/^(SIG)?[A-Z0-9+-]+$/i.test(signal)) throw new InvalidArgumentError(`Invalid signal: ${signal}`);
-}
-
-/** The exit code Docker records for a failed start: 127 not found, 126 not executable. */
-function exitCodeForStartError(msg: string): number {
-  if (/executable file not found|no such file or directory/i.test(msg)) return 127;
-  if (/permission denied|exec format error|is a directory/i.test(msg)) return 126;
-  return 128;
-}
-
-/** Docker answers 400 when the command cannot be found or run, 500 otherwise. */
-function startError(msg: string, cause: unknown): Error {
-  if (/executable file not found|no such file or directory|permission denied|exec format error|is a directory|unable to find user/i.test(msg)) {
-    return new InvalidArgumentError(msg, { cause });
-  }
-  if (cause && typeof cause === 'object' && 'kind' in cause) return cause as unknown as Error;
-  return new InternalError(msg, { cause });
 }
