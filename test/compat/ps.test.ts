@@ -69,6 +69,11 @@ describe('compat: ps and inspect', { skip: skipReason(compatNeeds) }, () => {
     assert.deepEqual(await names('-a', '--filter', 'status=exited', '--filter', 'label=tier=web'), []);
   });
 
+  it('ps -s shows the writable layer and the virtual size with the image', async () => {
+    const out = ok(await d.docker(['ps', '-s', '--filter', `name=${running}`, '--format', '{{.Size}}'])).trim();
+    assert.match(out, /^\d+(\.\d+)?k?B \(virtual \d+(\.\d+)?[kM]B\)$/);
+  });
+
   it("--format '{{.ID}} {{.Names}} {{.Status}}'", async () => {
     const row = ok(await d.docker(['ps', '--format', '{{.ID}} {{.Names}} {{.Status}}'])).trim();
     assert.match(row, new RegExp(`^${ids[running]!.slice(0, 12)} ${running} Up `));

@@ -77,7 +77,12 @@ export class ContainerApi {
       return true;
     });
     if (opts.limit !== undefined) list = list.slice(0, opts.limit);
-    return Promise.all(list.map(async (rec) => toSummary(rec, opts.size ? await this.#svc.sizeRw(rec.id) : undefined)));
+    return Promise.all(list.map(async (rec) => {
+      if (!opts.size) return toSummary(rec);
+      const rw = await this.#svc.sizeRw(rec.id);
+      // SizeRootFs is everything the container sees: its own layer plus the image's.
+      return toSummary(rec, { rw, rootFs: rw + this.#imageSize(rec) });
+    }));
   }
 
   async containerInspect(ref: string, size: boolean): Promise<ContainerInspectResponse> {

@@ -49,7 +49,7 @@ function mounts(rec: ContainerRecord): ContainerSummary['Mounts'] {
   });
 }
 
-export function toSummary(rec: ContainerRecord, sizeRw?: number): ContainerSummary {
+export function toSummary(rec: ContainerRecord, size?: { rw: number; rootFs: number }): ContainerSummary {
   return {
     Id: rec.id,
     Names: [`/${rec.name}`],
@@ -58,7 +58,7 @@ export function toSummary(rec: ContainerRecord, sizeRw?: number): ContainerSumma
     Command: commandText(rec),
     Created: Math.floor(ms(rec.created) / 1000),
     Ports: [],
-    ...(sizeRw !== undefined ? { SizeRw: sizeRw, SizeRootFs: sizeRw } : {}),
+    ...(size ? { SizeRw: size.rw, SizeRootFs: size.rootFs } : {}),
     Labels: rec.config.Labels ?? {},
     State: rec.state.status,
     Status: statusText(rec),
