@@ -3,10 +3,23 @@
  */
 import { runCli } from '../cli/main.js';
 
+// bin/berth loads this module with a dynamic import, so if a bug ever left the command
+// waiting on nothing, Node would end the process with status 0. Never let that pass as success.
+let finished = false;
+
 // `berth logs -f web | head` closes our stdout early: end quietly, as docker does, not with a stack
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(0);
+  if (err.code === 'EPIPE') {
+    finished = true;
+    process.exit(0);
+  }
   throw err;
+});
+
+process.on('exit', (status) => {
+  if (finished || status !== 0) return;
+  process.stderr.write('berth: internal error: the command ended without a result\n');
+  process.exitCode = 125;
 });
 
 const code = await runCli(process.argv.slice(2), {
@@ -18,4 +31,5 @@ const code = await runCli(process.argv.slice(2), {
   env: process.env,
 });
 // Exit explicitly: an attached stdin or a kept-alive socket would otherwise hold the process open.
+finished = true;
 process.stdout.write('', () => process.exit(code));

@@ -101,6 +101,19 @@ describe('compat: container lifecycle', { skip: skipReason(compatNeeds) }, () =>
     exitsWith(await d.docker(['inspect', name]), 1);
   });
 
+  it('--restart on-failure restarts a failing container; stop during the back-off keeps it stopped', async () => {
+    const name = uniq('restart-policy');
+    ok(await d.docker(['run', '-d', '--name', name, '--restart', 'on-failure', 'busybox', 'sh', '-c', 'sleep 0.3; exit 3']));
+    const count = async (): Promise<number> => Number(ok(await d.docker(['inspect', '-f', '{{.RestartCount}}', name])).trim());
+    await waitFor('a policy restart', async () => (await count()) >= 2, 15_000);
+    ok(await d.docker(['stop', '-t', '1', name]));
+    const after = await count();
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(await count(), after, 'restarted after docker stop');
+    assert.equal(ok(await d.docker(['inspect', '-f', '{{.State.Status}}', name])).trim(), 'exited');
+    ok(await d.docker(['rm', name]));
+  });
+
   it('wait prints the exit code', async () => {
     const name = uniq('wait');
     await runDetached(name, 'sh', '-c', 'sleep 1; exit 5');

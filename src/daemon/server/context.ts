@@ -19,6 +19,8 @@ export interface RequestContext {
   signal: AbortSignal;
   /** For Upgrade requests: the raw socket, once taken over. */
   upgrade?: { socket: Duplex; head: Buffer };
+  /** Set once a handler has answered 101: from then on errors can only end the socket. */
+  hijacked?: boolean;
 }
 
 /** Reads and parses a JSON body; an empty body is `undefined`. */
@@ -85,7 +87,7 @@ export function checkFilterKeys(f: Map<string, string[]>, allowed: string[]): vo
 export function checkJsonContentType(ctx: RequestContext): void {
   const ct = ctx.req.headers['content-type'];
   if (!ct) return;
-  const m = /^\s*([^;\s]+)\s*(;.*)?$/.exec(ct);
+  const m = /^\s*([^;\s]+)\s*((?:;\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+=(?:[!#$%&'*+.^_`|~0-9A-Za-z-]+|"[^"]*")\s*)*)$/.exec(ct);
   if (!m) throw new InvalidArgumentError(`malformed Content-Type header (${ct})`);
   if (m[1]!.toLowerCase() !== 'application/json') throw new InvalidArgumentError(`unsupported Content-Type header (${m[1]}): must be 'application/json'`);
 }

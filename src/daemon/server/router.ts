@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../../lib/errors/index.js';
 import type { RequestContext } from './context.js';
 
 export type Handler = (ctx: RequestContext) => Promise<void>;
@@ -39,7 +40,11 @@ export class Router {
         continue;
       }
       const params: Record<string, string> = {};
-      r.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1]!)));
+      try {
+        r.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1]!)));
+      } catch {
+        throw new InvalidArgumentError(`invalid escape in path: ${path}`);
+      }
       return { route: r, params, methodMismatch: false };
     }
     return { params: {}, methodMismatch };

@@ -19,6 +19,7 @@ const VERSION_PREFIX = /^\/v(\d+\.\d+)(\/.*)$/;
 export class ApiServer {
   readonly #server: Server;
   readonly #opts: ApiServerOptions;
+  readonly #hijacked = new Set<Duplex>();
 
   constructor(opts: ApiServerOptions) {
     this.#opts = opts;
@@ -27,6 +28,9 @@ export class ApiServer {
     });
     // Attach and start with -a ask to take over the connection (Upgrade: tcp).
     this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      // Upgraded sockets leave the server's books; keep our own so close() can end them.
+      this.#hijacked.add(socket);
+      socket.once('close', () => this.#hijacked.delete(socket));
       void this.#dispatch(req, undefined, { socket, head });
     });
     this.#server.on('clientError', (err, socket) => {
@@ -67,6 +71,7 @@ export class ApiServer {
   }
 
   async close(): Promise<void> {
+    for (const socket of this.#hijacked) socket.destroy();
     this.#server.closeAllConnections?.();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
@@ -107,6 +112,12 @@ export class ApiServer {
       await found.route.handler(ctx);
       this.#opts.log('debug', `${req.method} ${req.url} ${(performance.now() - t0).toFixed(1)}ms`);
     } catch (err) {
+      if (ctx.hijacked) {
+        // After the 101 the connection is a raw stream: an HTTP error there would read as output.
+        this.#opts.log('warn', `${req.method} ${req.url}: ${messageOf(err)}`);
+        ctx.upgrade?.socket.destroy();
+        return;
+      }
       this.#writeError(ctx, err);
     } finally {
       sock.off('close', onClose);
@@ -127,7 +138,7 @@ export class ApiServer {
       }
       ctx.res.writeHead(status, status === 304 ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
       ctx.res.end(body);
-    } else if (ctx.upgrade && ctx.upgrade.socket.writable) {
+    } else if (ctx.upgrade && ctx.upgrade.socket.writable && !ctx.hijacked) {
       ctx.upgrade.socket.end(`HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     }
   }

@@ -1,6 +1,7 @@
 import type { ContainerCreateRequest, ContainerInspectResponse, ContainerSummary } from '../../api/container.js';
-import type { ImageService } from '../../image/types.js';
-import { InvalidArgumentError, isNotFound } from '../../lib/errors/index.js';
+import type { ImageRecord, ImageService } from '../../image/types.js';
+import { InvalidArgumentError, NotFoundError, isNotFound } from '../../lib/errors/index.js';
+import { linearRegExp } from '../../lib/regex/linear.js';
 import type { ContainerService } from './service.js';
 import type { ContainerRecord, ContainerStatus } from './model.js';
 import type { AttachSink } from './attach.js';
@@ -17,6 +18,21 @@ export function parseUntil(v: string, nowMs = Date.now()): number {
   const t = Date.parse(v);
   if (Number.isNaN(t)) throw new InvalidArgumentError(`invalid filter 'until=${v}'`);
   return t;
+}
+
+const ARCH_ALIASES: Record<string, string> = { x86_64: 'amd64', x86: '386', aarch64: 'arm64' };
+
+/** `create?platform=os/arch[/variant]` must name the image's own platform, as Docker checks. */
+export function checkPlatform(platform: string, image: ImageRecord, ref: string): void {
+  const parts = platform.toLowerCase().split('/');
+  if (parts.length < 1 || parts.length > 3 || parts.some((p) => !/^[a-z0-9_-]+$/.test(p))) {
+    throw new InvalidArgumentError(`invalid platform: ${platform}`);
+  }
+  const [os, arch] = parts;
+  const norm = (a: string): string => ARCH_ALIASES[a] ?? a;
+  if (os !== image.config.os || (arch !== undefined && norm(arch) !== norm(image.config.architecture))) {
+    throw new NotFoundError(`image with reference ${ref} was found but does not match the specified platform: wanted ${platform}, actual: ${image.config.os}/${image.config.architecture}`);
+  }
 }
 
 /** True when the labels satisfy every "key" or "key=value" filter. */
@@ -41,7 +57,8 @@ export class ContainerApi {
     this.#images = images;
   }
 
-  containerCreate(req: ContainerCreateRequest, name?: string): Promise<{ Id: string; Warnings: string[] }> {
+  containerCreate(req: ContainerCreateRequest, name?: string, platform?: string): Promise<{ Id: string; Warnings: string[] }> {
+    if (platform && typeof req?.Image === 'string') checkPlatform(platform, this.#images.get(req.Image), req.Image);
     return this.#svc.create(req, name);
   }
 
@@ -57,6 +74,7 @@ export class ContainerApi {
         if (!isNotFound(err)) throw err;
       }
     }
+    const names = f.get('name')?.map(linearRegExp);
     const createdMs = (ref: string): number => Date.parse(this.#svc.store.get(ref).created);
     const before = f.get('before')?.map(createdMs);
     const since = f.get('since')?.map(createdMs);
@@ -67,7 +85,7 @@ export class ContainerApi {
       if (!all && st !== 'running' && st !== 'paused' && st !== 'restarting') return false;
       if (f.has('status') && !f.get('status')!.includes(st)) return false;
       if (f.has('exited') && (st !== 'exited' || !f.get('exited')!.map(Number).includes(rec.state.exitCode))) return false;
-      if (f.has('name') && !f.get('name')!.some((n) => safeRegex(n).test(rec.name) || safeRegex(n).test(`/${rec.name}`))) return false;
+      if (names && !names.some((re) => re.test(rec.name) || re.test(`/${rec.name}`))) return false;
       if (f.has('id') && !f.get('id')!.some((i) => rec.id.startsWith(i))) return false;
       if (f.has('label') && !matchLabels(rec.config.Labels ?? {}, f.get('label')!)) return false;
       if (f.has('ancestor') && !ancestors.has(rec.imageId)) return false;
@@ -171,10 +189,4 @@ export class ContainerApi {
   }
 }
 
-function safeRegex(s: string): RegExp {
-  try {
-    return new RegExp(s);
-  } catch {
-    throw new InvalidArgumentError(`invalid filter 'name=${s}'`);
-  }
-}
+

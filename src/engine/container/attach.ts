@@ -45,13 +45,23 @@ export class AttachSession {
   async connect(runtime: ContainerRuntime, id: string): Promise<void> {
     if (this.#closed) return;
     const out = await runtime.attach(id);
+    // The client may have left while we connected: do not keep a connection nobody reads.
+    if (this.#closed) {
+      out.close();
+      return;
+    }
     this.#out = out;
     out.on('data', (c: { stream: 'stdout' | 'stderr'; data: Buffer }) => {
       if (c.stream === 'stdout' ? this.#opts.stdout : this.#opts.stderr) this.#sink.output(c.stream, c.data);
     });
     out.on('close', () => this.close());
     if (this.#opts.stdin) {
-      this.#in = await runtime.attach(id);
+      const input = await runtime.attach(id);
+      if (this.#closed) {
+        input.close();
+        return;
+      }
+      this.#in = input;
       // The stdin connection's output duplicates #out's; ignore it.
       this.#in.on('data', () => {});
       for (const b of this.#pendingStdin) this.#in.writeStdin(b);

@@ -170,6 +170,7 @@ export function parseBind(spec: string): { source: string; destination: string; 
   const [source, destination, mode = 'rw'] = parts as [string, string, string?];
   if (!destination.startsWith('/')) throw new InvalidArgumentError(`invalid volume specification: '${spec}': invalid mount config for type "bind": invalid mount path: '${destination}' mount path must be absolute`);
   if (!source.startsWith('/')) throw new InvalidArgumentError(`invalid volume specification: '${spec}': named volumes are not supported yet`);
+  if (destination.replace(/\/+$/, '') === '') throw new InvalidArgumentError(`invalid volume specification: '${spec}': invalid mount config: destination can't be '/'`);
   const modes = mode.split(',');
   for (const m of modes) if (!['ro', 'rw', 'z', 'Z', 'rprivate', 'private', 'rshared', 'shared', 'rslave', 'slave'].includes(m)) throw new InvalidArgumentError(`invalid mode: ${mode}`);
   return { source, destination, readOnly: modes.includes('ro') };

@@ -11,7 +11,7 @@ import { generateName, newId } from '../../lib/ids/index.js';
 import { ContainerStore } from './store.js';
 import { type ContainerRecord, canPause, canStart, canUnpause, initialRunState, isAlive, ZERO_TIME } from './model.js';
 import { mergeCreateConfig, parseBind, parseSize, validateName } from './create-config.js';
-import { AlreadyStartedError, AlreadyStoppedError, ContainerNotRunningError, ContainerPausedError } from './errors.js';
+import { AlreadyStartedError, AlreadyStoppedError, ContainerNotRunningError, ContainerPausedError, NoSuchContainerError } from './errors.js';
 import { Waiters, type WaitCondition, type WaitResult } from './waiters.js';
 import { AttachSession, type AttachOptions, type AttachSink } from './attach.js';
 import { writeEtcFiles } from './etc-files.js';
@@ -47,6 +47,9 @@ export class ContainerService {
   /** Exits seen while a stop is in progress, to wake the stopper. */
   readonly #exitWatchers = new Map<string, Set<() => void>>();
   readonly #removing = new Set<string>();
+  /** Pending policy restarts, and each container's back-off step. */
+  readonly #restartTimers = new Map<string, NodeJS.Timeout>();
+  readonly #backoff = new Map<string, number>();
   #rotating = false;
   /** Containers the OCI runtime may still hold state for (created and not yet deleted). */
   readonly #runtimeState = new Set<string>();
@@ -83,12 +86,16 @@ export class ContainerService {
         continue;
       }
       this.#runtimeState.add(rec.id);
-      const exit = await this.#d.runtime.readExit(rec.id);
-      if (exit) {
-        await this.#handleExit(rec.id, exit);
-      } else if (!(await this.#d.runtime.isMonitorAlive(rec.id))) {
-        // The monitor died without recording an exit (host reboot, killed monitor).
-        await this.#handleExit(rec.id, { exitCode: 255, finishedAt: now() });
+      try {
+        const exit = await this.#d.runtime.readExit(rec.id);
+        if (exit) {
+          await this.#handleExit(rec.id, exit);
+        } else if (!(await this.#d.runtime.isMonitorAlive(rec.id))) {
+          // The monitor died without recording an exit (host reboot, killed monitor).
+          await this.#handleExit(rec.id, { exitCode: 255, finishedAt: now() });
+        }
+      } catch (err) {
+        this.#d.log(`restoring ${rec.id}: ${messageOf(err)}`);
       }
     }
   }
@@ -138,7 +145,7 @@ export class ContainerService {
         { hostname: rec.hostnamePath, hosts: rec.hostsPath, resolvConf: rec.resolvConfPath },
         { hostname: merged.config.Hostname!, domainname: merged.config.Domainname, networkMode: merged.hostConfig.NetworkMode as string },
       );
-      await this.#d.store.save(rec);
+      await this.#d.store.save(rec, { create: true });
       undo.release();
       this.#d.events.container(rec, 'create');
       return { Id: id, Warnings: [] };
@@ -158,6 +165,8 @@ export class ContainerService {
   }
 
   async #start(rec: ContainerRecord): Promise<void> {
+    // The record may have been removed while this start waited for the lock.
+    if (!this.#d.store.has(rec.id)) throw new NoSuchContainerError(rec.id);
     if (rec.state.status === 'paused') throw new ContainerPausedError(rec.id, 'start');
     if (isAlive(rec.state)) throw new AlreadyStartedError(rec.id);
     if (!canStart(rec.state)) throw new ConflictError(`cannot start container ${rec.id}: container is ${rec.state.status}`);
@@ -188,16 +197,21 @@ export class ContainerService {
         for (const s of pending) await s.connect(this.#d.runtime, rec.id);
         this.#pendingAttach.delete(rec.id);
       }
+      const before = { state: rec.state, hasBeenStarted: rec.hasBeenStarted };
       rec.state = { ...rec.state, status: 'running', pid, exitCode: 0, error: '', oomKilled: false, startedAt: now(), finishedAt: ZERO_TIME };
       rec.hasBeenStarted = true;
+      undo.push(() => {
+        rec.state = before.state;
+        rec.hasBeenStarted = before.hasBeenStarted;
+      });
       await Promise.all([this.#d.store.save(rec), this.#d.runtime.start(rec.id)]);
       this.#d.events.container(rec, 'start');
     } catch (err) {
       await undo.unwind();
       const msg = messageOf(err);
-      rec.state = { ...rec.state, status: rec.hasBeenStarted || rec.state.status === 'exited' ? 'exited' : 'created', pid: 0, error: msg, exitCode: exitCodeForStartError(msg), finishedAt: rec.state.status === 'running' ? now() : rec.state.finishedAt };
-      if (rec.state.status === 'created' && rec.hasBeenStarted) rec.state.status = 'exited';
-      await this.#d.store.save(rec).catch(() => {});
+      // Docker keeps a never-started container "created" (with the error) after a failed start.
+      rec.state = { ...rec.state, status: rec.hasBeenStarted ? 'exited' : 'created', pid: 0, error: msg, exitCode: exitCodeForStartError(msg) };
+      if (this.#d.store.has(rec.id)) await this.#d.store.save(rec).catch((e) => this.#d.log(`saving ${rec.id}: ${messageOf(e)}`));
       for (const s of this.#pendingAttach.get(rec.id) ?? []) s.close();
       this.#pendingAttach.delete(rec.id);
       this.#waiters.exited(rec.id, rec.state.exitCode, msg);
@@ -225,7 +239,9 @@ export class ContainerService {
       if (rec.hostConfig.AutoRemove) return;
       await this.#deleteRuntimeState(id).catch((err) => this.#d.log(`runtime delete ${id}: ${messageOf(err)}`));
       await this.#d.snapshotter.unmount(id).catch((err) => this.#d.log(`unmount ${id}: ${messageOf(err)}`));
-      await this.#d.store.save(rec);
+      // A failed save (disk full) must not leave stoppers and waiters hanging: the state in
+      // memory is right, and the next save writes it.
+      await this.#d.store.save(rec).catch((err) => this.#d.log(`saving exit of ${id}: ${messageOf(err)}`));
     });
     for (const wake of this.#exitWatchers.get(id) ?? []) wake();
     const rec = this.#d.store.has(id) ? this.#d.store.get(id) : undefined;
@@ -235,15 +251,33 @@ export class ContainerService {
     else if (shouldRestart(rec, this.#manuallyStopped.has(id))) this.#scheduleRestart(rec);
   }
 
-  /** Restarts per policy with Docker's doubling back-off (100 ms, capped at a minute). */
+  /**
+   * Restarts per policy with Docker's doubling back-off (100 ms, capped at a minute); a run of
+   * ten seconds or more resets the back-off. stop, kill and rm cancel a pending restart.
+   */
   #scheduleRestart(rec: ContainerRecord): void {
-    const delay = Math.min(60_000, 100 * 2 ** Math.min(rec.restartCount, 10));
+    const ranMs = Date.parse(rec.state.finishedAt) - Date.parse(rec.state.startedAt);
+    const step = ranMs >= 10_000 ? 0 : (this.#backoff.get(rec.id) ?? 0);
+    this.#backoff.set(rec.id, step + 1);
+    const delay = Math.min(60_000, 100 * 2 ** Math.min(step, 10));
+    this.#cancelRestart(rec.id);
     const timer = setTimeout(() => {
+      this.#restartTimers.delete(rec.id);
       if (!this.#d.store.has(rec.id) || this.#manuallyStopped.has(rec.id) || isAlive(rec.state)) return;
       rec.restartCount++;
-      void this.start(rec.id).catch((err) => this.#d.log(`restart ${rec.id}: ${messageOf(err)}`));
+      void this.start(rec.id).then(() => this.#d.events.container(rec, 'restart')).catch((err) => this.#d.log(`restart ${rec.id}: ${messageOf(err)}`));
     }, delay);
     timer.unref();
+    this.#restartTimers.set(rec.id, timer);
+  }
+
+  /** Cancels a pending policy restart; true when there was one. */
+  #cancelRestart(id: string): boolean {
+    const timer = this.#restartTimers.get(id);
+    if (!timer) return false;
+    clearTimeout(timer);
+    this.#restartTimers.delete(id);
+    return true;
   }
 
   async #autoRemove(id: string): Promise<void> {
@@ -277,6 +311,12 @@ export class ContainerService {
   /** Stops a container: its stop signal, then SIGKILL after the timeout. @throws NotModifiedError when not running. */
   async stop(ref: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
     const rec = this.#d.store.get(ref);
+    if (opts.signal) validateSignal(opts.signal);
+    // A container waiting out its restart back-off counts as running for stop, as in Docker.
+    if (this.#cancelRestart(rec.id)) {
+      this.#manuallyStopped.add(rec.id);
+      return;
+    }
     if (!isAlive(rec.state)) throw new AlreadyStoppedError(rec.id);
     this.#manuallyStopped.add(rec.id);
     await this.#stopAlive(rec, opts);
@@ -291,7 +331,12 @@ export class ContainerService {
     } else {
       await this.#d.runtime.kill(rec.id, signal).catch((err) => this.#d.log(`stop signal ${rec.id}: ${messageOf(err)}`));
     }
-    if (timeout >= 0 && (await this.#exitOrTimeout(rec, timeout * 1000))) return;
+    // A negative timeout waits for the container however long it takes (Docker's -t -1).
+    if (timeout < 0) {
+      while (!(await this.#exitOrTimeout(rec, 60_000)));
+      return;
+    }
+    if (await this.#exitOrTimeout(rec, timeout * 1000)) return;
     await this.#d.runtime.kill(rec.id, 'SIGKILL').catch(() => {});
     if (!(await this.#exitOrTimeout(rec, 10_000))) throw new InternalError(`container ${rec.id} did not exit after SIGKILL`);
   }
@@ -301,6 +346,7 @@ export class ContainerService {
     const rec = this.#d.store.get(ref);
     validateSignal(signal);
     if (!isAlive(rec.state)) throw new ContainerNotRunningError(rec.id);
+    this.#cancelRestart(rec.id);
     await this.#d.runtime.kill(rec.id, signal);
     this.#d.events.container(rec, 'kill', { signal });
     if (/^(SIG)?KILL$|^9$/.test(signal.toUpperCase())) await this.#exitOrTimeout(rec, 5000);
@@ -309,6 +355,7 @@ export class ContainerService {
   async restart(ref: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
     const rec = this.#d.store.get(ref);
     this.#manuallyStopped.add(rec.id);
+    this.#cancelRestart(rec.id);
     if (isAlive(rec.state)) await this.#stopAlive(rec, opts);
     await this.start(rec.id);
     this.#d.events.container(rec, 'restart');
@@ -345,26 +392,34 @@ export class ContainerService {
   async remove(ref: string, opts: { force?: boolean; volumes?: boolean; background?: boolean } = {}): Promise<void> {
     const rec = this.#d.store.get(ref);
     if (this.#removing.has(rec.id)) throw new ConflictError(`removal of container ${rec.id} is already in progress`);
-    if (isAlive(rec.state)) {
-      if (!opts.force) {
+    const refuseIfAlive = (): void => {
+      if (isAlive(rec.state) && !opts.force) {
         const what = rec.state.status === 'paused' ? 'paused' : 'running';
         throw new ConflictError(`cannot remove container "/${rec.name}": container is ${what}: stop the container before removing or force remove`);
       }
-      this.#manuallyStopped.add(rec.id);
-      await this.#d.runtime.kill(rec.id, 'SIGKILL').catch(() => {});
-      if (rec.state.status === 'paused') await this.#d.runtime.resume(rec.id).catch(() => {});
-      await this.#exitOrTimeout(rec, 10_000);
-    }
+    };
+    refuseIfAlive();
     this.#removing.add(rec.id);
+    let removed = false;
     try {
+      this.#cancelRestart(rec.id);
+      if (isAlive(rec.state)) {
+        this.#manuallyStopped.add(rec.id);
+        await this.#d.runtime.kill(rec.id, 'SIGKILL').catch(() => {});
+        if (rec.state.status === 'paused') await this.#d.runtime.resume(rec.id).catch(() => {});
+        await this.#exitOrTimeout(rec, 10_000);
+      }
       await this.#lock.run(rec.id, async () => {
         if (!this.#d.store.has(rec.id)) return;
+        // A start may have run while this removal waited for the lock.
+        refuseIfAlive();
         await this.#d.store.forget(rec);
+        removed = true;
         // For an auto-remove the runtime's bookkeeping (invisible to users) may finish in the
         // background, so `run --rm` returns sooner; `rm` waits until everything is gone.
         const runtimeGone = this.#runtimeState.has(rec.id) ? this.#deleteRuntimeState(rec.id) : Promise.resolve();
         const rootfsGone = this.#d.snapshotter.remove(rec.id);
-        const allGone = runtimeGone.then(() => rootfsGone).then(() => this.#d.store.deleteDir(rec.id));
+        const allGone = Promise.all([runtimeGone, rootfsGone]).then(() => this.#d.store.deleteDir(rec.id));
         if (opts.background) {
           allGone.catch((err) => this.#d.log(`cleaning up removed container ${rec.id}: ${messageOf(err)}`));
           await rootfsGone;
@@ -374,20 +429,26 @@ export class ContainerService {
       });
     } finally {
       this.#removing.delete(rec.id);
+      // Once the record is gone, everyone waiting on the container hears so, even if a cleanup
+      // step failed; a removal that found nothing to remove says nothing.
+      if (removed) {
+        for (const s of this.#pendingAttach.get(rec.id) ?? []) s.close();
+        this.#pendingAttach.delete(rec.id);
+        this.#waiters.removed(rec.id, rec.state.exitCode);
+        this.#manuallyStopped.delete(rec.id);
+        this.#backoff.delete(rec.id);
+        this.#d.events.container(rec, 'destroy');
+      }
     }
-    for (const s of this.#pendingAttach.get(rec.id) ?? []) s.close();
-    this.#pendingAttach.delete(rec.id);
-    this.#waiters.removed(rec.id, rec.state.exitCode);
-    this.#manuallyStopped.delete(rec.id);
-    this.#d.events.container(rec, 'destroy');
   }
 
   async rename(ref: string, newName: string): Promise<void> {
     const rec = this.#d.store.get(ref);
     if (!newName) throw new InvalidArgumentError('Neither old nor new names may be empty');
     const name = validateName(newName);
-    if (name === rec.name) throw new ConflictError(`Renaming a container with the same name as its current name`);
+    if (name === rec.name) throw new InvalidArgumentError('Renaming a container with the same name as its current name');
     await this.#lock.run(rec.id, async () => {
+      if (!this.#d.store.has(rec.id)) throw new NoSuchContainerError(ref);
       this.#d.store.reserveName(name, rec.id);
       const old = rec.name;
       rec.name = name;
@@ -421,12 +482,13 @@ export class ContainerService {
    */
   async attach(ref: string, sink: AttachSink, opts: AttachOptions): Promise<AttachSession> {
     const rec = this.#d.store.get(ref);
+    if (rec.state.status === 'paused') throw new ConflictError(`container ${rec.id} is paused, unpause the container before attach`);
     // A session that ends before the start (client gone) must not wait for it.
     const session: AttachSession = new AttachSession(sink, opts, () => {
       const set = this.#pendingAttach.get(rec.id);
       if (set?.delete(session) && set.size === 0) this.#pendingAttach.delete(rec.id);
     });
-    if (rec.state.status === 'running' || rec.state.status === 'paused') {
+    if (rec.state.status === 'running') {
       await session.connect(this.#d.runtime, rec.id);
     } else {
       const set = this.#pendingAttach.get(rec.id) ?? new Set();

@@ -88,8 +88,12 @@ export class ContainerStore {
     return this.#byId.has(id);
   }
 
-  /** Persists the record and makes it visible. */
-  async save(rec: ContainerRecord): Promise<void> {
+  /**
+   * Persists the record. Only `create` adds a new one: a save of a container that has been
+   * removed meanwhile fails, so a late writer cannot bring it back.
+   */
+  async save(rec: ContainerRecord, opts: { create?: boolean } = {}): Promise<void> {
+    if (!opts.create && !this.#byId.has(rec.id)) throw new NoSuchContainerError(rec.id);
     await writeJsonAtomic(join(this.#root, rec.id, 'container.json'), rec);
     this.#byId.set(rec.id, rec);
   }

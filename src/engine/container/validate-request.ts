@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { InvalidArgumentError, NotFoundError, NotImplementedError } from '../../lib/errors/index.js';
 
 type Kind = 'string' | 'strings' | 'number' | 'boolean' | 'object' | 'stringMap';
@@ -17,7 +18,7 @@ const HOST_FIELDS: Record<string, Kind> = {
   CpusetMems: 'string', PidsLimit: 'number', Ulimits: 'object', ShmSize: 'number', RestartPolicy: 'object', GroupAdd: 'strings',
   Sysctls: 'stringMap', Links: 'strings', VolumesFrom: 'strings', OomScoreAdj: 'number', PortBindings: 'object', Dns: 'strings',
   DnsOptions: 'strings', DnsSearch: 'strings', ExtraHosts: 'strings', Init: 'boolean', IpcMode: 'string', PidMode: 'string', UTSMode: 'string',
-  Annotations: 'stringMap', Mounts: 'object', SecurityOpt: 'strings',
+  Annotations: 'stringMap', Mounts: 'object', SecurityOpt: 'strings', BlkioWeight: 'number',
 };
 
 function check(where: string, obj: Record<string, unknown>, fields: Record<string, Kind>): void {
@@ -29,7 +30,9 @@ function check(where: string, obj: Record<string, unknown>, fields: Record<strin
     };
     switch (kind) {
       case 'string': if (typeof v !== 'string') bad(); break;
-      case 'number': if (typeof v !== 'number' || !Number.isFinite(v)) bad(); break;
+      // Every numeric field here is an int64 in Docker: fractions and huge values are refused
+      // now, not at start by the runtime (and not stored to break every later inspect).
+      case 'number': if (typeof v !== 'number' || !Number.isSafeInteger(v)) bad(); break;
       case 'boolean': if (typeof v !== 'boolean') bad(); break;
       case 'strings': if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) bad(); break;
       case 'object': if (typeof v !== 'object') bad(); break;
@@ -58,11 +61,25 @@ export function validateCreateRequest(req: Record<string, unknown>): void {
   if (typeof hc.ShmSize === 'number' && hc.ShmSize < 0) throw new InvalidArgumentError('SHM size can not be less than 0');
   if (typeof hc.OomScoreAdj === 'number' && (hc.OomScoreAdj < -1000 || hc.OomScoreAdj > 1000)) throw new InvalidArgumentError(`Invalid value ${hc.OomScoreAdj}, range for oom score adj is [-1000, 1000]`);
   if (typeof hc.CpusetCpus === 'string' && hc.CpusetCpus && !/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(hc.CpusetCpus)) throw new InvalidArgumentError(`invalid value ${hc.CpusetCpus} for cpuset cpus`);
-  if (typeof hc.CpusetCpus === 'string') {
+  if (typeof hc.CpusetCpus === 'string' && hc.CpusetCpus) {
+    const available = cpus().length;
     for (const part of hc.CpusetCpus.split(',')) {
       const [a, b] = part.split('-').map(Number);
       if (b !== undefined && b < a!) throw new InvalidArgumentError(`invalid value ${hc.CpusetCpus} for cpuset cpus`);
+      if (Math.max(a!, b ?? a!) >= available) {
+        throw new InvalidArgumentError(`Requested CPUs are not available - requested ${hc.CpusetCpus}, available: 0-${available - 1}`);
+      }
     }
+  }
+  for (const k of ['CpuPeriod', 'CpuQuota', 'Memory', 'MemoryReservation', 'NanoCpus', 'ShmSize'] as const) {
+    if (typeof hc[k] === 'number' && (hc[k] as number) < 0 && !(k === 'CpuQuota' && hc[k] === -1)) throw new InvalidArgumentError(`invalid ${k}: it must not be negative`);
+  }
+  if (typeof hc.BlkioWeight === 'number' && hc.BlkioWeight !== 0 && (hc.BlkioWeight < 10 || hc.BlkioWeight > 1000)) {
+    throw new InvalidArgumentError('Range of blkio weight is from 10 to 1000');
+  }
+  for (const cap of [...((hc.CapAdd ?? []) as string[]), ...((hc.CapDrop ?? []) as string[])]) {
+    const name = cap.toUpperCase().replace(/^CAP_/, '');
+    if (name !== 'ALL' && !CAPABILITIES.has(name)) throw new InvalidArgumentError(`invalid capability: ${cap}`);
   }
   for (const u of (Array.isArray(hc.Ulimits) ? hc.Ulimits : []) as Array<{ Name?: unknown; Soft?: unknown; Hard?: unknown }>) {
     if (typeof u?.Name !== 'string' || typeof u.Soft !== 'number' || typeof u.Hard !== 'number') throw new InvalidArgumentError('invalid ulimit');
@@ -102,6 +119,7 @@ function validateMounts(mounts: unknown): void {
     const target = m.Target;
     if (typeof target !== 'string' || target === '') throw new InvalidArgumentError(`invalid mount config for type "${type}": field Target must not be empty`);
     if (!target.startsWith('/')) throw new InvalidArgumentError(`invalid mount config for type "${type}": invalid mount path: '${target}' mount path must be absolute`);
+    if (target.replace(/\/+$/, '') === '') throw new InvalidArgumentError('invalid specification: destination can\'t be \'/\'');
     if (targets.has(target)) throw new InvalidArgumentError(`Duplicate mount point: ${target}`);
     targets.add(target);
     if (type === 'bind') {
@@ -126,3 +144,12 @@ function validateSecurityOpt(opts: unknown): void {
     throw new InvalidArgumentError(`invalid --security-opt: ${JSON.stringify(o)}`);
   }
 }
+
+/** Linux capability names (without CAP_), for checking --cap-add and --cap-drop at create. */
+const CAPABILITIES = new Set([
+  'CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'LINUX_IMMUTABLE',
+  'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'IPC_OWNER', 'SYS_MODULE', 'SYS_RAWIO', 'SYS_CHROOT',
+  'SYS_PTRACE', 'SYS_PACCT', 'SYS_ADMIN', 'SYS_BOOT', 'SYS_NICE', 'SYS_RESOURCE', 'SYS_TIME', 'SYS_TTY_CONFIG', 'MKNOD', 'LEASE',
+  'AUDIT_WRITE', 'AUDIT_CONTROL', 'SETFCAP', 'MAC_OVERRIDE', 'MAC_ADMIN', 'SYSLOG', 'WAKE_ALARM', 'BLOCK_SUSPEND', 'AUDIT_READ',
+  'PERFMON', 'BPF', 'CHECKPOINT_RESTORE',
+]);

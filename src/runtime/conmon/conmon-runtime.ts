@@ -191,6 +191,8 @@ export class ConmonRuntime implements ContainerRuntime {
     else for (const c of this.clis.values()) await c.delete(id).catch(() => {});
     await rm(this.paths.bundleLink(id), { force: true });
     await rm(this.paths.socketLink(id), { force: true });
+    // The exit has been read by now (the engine deletes state only after handling it).
+    await this.clearExit(id);
   }
 
   /** Whether any runtime still holds state for `id` (its state dir under the runtime root). */

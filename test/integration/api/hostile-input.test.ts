@@ -59,6 +59,30 @@ describe('integration: hostile Engine API input', { skip: skipReason(daemonNeeds
     await expectError(create({ Image: 'busybox', HostConfig: { IpcMode: 'invalid' } }), 400, /invalid IPC mode: invalid/);
     await expectError(create({ Image: 'busybox', HostConfig: { CpusetCpus: '1-0' } }), 400);
     await expectError(create({ Image: 'busybox', WorkingDir: 'relative' }), 400, /absolute path/);
+    // Values a runtime would only refuse at start are refused at create.
+    await expectError(create('{"Image":"busybox","HostConfig":{"Memory":99999999999999999999999}}'), 400, /invalid JSON/);
+    await expectError(create({ Image: 'busybox', HostConfig: { OomScoreAdj: 1.5 } }), 400, /invalid JSON/);
+    await expectError(create({ Image: 'busybox', HostConfig: { CpusetCpus: '99999' } }), 400, /Requested CPUs are not available/);
+    await expectError(create({ Image: 'busybox', HostConfig: { CapAdd: ['NOPE'] } }), 400, /invalid capability: NOPE/);
+    await expectError(create({ Image: 'busybox', HostConfig: { CpuPeriod: -5 } }), 400);
+    await expectError(create({ Image: 'busybox', HostConfig: { BlkioWeight: 99999 } }), 400, /blkio weight/);
+    await expectError(create({ Image: 'busybox', HostConfig: { Mounts: [{ Type: 'bind', Source: '/', Target: '/' }] } }), 400, /destination can't be '\/'/);
+    await expectError(create({ Image: 'busybox' }, '?platform=windows/amd64'), 404, /does not match the specified platform/);
+    await expectError(create({ Image: 'busybox' }, '?platform=linux/bogus'), 404, /does not match the specified platform/);
+    await expectError(create('{"Image":"busybox"}', '', { 'content-type': 'application/json; charset=x"' }), 400, /malformed Content-Type header/);
+  });
+
+  it('a name filter cannot stall the daemon, and bad path escapes are 400', async () => {
+    const long = 'a'.repeat(200);
+    assert.equal((await d.api(create({ Image: 'busybox' }, `?name=${long}`))).status, 201);
+    const started = Date.now();
+    const r = await d.api({ path: '/containers/json?all=1&filters=' + encodeURIComponent('{"name":{"(a+)+b":true}}') });
+    assert.equal(r.status, 200, r.body);
+    assert.ok(Date.now() - started < 2000, `name filter took ${Date.now() - started} ms`);
+    assert.equal((await d.api({ method: 'DELETE', path: `/containers/${long}` })).status, 204);
+    await expectError({ path: '/v1.50/containers/%zz/json' }, 400);
+    await expectError({ path: '/v1.50/images/%C0%80/json' }, 400);
+    await expectError({ path: '/events?since=abc' }, 400);
   });
 
   it('rejects bad filters and query values without a 500', async () => {

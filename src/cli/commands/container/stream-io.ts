@@ -58,6 +58,9 @@ export function pumpStreams(ctx: CliContext, conn: HijackedConnection, opts: Str
     socket.on('end', finish);
     socket.on('close', finish);
     socket.on('error', finish);
+    // A container that exits at once may have ended the stream while we were still waiting
+    // for the start answer: its 'end' is then long past and would never come again.
+    if (socket.destroyed || socket.readableEnded) finish();
   });
 }
 

@@ -33,16 +33,30 @@ export function addAttachRoutes(r: Router, b: ContainerBackend): void {
 
     if (ctx.upgrade) {
       const { socket, head } = ctx.upgrade;
-      socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`);
       const enc = new OutputEncoder(socket, tty);
       let session: AttachSessionLike | undefined;
       let ended = false;
+      let clientGone = false;
       const finish = (): void => {
         if (ended) return;
         ended = true;
         enc.end();
       };
+      // Listen before any await, so a client that leaves early is noticed.
+      socket.on('close', () => {
+        clientGone = true;
+        session?.close();
+      });
+      socket.on('error', () => socket.destroy());
+      socket.pause();
+      // Attach first: only a session that exists gets the 101, so errors still have a status.
       session = await b.containerAttach(id, { output: (s, d) => void enc.write(s, d), end: finish }, opts);
+      if (clientGone) {
+        session.close();
+        return;
+      }
+      socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`);
+      ctx.hijacked = true;
       let matched = 0;
       const onStdin = (chunk: Buffer): void => {
         // Detach keys end the session without touching the container. As in Docker, only
@@ -62,8 +76,7 @@ export function addAttachRoutes(r: Router, b: ContainerBackend): void {
       if (head.length) onStdin(head);
       socket.on('data', onStdin);
       socket.on('end', () => session?.endStdin());
-      socket.on('close', () => session?.close());
-      socket.on('error', () => session?.close());
+      socket.resume();
       return;
     }
 
@@ -72,8 +85,15 @@ export function addAttachRoutes(r: Router, b: ContainerBackend): void {
     res.flushHeaders();
     const enc = new OutputEncoder(res, tty);
     await new Promise<void>((resolve) => {
-      void b.containerAttach(id, { output: (s, d) => void enc.write(s, d), end: () => { enc.end(); resolve(); } }, { ...opts, stdin: false }).then((session) => {
-        ctx.signal.addEventListener('abort', () => { session.close(); resolve(); }, { once: true });
+      let session: AttachSessionLike | undefined;
+      const onAbort = (): void => {
+        session?.close();
+        resolve();
+      };
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      void b.containerAttach(id, { output: (s, d) => void enc.write(s, d), end: () => { enc.end(); resolve(); } }, { ...opts, stdin: false }).then((s) => {
+        session = s;
+        if (ctx.signal.aborted) onAbort();
       }, () => { enc.end(); resolve(); });
     });
   }, { hijack: true });

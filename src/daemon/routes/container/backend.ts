@@ -27,7 +27,7 @@ export interface ContainerListOptions {
 
 /** What the container routes need from the engine (and nothing more). */
 export interface ContainerBackend {
-  containerCreate(req: ContainerCreateRequest, name?: string): Promise<{ Id: string; Warnings: string[] }>;
+  containerCreate(req: ContainerCreateRequest, name?: string, platform?: string): Promise<{ Id: string; Warnings: string[] }>;
   containerList(opts: ContainerListOptions): Promise<ContainerSummary[]>;
   containerInspect(ref: string, size: boolean): Promise<ContainerInspectResponse>;
   containerStart(ref: string): Promise<void>;

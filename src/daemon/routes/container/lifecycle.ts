@@ -22,7 +22,7 @@ export function addLifecycleRoutes(r: Router, b: ContainerBackend): void {
       throw new InvalidArgumentError('config cannot be empty in order to create a container');
     }
     const name = ctx.query.get('name') ?? undefined;
-    sendJson(ctx, 201, await b.containerCreate(body as ContainerCreateRequest, name || undefined));
+    sendJson(ctx, 201, await b.containerCreate(body as ContainerCreateRequest, name || undefined, ctx.query.get('platform') || undefined));
   });
 
   r.add('GET', '/containers/json', async (ctx) => {

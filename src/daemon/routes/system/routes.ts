@@ -1,7 +1,8 @@
 import type { Router } from '../../server/router.js';
-import { filtersParam, type RequestContext } from '../../server/context.js';
+import { checkFilterKeys, filtersParam, type RequestContext } from '../../server/context.js';
 import { sendJson, need } from '../../server/respond.js';
 import { API_VERSION } from '../../../api/version.js';
+import { InvalidArgumentError } from '../../../lib/errors/index.js';
 import type { SystemBackend } from './backend.js';
 
 function ping(ctx: RequestContext): void {
@@ -19,6 +20,14 @@ function ping(ctx: RequestContext): void {
   res.end(ctx.req.method === 'HEAD' ? undefined : 'OK');
 }
 
+/** `since`/`until` of /events: unix seconds, possibly fractional. */
+function eventTime(q: URLSearchParams, name: string): number | undefined {
+  const v = q.get(name);
+  if (v === null || v === '') return undefined;
+  if (!/^\d+(\.\d+)?$/.test(v)) throw new InvalidArgumentError(`invalid value for ${name}: ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
 export function addSystemRoutes(r: Router, b: SystemBackend): void {
   r.add('GET', '/_ping', async (ctx) => ping(ctx));
   r.add('HEAD', '/_ping', async (ctx) => ping(ctx));
@@ -26,9 +35,11 @@ export function addSystemRoutes(r: Router, b: SystemBackend): void {
   r.add('GET', '/info', async (ctx) => sendJson(ctx, 200, await b.systemInfo()));
   r.add('GET', '/events', async (ctx) => {
     const q = ctx.query;
-    const since = q.get('since') ? Number(q.get('since')) : undefined;
-    const until = q.get('until') ? Number(q.get('until')) : undefined;
+    const since = eventTime(q, 'since');
+    const until = eventTime(q, 'until');
+    if (since !== undefined && until !== undefined && until < since) throw new InvalidArgumentError('`since` time must be before `until` time');
     const f = filtersParam(q);
+    checkFilterKeys(f, ['container', 'event', 'image', 'label', 'type', 'daemon', 'network', 'volume', 'plugin', 'node', 'service', 'secret', 'config', 'scope']);
     const res = need(ctx);
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.flushHeaders();
@@ -37,6 +48,11 @@ export function addSystemRoutes(r: Router, b: SystemBackend): void {
         if (f.has('type') && !f.get('type')!.includes(e.Type)) return false;
         if (f.has('event') && !f.get('event')!.includes(e.Action)) return false;
         if (f.has('container') && !(e.Type === 'container' && f.get('container')!.some((c) => e.Actor.ID.startsWith(c) || e.Actor.Attributes.name === c))) return false;
+        if (f.has('image') && !f.get('image')!.some((i) => e.Actor.Attributes.image === i || (e.Type === 'image' && e.Actor.ID === i))) return false;
+        if (f.has('label') && !f.get('label')!.every((l) => {
+          const [k, v] = l.split(/=(.*)/s);
+          return v === undefined ? k! in e.Actor.Attributes : e.Actor.Attributes[k!] === v;
+        })) return false;
         return true;
       };
       const unsubscribe = b.subscribeEvents((e) => {
