@@ -33,8 +33,12 @@ export class ApiServer {
       socket.once('close', () => this.#hijacked.delete(socket));
       void this.#dispatch(req, undefined, { socket, head });
     });
-    this.#server.on('clientError', (err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    this.#server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      // Requests the HTTP parser refused never reach a handler; answer in the API's JSON anyway.
+      const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+      const body = JSON.stringify({ message: tooLarge ? 'request header fields too large' : `bad request: ${err.code ?? err.message}` });
+      const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
       opts.log('debug', `client error: ${messageOf(err)}`);
     });
   }
