@@ -263,9 +263,13 @@ export class ContainerService {
     this.#cancelRestart(rec.id);
     const timer = setTimeout(() => {
       this.#restartTimers.delete(rec.id);
-      if (!this.#d.store.has(rec.id) || this.#manuallyStopped.has(rec.id) || isAlive(rec.state)) return;
-      rec.restartCount++;
-      void this.start(rec.id).then(() => this.#d.events.container(rec, 'restart')).catch((err) => this.#d.log(`restart ${rec.id}: ${messageOf(err)}`));
+      // Decide under the lock, so a stop that came first wins (public start() would clear it).
+      void this.#lock.run(rec.id, async () => {
+        if (!this.#d.store.has(rec.id) || this.#manuallyStopped.has(rec.id) || isAlive(rec.state)) return;
+        rec.restartCount++;
+        await this.#start(rec);
+        this.#d.events.container(rec, 'restart');
+      }).catch((err) => this.#d.log(`restart ${rec.id}: ${messageOf(err)}`));
     }, delay);
     timer.unref();
     this.#restartTimers.set(rec.id, timer);
@@ -312,13 +316,15 @@ export class ContainerService {
   async stop(ref: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
     const rec = this.#d.store.get(ref);
     if (opts.signal) validateSignal(opts.signal);
-    // A container waiting out its restart back-off counts as running for stop, as in Docker.
-    if (this.#cancelRestart(rec.id)) {
-      this.#manuallyStopped.add(rec.id);
-      return;
-    }
-    if (!isAlive(rec.state)) throw new AlreadyStoppedError(rec.id);
+    // Marked first: a policy restart about to run sees it and stays away.
     this.#manuallyStopped.add(rec.id);
+    // A container waiting out its restart back-off counts as running for stop, as in Docker.
+    if (this.#cancelRestart(rec.id)) return;
+    if (!isAlive(rec.state)) {
+      // A policy restart may be starting it right now: let that finish, then look again.
+      await this.#lock.run(rec.id, async () => {});
+      if (!isAlive(rec.state)) throw new AlreadyStoppedError(rec.id);
+    }
     await this.#stopAlive(rec, opts);
   }
 
