@@ -70,8 +70,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
 
   const router = new Router();
   const containerApi = new ContainerApi(containers, images);
-  const usedBy = (imageId: string, runningOnly = false): string[] =>
-    store.list().filter((c) => c.imageId === imageId && (!runningOnly || isAlive(c.state))).map((c) => c.id);
+  const usedBy = (imageId: string, runningOnly = false): string[] => containers.imageUsers(imageId, runningOnly);
   addSystemRoutes(router, new SystemApi({ containers: store, images, events, dataRoot: cfg.dataRoot, runtimes: probe.runtimes, defaultRuntime, daemonId: await daemonId(cfg.dataRoot) }));
   addLifecycleRoutes(router, containerApi);
   addAttachRoutes(router, containerApi);

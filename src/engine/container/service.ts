@@ -1,7 +1,7 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerCreateRequest } from '../../api/container.js';
-import type { ImageService } from '../../image/types.js';
+import type { ImageRecord, ImageService } from '../../image/types.js';
 import type { Snapshotter } from '../../snapshot/types.js';
 import type { ContainerRuntime, ExitRecord, LogEntry, LogReader, SpecInput } from '../../runtime/types.js';
 import { ConflictError, InvalidArgumentError, InternalError, isNotFound, messageOf } from '../../lib/errors/index.js';
@@ -47,6 +47,8 @@ export class ContainerService {
   /** Exits seen while a stop is in progress, to wake the stopper. */
   readonly #exitWatchers = new Map<string, Set<() => void>>();
   readonly #removing = new Set<string>();
+  /** Image ids with a container create in progress, and how many. */
+  readonly #creating = new Map<string, number>();
   /** Pending policy restarts, and each container's back-off step. */
   readonly #restartTimers = new Map<string, NodeJS.Timeout>();
   readonly #backoff = new Map<string, number>();
@@ -110,6 +112,18 @@ export class ContainerService {
     if (typeof req.Image !== 'string' || req.Image === '') throw new InvalidArgumentError('config cannot be empty in order to create a container: no image specified');
     const name = requestedName ? validateName(requestedName) : generateName((n) => this.#d.store.isNameTaken(n));
     const image = this.#d.images.get(req.Image);
+    // From here until the record exists, rmi must see this create as a user of the image.
+    this.#creating.set(image.id, (this.#creating.get(image.id) ?? 0) + 1);
+    try {
+      return await this.#create(req, name, image);
+    } finally {
+      const left = this.#creating.get(image.id)! - 1;
+      if (left > 0) this.#creating.set(image.id, left);
+      else this.#creating.delete(image.id);
+    }
+  }
+
+  async #create(req: ContainerCreateRequest, name: string, image: ImageRecord): Promise<{ Id: string; Warnings: string[] }> {
     const id = newId();
     const merged = mergeCreateConfig(req, image, { id, runtimes: this.#d.runtimes, defaultRuntime: this.#d.defaultRuntime });
 
@@ -126,7 +140,7 @@ export class ContainerService {
         id,
         name,
         created: now(),
-        imageRef: req.Image,
+        imageRef: req.Image as string,
         imageId: image.id,
         path: merged.path,
         args: merged.args,
@@ -524,6 +538,13 @@ export class ContainerService {
     if (!isAlive(rec.state)) throw new ContainerNotRunningError(rec.id);
     if (!Number.isInteger(height) || !Number.isInteger(width) || height < 0 || width < 0) throw new InvalidArgumentError('invalid terminal size');
     if (rec.config.Tty) await this.#d.runtime.resize(rec.id, height, width);
+  }
+
+  /** Containers (by id) that use an image, plus creates still in progress ("creating"). */
+  imageUsers(imageId: string, runningOnly = false): string[] {
+    const users = this.#d.store.list().filter((c) => c.imageId === imageId && (!runningOnly || isAlive(c.state))).map((c) => c.id);
+    if (!runningOnly && this.#creating.has(imageId)) users.push('(a container being created)');
+    return users;
   }
 
   async sizeRw(id: string): Promise<number> {
