@@ -152,6 +152,8 @@ export interface ContainerRuntime {
   top(id: string, psArgs?: string): Promise<{ Titles: string[]; Processes: string[][] }>;
   /** The exit recorded by the monitor, if the container has exited. */
   readExit(id: string): Promise<ExitRecord | undefined>;
+  /** Whether the container was created but its command never started (a start cut short). */
+  isStartPending(id: string): Promise<boolean>;
   /** Whether the monitor process of the container is still alive. */
   isMonitorAlive(id: string): Promise<boolean>;
   /** Calls `listener` once per container exit (watches the monitors' exit files). */

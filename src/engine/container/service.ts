@@ -95,6 +95,9 @@ export class ContainerService {
         } else if (!(await this.#d.runtime.isMonitorAlive(rec.id))) {
           // The monitor died without recording an exit (host reboot, killed monitor).
           await this.#handleExit(rec.id, { exitCode: 255, finishedAt: now() });
+        } else if (await this.#d.runtime.isStartPending(rec.id)) {
+          // berthd died between saving "running" and the runtime's start: finish the start.
+          await this.#d.runtime.start(rec.id);
         }
       } catch (err) {
         this.#d.log(`restoring ${rec.id}: ${messageOf(err)}`);

@@ -251,6 +251,19 @@ export class ConmonRuntime implements ContainerRuntime {
     return isLiveConmon(pid);
   }
 
+  /**
+   * Whether the container was created but never started: its process is still the runtime's
+   * `init`, waiting to exec the user's command (read from /proc, no runtime process spawned).
+   */
+  async isStartPending(id: string): Promise<boolean> {
+    const bundle = await this.bundleOf(id).catch(() => undefined);
+    if (!bundle) return false;
+    const pid = Number((await readFile(path.join(bundle, BundleFiles.containerPid), 'utf8').catch(() => '')).trim());
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    return argv[1] === 'init' && /(^|\/)(runc|crun)$/.test(argv[0] ?? '');
+  }
+
   onExit(listener: (id: string, exit: ExitRecord) => void): void {
     this.exits.add(listener);
   }

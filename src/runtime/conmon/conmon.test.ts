@@ -84,8 +84,10 @@ describe('ConmonRuntime with runc (integration)', { skip }, () => {
     assert.equal(await readFile(path.join(bundle, 'runtime'), 'utf8'), 'runc');
     const conn = await rt.attach(id);
     const out = capture(conn);
+    assert.equal(await rt.isStartPending(id), true, 'created, not started');
     await rt.start(id);
     const exit = await waitExit(id);
+    assert.equal(await rt.isStartPending(id), false);
     assert.equal(exit.exitCode, 3);
     assert.match(exit.finishedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
     assert.deepEqual(await rt.readExit(id), exit);
