@@ -50,7 +50,7 @@ describe('ConmonRuntime with runc (integration)', { skip }, () => {
     const log = path.join(dir, 'logs', id, 'ctr.log');
     await rt.writeSpec(bundle, {
       id, rootfs, args, env: [], cwd: '/', user: '', hostname: name, tty: false, openStdin: false,
-      networkMode: 'private', cgroupsPath: `/berth-test/${id}`, readonlyRootfs: true, ...over,
+      networkMode: 'private', cgroupsPath: `/berth/${id}`, readonlyRootfs: true, ...over,
     });
     await rt.create(id, { bundleDir: bundle, runtime: 'runc', tty: over.tty ?? false, openStdin: over.openStdin ?? false, logPath: log });
     return { id, bundle, log };
@@ -178,7 +178,7 @@ describe('ConmonRuntime with runc (integration)', { skip }, () => {
     assert.equal(readdirSync(rt.paths.runtimeRoot('runc')).includes(id), false);
     await assert.rejects(rt.start(id), (e: Error & { kind?: string }) => e.kind === 'not-found');
     assert.equal(existsSync(rt.paths.exitFile(id)), false);
-    assert.equal(existsSync(`/sys/fs/cgroup/memory/berth-test/${id}`), false, 'cgroup removed');
+    assert.equal(existsSync(`/sys/fs/cgroup/memory/berth/${id}`), false, 'cgroup removed');
     await delay(300);
     assert.equal(exits.has(id), false, 'no exit reported for a create that failed');
   });
@@ -192,7 +192,7 @@ describe('ConmonRuntime with runc (integration)', { skip }, () => {
     const conn = await rt.attach(id);
     const out = capture(conn);
     await rt.start(id);
-    const cg = (ctrl: string, file: string): Promise<string> => readFile(`/sys/fs/cgroup/${ctrl}/berth-test/${id}/${file}`, 'utf8').then((s) => s.trim());
+    const cg = (ctrl: string, file: string): Promise<string> => readFile(`/sys/fs/cgroup/${ctrl}/berth/${id}/${file}`, 'utf8').then((s) => s.trim());
     assert.equal(await cg('memory', 'memory.limit_in_bytes'), String(64 * 1024 * 1024));
     assert.equal(await cg('pids', 'pids.max'), '50');
     assert.equal(await cg('cpu', 'cpu.cfs_quota_us'), '50000');
@@ -219,7 +219,7 @@ describe('ConmonRuntime with runc (integration)', { skip }, () => {
     exits.delete(id);
     await rt.writeSpec(bundle, {
       id, rootfs, args: ['/bin/true'], env: [], cwd: '/', user: '', hostname: 'again', tty: false, openStdin: false,
-      networkMode: 'private', cgroupsPath: `/berth-test/${id}`,
+      networkMode: 'private', cgroupsPath: `/berth/${id}`,
     });
     await symlink('busybox', path.join(rootfs, 'bin', 'true')).catch(() => {});
     await rt.create(id, { bundleDir: bundle, runtime: 'runc', tty: false, openStdin: false, logPath: log });

@@ -30,7 +30,7 @@ export async function probeRuntime(cli: OciRuntimeCli, workDir: string): Promise
     await copyFile(HOST_BUSYBOX, path.join(rootfs, 'bin', 'busybox'));
     const spec = buildSpec({
       id, rootfs, args: ['/bin/busybox', 'true'], env: [], cwd: '/', user: '', hostname: 'probe',
-      tty: false, openStdin: false, networkMode: 'none', cgroupsPath: `/berth-probe/${id}`,
+      tty: false, openStdin: false, networkMode: 'none', cgroupsPath: `/berth/${id}`,
     }, readHostFacts(), { uid: 0, gid: 0, additionalGids: [0] });
     await writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec));
     const r = await cli.exec(['run', '--bundle', bundle, id]);
