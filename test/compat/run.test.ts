@@ -178,6 +178,14 @@ describe('compat: docker run', { skip: skipReason(compatNeeds) }, () => {
     assert.match(ok(await d.docker(['run', '--rm', '--privileged', 'busybox', 'grep', 'Seccomp:', '/proc/self/status'])), /Seccomp:\s+0/);
   });
 
+  it('twenty runs in a row all succeed and leave nothing behind', async () => {
+    for (let i = 0; i < 20; i++) {
+      const r = await d.docker(['run', '--rm', '-l', 'burst=1', 'busybox', 'sh', '-c', `exit ${i % 3}`]);
+      assert.equal(r.code, i % 3, `run ${i}: ${r.stderr}`);
+    }
+    assert.equal(ok(await d.docker(['ps', '-aq', '--filter', 'label=burst=1'])).trim(), '');
+  });
+
   it('run -i passes piped stdin', async () => {
     assert.equal(ok(await d.docker(['run', '-i', '--rm', 'busybox', 'cat'], { input: 'hi\n' })), 'hi\n');
   });
