@@ -71,11 +71,16 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   const router = new Router();
   const containerApi = new ContainerApi(containers, images);
   const usedBy = (imageId: string, runningOnly = false): string[] => containers.imageUsers(imageId, runningOnly);
-  addSystemRoutes(router, new SystemApi({ containers: store, images, events, dataRoot: cfg.dataRoot, runtimes: probe.runtimes, defaultRuntime, daemonId: await daemonId(cfg.dataRoot) }));
+  const imageApi = new ImageApi(images, usedBy, events);
+  addSystemRoutes(router, new SystemApi({
+    containers: store, images, events, dataRoot: cfg.dataRoot, runtimes: probe.runtimes, defaultRuntime, daemonId: await daemonId(cfg.dataRoot),
+    listContainers: () => containerApi.containerList({ all: true, size: true, filters: new Map() }),
+    listImages: () => imageApi.imageList({ all: true, filters: new Map() }),
+  }));
   addLifecycleRoutes(router, containerApi);
   addAttachRoutes(router, containerApi);
   addLogRoutes(router, containerApi);
-  addImageRoutes(router, new ImageApi(images, usedBy, events));
+  addImageRoutes(router, imageApi);
 
   const server = new ApiServer({ router, log });
   if (cfg.hosts.length === 0) throw new InvalidArgumentError('no hosts to listen on');

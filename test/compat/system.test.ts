@@ -49,6 +49,13 @@ describe('compat: system and errors', { skip: skipReason(compatNeeds) }, () => {
     assert.deepEqual(out.trim().split('\n').map((l) => l.replace(' <no value>', '').trim()), ['create', 'start', 'die 4', 'destroy']);
   });
 
+  it('docker system df counts images and containers', async () => {
+    const out = ok(await d.docker(['system', 'df', '--format', '{{.Type}} {{.TotalCount}}']));
+    const counts = Object.fromEntries(out.trim().split('\n').map((l) => [l.split(' ').slice(0, -1).join(' '), Number(l.split(' ').at(-1))]));
+    assert.ok(counts.Images! >= 1, out);
+    assert.equal(typeof counts.Containers, 'number', out);
+  });
+
   it('docker rm of a missing container says "No such container" and exits 1', async () => {
     const r = await d.docker(['rm', 'nosuch']);
     exitsWith(r, 1);

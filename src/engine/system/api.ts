@@ -32,6 +32,9 @@ export interface SystemApiDeps {
   runtimes: RuntimeInfo[];
   defaultRuntime: string;
   daemonId: string;
+  /** Containers with their sizes, and images, in wire form (for /system/df). */
+  listContainers: () => Promise<Array<{ SizeRw?: number }>>;
+  listImages: () => Array<{ Size: number }>;
 }
 
 /** `/version`, `/info` and `/events`. */
@@ -130,6 +133,20 @@ export class SystemApi {
       InitCommit: { ID: '' },
       SecurityOptions: ['name=cgroupns'],
       Warnings: warnings,
+    };
+  }
+
+  async systemDataUsage() {
+    // The CLI counts an in-use image as reclaimable unless SharedSize is known (not -1).
+    // Shared layers are not computed yet: 0 counts each image's layers as its own.
+    const images = this.#d.listImages().map((i) => ({ ...i, SharedSize: 0 }));
+    // Layers are stored once however many images share them; sizes here are per image.
+    return {
+      LayersSize: images.reduce((sum, i) => sum + i.Size, 0),
+      Images: images,
+      Containers: await this.#d.listContainers(),
+      Volumes: [],
+      BuildCache: [],
     };
   }
 
