@@ -116,14 +116,12 @@ function validateHostConfig(hc: HostConfig, opts: { runtimes: string[]; defaultR
   else if (!['bridge', 'none', 'host'].includes(mode)) throw new NotFoundError(`network ${mode} not found`);
 
   const mem = hc.Memory ?? 0;
-  if (typeof mem !== 'number' || mem < 0) throw new InvalidArgumentError('invalid Memory: expected a non-negative number');
   if (mem > 0 && mem < MIN_MEMORY) throw new InvalidArgumentError('Minimum memory limit allowed is 6MB');
   const swap = (hc.MemorySwap ?? 0) as number;
   if (mem > 0 && swap > 0 && swap < mem) throw new InvalidArgumentError('Minimum memoryswap limit should be larger than memory limit, see usage');
 
   const nano = hc.NanoCpus ?? 0;
   const ncpu = cpus().length;
-  if (typeof nano !== 'number' || nano < 0) throw new InvalidArgumentError('invalid NanoCpus: expected a non-negative number');
   if (nano > ncpu * 1e9) {
     throw new InvalidArgumentError(`Range of CPUs is from 0.01 to ${ncpu}.00, as there are only ${ncpu} CPUs available`);
   }
@@ -152,7 +150,11 @@ function validateHostConfig(hc: HostConfig, opts: { runtimes: string[]; defaultR
   out.LogConfig = { Type: type, Config: logCfg };
 
   const rp = hc.RestartPolicy ?? { Name: 'no' };
-  if (!RESTART_NAMES.has(rp.Name ?? '')) throw new InvalidArgumentError(`invalid restart policy '${rp.Name}'`);
+  if (!RESTART_NAMES.has(rp.Name ?? '')) {
+    throw new InvalidArgumentError(`invalid restart policy: unknown policy '${rp.Name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
+  }
+  if ((rp.MaximumRetryCount ?? 0) < 0) throw new InvalidArgumentError('invalid restart policy: maximum retry count cannot be negative');
+  if (rp.MaximumRetryCount && rp.Name !== 'on-failure') throw new InvalidArgumentError("invalid restart policy: maximum retry count can only be used with 'on-failure'");
   if (hc.AutoRemove && rp.Name && rp.Name !== 'no') throw new InvalidArgumentError('can\'t create \'AutoRemove\' container with restart policy');
   out.RestartPolicy = { Name: rp.Name || 'no', MaximumRetryCount: rp.MaximumRetryCount ?? 0 };
 

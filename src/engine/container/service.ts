@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { ContainerCreateRequest } from '../../api/container.js';
 import type { ImageRecord, ImageService } from '../../image/types.js';
 import type { Snapshotter } from '../../snapshot/types.js';
-import type { ContainerRuntime, ExitRecord, LogEntry, LogReader, SpecInput } from '../../runtime/types.js';
+import type { ContainerRuntime, ExitRecord, LogEntry, LogReader } from '../../runtime/types.js';
+import { parseSignal } from '../../runtime/index.js';
 import { ConflictError, InvalidArgumentError, InternalError, isNotFound, messageOf } from '../../lib/errors/index.js';
 import { CleanupStack } from '../../lib/sync/cleanup-stack.js';
 import { KeyedLock } from '../../lib/sync/keyed-lock.js';
@@ -332,7 +333,7 @@ export class ContainerService {
   /** Stops a container: its stop signal, then SIGKILL after the timeout. @throws NotModifiedError when not running. */
   async stop(ref: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
     const rec = this.#d.store.get(ref);
-    if (opts.signal) validateSignal(opts.signal);
+    if (opts.signal) parseSignal(opts.signal);
     // Marked first: a policy restart about to run sees it and stays away.
     this.#manuallyStopped.add(rec.id);
     // A container waiting out its restart back-off counts as running for stop, as in Docker.
@@ -367,7 +368,7 @@ export class ContainerService {
   /** Sends a signal. @throws ConflictError when the container is not running. */
   async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
     const rec = this.#d.store.get(ref);
-    validateSignal(signal);
+    parseSignal(signal);
     if (!isAlive(rec.state)) throw new ContainerNotRunningError(rec.id);
     this.#cancelRestart(rec.id);
     await this.#d.runtime.kill(rec.id, signal);
@@ -596,11 +597,3 @@ export class ContainerService {
   }
 }
 
-function validateSignal(signal: string): void {
-  if (/^\d+$/.test(signal)) {
-    const n = Number(signal);
-    if (n < 1 || n > 64) throw new InvalidArgumentError(`Invalid signal: ${signal}`);
-    return;
-  }
-  if (!/^(SIG)?[A-Z0-9+-]+$/i.test(signal)) throw new InvalidArgumentError(`Invalid signal: ${signal}`);
-}

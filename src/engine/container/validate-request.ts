@@ -100,12 +100,7 @@ export function validateCreateRequest(req: Record<string, unknown>): void {
   }
   if (Array.isArray(hc.Links) && hc.Links.length) throw new NotFoundError(`could not get container for ${String(hc.Links[0]).split(':')[0]}: links are not supported`);
   if (Array.isArray(hc.VolumesFrom) && hc.VolumesFrom.length) throw new NotFoundError(`No such container: ${String(hc.VolumesFrom[0]).split(':')[0]}`);
-  if (hc.RestartPolicy && typeof hc.RestartPolicy === 'object') {
-    const rp = hc.RestartPolicy as { Name?: string; MaximumRetryCount?: number };
-    if ((rp.MaximumRetryCount ?? 0) < 0) throw new InvalidArgumentError('invalid restart policy: maximum retry count cannot be negative');
-    if (rp.MaximumRetryCount && rp.Name !== 'on-failure') throw new InvalidArgumentError("invalid restart policy: maximum retry count can only be used with 'on-failure'");
-    if (rp.Name && !['no', 'always', 'unless-stopped', 'on-failure'].includes(rp.Name)) throw new InvalidArgumentError(`invalid restart policy: unknown policy '${rp.Name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
-  }
+
 }
 
 /** HostConfig.Mounts (`--mount`): bind and tmpfs now; volumes come with the volume subsystem. */

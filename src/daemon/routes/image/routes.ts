@@ -1,7 +1,7 @@
 import type { Router } from '../../server/router.js';
 import { boolParam, filtersParam } from '../../server/context.js';
 import { sendJson, need } from '../../server/respond.js';
-import { InvalidArgumentError, messageOf } from '../../../lib/errors/index.js';
+import { InvalidArgumentError } from '../../../lib/errors/index.js';
 import type { ImageBackend } from './backend.js';
 
 export function addImageRoutes(r: Router, b: ImageBackend): void {
@@ -36,5 +36,4 @@ export function addImageRoutes(r: Router, b: ImageBackend): void {
   r.add('DELETE', '/images/{name*}', async (ctx) => {
     sendJson(ctx, 200, await b.imageDelete(ctx.params.name!, { force: boolParam(ctx.query, 'force'), noPrune: boolParam(ctx.query, 'noprune') }));
   });
-  void messageOf;
 }
