@@ -18,7 +18,10 @@ import { ContainerApi } from '../engine/container/api.js';
 import { ImageApi } from '../engine/image/api.js';
 import { SystemApi } from '../engine/system/api.js';
 import { EventBus } from '../engine/events/bus.js';
-import { isAlive } from '../engine/container/model.js';
+import { hasProcess } from '../engine/container/model.js';
+import { mountsStep, networkStep, rootfsStep, runtimeCreateStep, specStep } from '../engine/container/steps/index.js';
+import { LoopbackSandboxProvider } from '../network/index.js';
+import { systemClock } from '../lib/clock/index.js';
 import { InvalidArgumentError, UnavailableError } from '../lib/errors/index.js';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -60,13 +63,23 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   await images.init();
   const events = new EventBus();
   const store = new ContainerStore(join(cfg.dataRoot, 'containers'));
+  // The start path, in order; each subsystem contributes its step (see engine/container/steps).
+  const steps = [
+    rootfsStep(snapshotter),
+    mountsStep(),
+    networkStep(new LoopbackSandboxProvider()),
+    specStep(runtime),
+    runtimeCreateStep(runtime),
+  ];
   const containers = new ContainerService({
-    store, images, snapshotter, runtime, readLogs, events,
+    store, images, snapshotter, runtime, readLogs, events, steps,
     runtimes: Object.keys(cfg.runtimes),
     defaultRuntime,
     log: (m) => log('warn', m),
+    clock: systemClock,
   });
-  await containers.restore();
+  const restored = await containers.restore();
+  restored.cleanup.catch((err) => log('warn', `restore cleanup: ${(err as Error).message}`));
 
   const router = new Router();
   const containerApi = new ContainerApi(containers, images);
@@ -91,7 +104,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   // Four checks a second bound how far a log can run past its max-size between rotations.
   const rotation = setInterval(() => void containers.rotateLogs(), 250);
   rotation.unref();
-  log('info', `berthd ready (data root ${cfg.dataRoot}, ${store.list().filter((c) => isAlive(c.state)).length} running containers)`);
+  log('info', `berthd ready (data root ${cfg.dataRoot}, ${store.list().filter((c) => hasProcess(c.state)).length} running containers)`);
 
   return {
     async stop() {

@@ -25,8 +25,10 @@ export interface SpecInput {
   noNewPrivileges?: boolean;
   capAdd?: string[];
   capDrop?: string[];
-  /** "none" | "host" | "private" (new netns with loopback only) */
+  /** "none" | "host" | "private" (a namespace of its own: `netnsPath` when given, else a new one with loopback only) */
   networkMode: 'none' | 'host' | 'private';
+  /** A network namespace made for the container (its sandbox) that the runtime joins instead of making one. */
+  netnsPath?: string;
   /** Bytes; 0 = unlimited. */
   memory?: number;
   memorySwap?: number;
@@ -88,6 +90,8 @@ export interface ExitRecord {
   /** RFC3339 with nanoseconds where known. */
   finishedAt: string;
   oomKilled?: boolean;
+  /** The monitor died without recording the exit; the code is berth's (137 killed, 255 unknown). */
+  monitorLost?: boolean;
 }
 
 export interface LogEntry {
@@ -126,42 +130,76 @@ export interface RuntimeInfo {
 }
 
 /**
- * Runs containers through conmon and an OCI runtime (runc or crun), so each container outlives
- * berthd. All methods throw NotFoundError when the runtime does not know the container, and
- * errors carrying the runtime's own message as `cause` otherwise.
+ * The OCI life cycle of a container, through its monitor. All methods throw NotFoundError when
+ * the runtime does not know the container, and errors carrying the runtime's own message as
+ * `cause` otherwise.
  */
-export interface ContainerRuntime {
-  /** Probes each configured runtime with a real throwaway container; picks the default. */
-  probe(): Promise<{ defaultRuntime: string; runtimes: RuntimeInfo[] }>;
+export interface RuntimeLifecycle {
   /** Writes config.json to the bundle. */
   writeSpec(bundleDir: string, input: SpecInput): Promise<void>;
-  /** Spawns conmon, which runs `<runtime> create`; resolves with the container's pid. */
+  /** Spawns the monitor, which runs `<runtime> create`; resolves with the container's pid. */
   create(id: string, opts: CreateOptions): Promise<{ pid: number }>;
-  /** Connects to the monitor's attach socket (after create, before start, to miss nothing). */
-  attach(id: string): Promise<AttachConnection>;
   start(id: string): Promise<void>;
   kill(id: string, signal: string | number): Promise<void>;
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
   /** Whether the runtime still holds state for the container (cheap: no runtime process). */
   hasState(id: string): Promise<boolean>;
-  /** Removes the runtime's state (force kills if needed). Idempotent. */
+  /** Removes the runtime's state (force kills if needed) and the recorded exit. Idempotent. */
   delete(id: string): Promise<void>;
+}
+
+/** The stdio of a created or running container. */
+export interface RuntimeIO {
+  /** Connects to the monitor's attach socket (after create, before start, to miss nothing). */
+  attach(id: string): Promise<AttachConnection>;
   resize(id: string, height: number, width: number): Promise<void>;
-  /** Processes in the container, like `ps` (`psArgs` default "-ef"). */
-  top(id: string, psArgs?: string): Promise<{ Titles: string[]; Processes: string[][] }>;
+}
+
+/** Where exits come from: the monitors' records, and the monitors themselves. */
+export interface ExitFeed {
+  /** Calls `listener` once per container exit. */
+  onExit(listener: (id: string, exit: ExitRecord) => void): void;
   /** The exit recorded by the monitor, if the container has exited. */
   readExit(id: string): Promise<ExitRecord | undefined>;
   /** Whether the container was created but its command never started (a start cut short). */
   isStartPending(id: string): Promise<boolean>;
   /** Whether the monitor process of the container is still alive. */
   isMonitorAlive(id: string): Promise<boolean>;
-  /** Calls `listener` once per container exit (watches the monitors' exit files). */
-  onExit(listener: (id: string, exit: ExitRecord) => void): void;
+  /**
+   * Watches the monitor of a running container. A monitor that dies without recording an exit
+   * (killed, crashed) is reported through `onExit` with `monitorLost`: the container is killed if
+   * its process outlived the monitor (exit 137), else it is gone without a code (exit 255).
+   * Watching ends with the exit, or with `delete`.
+   */
+  watchMonitor(id: string): void;
+}
+
+/** Processes inside a running container. */
+export interface ProcessLister {
+  /** Processes in the container, like `ps` (`psArgs` default "-ef"). */
+  top(id: string, psArgs?: string): Promise<{ Titles: string[]; Processes: string[][] }>;
+}
+
+/** Log files the monitor writes. */
+export interface LogRotator {
   /** Renames the current log aside, keeps at most `maxFiles` files, and asks the monitor to reopen. */
   rotateLog(id: string, logPath: string, maxFiles: number): Promise<void>;
+}
+
+/** Start-up and shutdown of the runtime subsystem itself. */
+export interface RuntimeHost {
+  /** Probes each configured runtime with a real throwaway container; picks the default. */
+  probe(): Promise<{ defaultRuntime: string; runtimes: RuntimeInfo[] }>;
   close(): Promise<void>;
 }
+
+/**
+ * Everything the conmon driver does, as one type for the composition root. Consumers depend on
+ * the capability they use (a start step on RuntimeLifecycle, attach on RuntimeIO, ...), so exec
+ * and stats can arrive as capabilities of their own.
+ */
+export type ContainerRuntime = RuntimeLifecycle & RuntimeIO & ExitFeed & ProcessLister & LogRotator & RuntimeHost;
 
 /** Reads a container log file (and its rotated siblings) as entries. */
 export type LogReader = (logPath: string, opts: LogReadOptions) => AsyncIterable<LogEntry>;

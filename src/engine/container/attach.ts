@@ -1,4 +1,4 @@
-import type { AttachConnection, ContainerRuntime } from '../../runtime/types.js';
+import type { AttachConnection, RuntimeIO } from '../../runtime/types.js';
 
 /** Where an attach session's output goes; the route encodes it for the wire. */
 export interface AttachSink {
@@ -42,7 +42,7 @@ export class AttachSession {
   }
 
   /** Connects to a created or running container's monitor. */
-  async connect(runtime: ContainerRuntime, id: string): Promise<void> {
+  async connect(runtime: Pick<RuntimeIO, 'attach'>, id: string): Promise<void> {
     if (this.#closed) return;
     const out = await runtime.attach(id);
     // The client may have left while we connected: do not keep a connection nobody reads.

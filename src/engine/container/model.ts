@@ -1,4 +1,5 @@
 import type { ContainerConfig, HostConfig } from '../../api/container.js';
+import type { MountPoint } from './mounts.js';
 
 /** The life-cycle states Docker reports in `State.Status`. */
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
@@ -41,6 +42,8 @@ export interface ContainerRecord {
   resolvConfPath: string;
   /** True once `start` ever succeeded, so restart policies and `ps` can tell. */
   hasBeenStarted: boolean;
+  /** Binds, --mount and --tmpfs, parsed at create (records from before this field are parsed at load). */
+  mounts: MountPoint[];
 }
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -49,8 +52,29 @@ export function initialRunState(): ContainerRunState {
   return { status: 'created', pid: 0, exitCode: 0, error: '', oomKilled: false, startedAt: ZERO_TIME, finishedAt: ZERO_TIME };
 }
 
+/*
+ * The state machine. Docker's states and which operations each allows:
+ *
+ *   created ──start──▶ running ──exit──▶ exited ──start──▶ running
+ *                       │  ▲                │
+ *                  pause│  │unpause         └─policy─▶ restarting ──back-off over──▶ running
+ *                       ▼  │                              │ stop
+ *                      paused                             ▼
+ *                                                       exited
+ *   any state not running ──rm──▶ removing ──▶ (gone)      (running ones only with force)
+ */
+
 /** A container whose processes exist (running or paused). */
-export const isAlive = (s: ContainerRunState): boolean => s.status === 'running' || s.status === 'paused' || s.status === 'restarting';
+export const hasProcess = (s: ContainerRunState): boolean => s.status === 'running' || s.status === 'paused';
+/**
+ * A container Docker counts as running: it has processes or waits out its restart back-off.
+ * `ps` lists these by default; stop acts on them; rm refuses them without force.
+ */
+export const isActive = (s: ContainerRunState): boolean => hasProcess(s) || s.status === 'restarting';
 export const canStart = (s: ContainerRunState): boolean => s.status === 'created' || s.status === 'exited';
+export const canStop = (s: ContainerRunState): boolean => isActive(s);
 export const canPause = (s: ContainerRunState): boolean => s.status === 'running';
 export const canUnpause = (s: ContainerRunState): boolean => s.status === 'paused';
+export const canAttach = (s: ContainerRunState): boolean => s.status !== 'paused' && s.status !== 'removing';
+/** rm: never while a removal runs; an active container only with force. */
+export const canRemove = (s: ContainerRunState, force: boolean): boolean => s.status !== 'removing' && (force || !isActive(s));

@@ -1,33 +1,15 @@
 import type { SpecInput } from '../../runtime/types.js';
-import type { ContainerRecord } from './model.js';
-import { parseBind } from './create-config.js';
+import { InternalError } from '../../lib/errors/index.js';
+import type { StartContext } from './steps/types.js';
 
-/** What the runtime needs to write a container's OCI spec, from its record. */
-export function specInputOf(rec: ContainerRecord, rootfs: string): SpecInput {
+/** What the runtime needs to write a container's OCI spec: its record and what the start steps made. */
+export function specInputOf(ctx: StartContext): SpecInput {
+  const { rec } = ctx;
   const hc = rec.hostConfig;
-  const mode = hc.NetworkMode as string;
-  const mounts: NonNullable<SpecInput['mounts']> = [];
-  for (const b of (hc.Binds ?? []) as string[]) {
-    const bind = parseBind(b);
-    mounts.push({ type: 'bind', source: bind.source, destination: bind.destination, options: ['rbind', bind.readOnly ? 'ro' : 'rw'] });
-  }
-  for (const m of (hc.Mounts ?? []) as Array<{ Type?: string; Source?: string; Target?: string; ReadOnly?: boolean; TmpfsOptions?: { SizeBytes?: number; Mode?: number } }>) {
-    if (m.Type === 'bind') {
-      mounts.push({ type: 'bind', source: m.Source!, destination: m.Target!, options: ['rbind', m.ReadOnly ? 'ro' : 'rw'] });
-    } else if (m.Type === 'tmpfs') {
-      const o = ['nosuid', 'nodev'];
-      if (m.TmpfsOptions?.SizeBytes) o.push(`size=${m.TmpfsOptions.SizeBytes}`);
-      if (m.TmpfsOptions?.Mode) o.push(`mode=${m.TmpfsOptions.Mode.toString(8)}`);
-      if (m.ReadOnly) o.push('ro');
-      mounts.push({ type: 'tmpfs', source: 'tmpfs', destination: m.Target!, options: o });
-    }
-  }
-  for (const [dest, opts] of Object.entries((hc.Tmpfs ?? {}) as Record<string, string>)) {
-    mounts.push({ type: 'tmpfs', source: 'tmpfs', destination: dest, options: ['nosuid', 'nodev', ...(opts ? opts.split(',') : [])] });
-  }
+  if (ctx.rootfs === undefined || ctx.network === undefined) throw new InternalError('the spec needs the rootfs and network steps first');
   return {
     id: rec.id,
-    rootfs,
+    rootfs: ctx.rootfs,
     args: [rec.path, ...rec.args],
     env: rec.config.Env ?? [],
     cwd: rec.config.WorkingDir || '/',
@@ -44,7 +26,8 @@ export function specInputOf(rec: ContainerRecord, rootfs: string): SpecInput {
     noNewPrivileges: ((hc.SecurityOpt ?? []) as string[]).some((o) => /^no-new-privileges(?:[=:]true)?$/.test(o)),
     capAdd: hc.CapAdd ?? [],
     capDrop: hc.CapDrop ?? [],
-    networkMode: mode === 'host' ? 'host' : mode === 'none' ? 'none' : 'private',
+    networkMode: ctx.network.mode,
+    netnsPath: ctx.network.netnsPath,
     memory: hc.Memory ?? 0,
     memorySwap: (hc.MemorySwap as number) ?? 0,
     nanoCpus: hc.NanoCpus ?? 0,
@@ -55,7 +38,7 @@ export function specInputOf(rec: ContainerRecord, rootfs: string): SpecInput {
     pidsLimit: hc.PidsLimit ?? 0,
     shmSize: (hc.ShmSize as number) || 64 * 1024 * 1024,
     ulimits: hc.Ulimits ?? [],
-    mounts,
+    mounts: ctx.mounts,
     etcFiles: { hosts: rec.hostsPath, hostname: rec.hostnamePath, resolvConf: rec.resolvConfPath },
     cgroupsPath: `/berth/${rec.id}`,
     sysctls: (hc.Sysctls ?? {}) as Record<string, string>,

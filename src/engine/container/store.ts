@@ -4,6 +4,7 @@ import { writeJsonAtomic } from '../../lib/fs/atomic.js';
 import { InvalidArgumentError } from '../../lib/errors/index.js';
 import type { ContainerRecord } from './model.js';
 import { NoSuchContainerError, ContainerNameConflictError } from './errors.js';
+import { mountsOf } from './mounts.js';
 
 /**
  * Container records: one directory per container under `root`, holding `container.json`
@@ -19,6 +20,8 @@ export class ContainerStore {
   readonly #root: string;
   readonly #byId = new Map<string, ContainerRecord>();
   readonly #byName = new Map<string, string>();
+  /** Records being removed: still listed (as "removing"), never saved again. */
+  readonly #removing = new Set<string>();
 
   constructor(root: string) {
     this.#root = root;
@@ -36,6 +39,8 @@ export class ContainerStore {
       if (!/^[0-9a-f]{64}$/.test(id)) continue;
       try {
         const rec = JSON.parse(await readFile(join(this.#root, id, 'container.json'), 'utf8')) as ContainerRecord;
+        // Records written before mounts were parsed at create get them parsed once, here.
+        if (!Array.isArray(rec.mounts)) rec.mounts = legacyMounts(rec);
         this.#byId.set(rec.id, rec);
         this.#byName.set(rec.name, rec.id);
       } catch {
@@ -93,22 +98,38 @@ export class ContainerStore {
    * removed meanwhile fails, so a late writer cannot bring it back.
    */
   async save(rec: ContainerRecord, opts: { create?: boolean } = {}): Promise<void> {
-    if (!opts.create && !this.#byId.has(rec.id)) throw new NoSuchContainerError(rec.id);
+    if (!opts.create && (!this.#byId.has(rec.id) || this.#removing.has(rec.id))) throw new NoSuchContainerError(rec.id);
     await writeJsonAtomic(join(this.#root, rec.id, 'container.json'), rec);
     this.#byId.set(rec.id, rec);
   }
 
   /**
-   * Deletes the record, so the container is gone for every reader; its directory stays until
-   * `deleteDir` (a crash in between leaves a directory without a record, which `load` drops).
+   * Deletes the record file: from here a crash leaves a directory without a record, which `load`
+   * drops. The record stays listed until `drop`, so users see it "removing" while its rootfs and
+   * runtime state go; saves of it fail from now on, so a late writer cannot bring it back.
    */
-  async forget(rec: ContainerRecord): Promise<void> {
+  async beginRemoval(rec: ContainerRecord): Promise<void> {
+    this.#removing.add(rec.id);
     await rm(join(this.#root, rec.id, 'container.json'), { force: true });
+  }
+
+  /** Takes the record out of the index and frees its name: the container is gone for every reader. */
+  drop(rec: ContainerRecord): void {
+    this.#removing.delete(rec.id);
     this.#byId.delete(rec.id);
     this.releaseName(rec.name, rec.id);
   }
 
   async deleteDir(id: string): Promise<void> {
     await rm(join(this.#root, id), { recursive: true, force: true });
+  }
+}
+
+/** Mounts of a record written before they were parsed at create; a bad one must not lose the container. */
+function legacyMounts(rec: ContainerRecord): ContainerRecord['mounts'] {
+  try {
+    return mountsOf(rec.hostConfig ?? {});
+  } catch {
+    return [];
   }
 }

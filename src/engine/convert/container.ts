@@ -42,11 +42,18 @@ function networks(rec: ContainerRecord): Record<string, unknown> {
   };
 }
 
+/** Inspect's `Mounts`: what -v and --mount gave (Docker leaves --tmpfs out). */
 function mounts(rec: ContainerRecord): ContainerSummary['Mounts'] {
-  return ((rec.hostConfig.Binds ?? []) as string[]).map((b) => {
-    const [source, destination, mode = ''] = b.split(':');
-    return { Type: 'bind', Source: source, Destination: destination, Mode: mode, RW: !mode.split(',').includes('ro'), Propagation: 'rprivate' };
-  });
+  return rec.mounts.filter((m) => m.origin !== 'tmpfs').map((m) => ({
+    Type: m.type,
+    ...(m.name !== undefined ? { Name: m.name } : {}),
+    Source: m.source,
+    Destination: m.destination,
+    ...(m.driver !== undefined ? { Driver: m.driver } : {}),
+    Mode: m.mode,
+    RW: !m.readOnly,
+    Propagation: m.propagation,
+  }));
 }
 
 export function toSummary(rec: ContainerRecord, size?: { rw: number; rootFs: number }): ContainerSummary {
@@ -77,7 +84,8 @@ export function toInspect(rec: ContainerRecord, graph: { upper?: string; merged?
     Args: rec.args,
     State: {
       Status: s.status,
-      Running: s.status === 'running' || s.status === 'paused',
+      // Docker counts a container waiting out its restart back-off as running.
+      Running: s.status === 'running' || s.status === 'paused' || s.status === 'restarting',
       Paused: s.status === 'paused',
       Restarting: s.status === 'restarting',
       OOMKilled: s.oomKilled,

@@ -10,14 +10,15 @@ import type {
 } from '../types.js';
 import { ConmonAttachConnection } from './attach.js';
 import { CtlMessage, writeFifo } from './ctl.js';
-import { readExitFile } from './exit-file.js';
+import { readExitFile, rfc3339Nano } from './exit-file.js';
 import { ExitWatcher } from './exit-watcher.js';
 import { pruneLogFiles, shiftLogFiles } from './log-rotation.js';
 import { BundleFiles, RuntimePaths, checkId } from './paths.js';
 import { conmonVersion, probeOrder, probeRuntime } from './probe.js';
 import { OciRuntimeCli, unwrapRuntimeText } from './runtime-cli.js';
 import { parseSignal } from './signals.js';
-import { isLiveConmon } from './monitor-process.js';
+import { isLiveConmon, isLiveProcess } from './monitor-process.js';
+import { MonitorWatch } from './monitor-watch.js';
 import { launchConmon } from './spawn-conmon.js';
 import { filterPsOutput, type TopResult } from './top.js';
 
@@ -39,6 +40,8 @@ export interface ConmonRuntimeOptions {
   logger?: RuntimeLogger;
   /** Interval of the exit-dir poll that backs up fs.watch (ms). */
   exitPollMs?: number;
+  /** How often the monitors of running containers are checked for being alive (ms). */
+  monitorPollMs?: number;
 }
 
 /**
@@ -52,6 +55,7 @@ export class ConmonRuntime implements ContainerRuntime {
   private defaultRuntime?: string;
   private readonly clis = new Map<string, OciRuntimeCli>();
   private readonly exits: ExitWatcher;
+  private readonly monitors: MonitorWatch;
   /** The exec-root directories, made once (a failed attempt is retried on the next create). */
   private dirsReady?: Promise<void>;
   /** Containers between conmon launch and the sync report: their exits wait (see create). */
@@ -71,6 +75,12 @@ export class ConmonRuntime implements ContainerRuntime {
       (err) => opts.logger?.warn({ err }, 'exit watcher'),
       (id) => this.creating.has(id),
     );
+    this.monitors = new MonitorWatch({
+      intervalMs: opts.monitorPollMs ?? 1000,
+      monitorPid: (id) => this.pidFromBundle(id, BundleFiles.conmonPid),
+      onLost: (id) => this.monitorLost(id),
+      onError: (err) => opts.logger?.warn({ err }, 'monitor watch'),
+    });
   }
 
   /** The runtime used when none is named: configured, else the probe's pick. */
@@ -185,10 +195,15 @@ export class ConmonRuntime implements ContainerRuntime {
 
   async delete(id: string): Promise<void> {
     checkId(id);
-    let cli: OciRuntimeCli | undefined;
-    try { cli = await this.cliOf(id); } catch (err) { if (!(err instanceof NotFoundError)) throw err; }
-    if (cli) await cli.delete(id);
-    else for (const c of this.clis.values()) await c.delete(id).catch(() => {});
+    this.monitors.unwatch(id);
+    // Without a state dir no runtime knows the container: skip spawning one (teardown calls this
+    // for every container that stops, and restore for every one that is not running).
+    if (await this.hasState(id)) {
+      let cli: OciRuntimeCli | undefined;
+      try { cli = await this.cliOf(id); } catch (err) { if (!(err instanceof NotFoundError)) throw err; }
+      if (cli) await cli.delete(id);
+      else for (const c of this.clis.values()) await c.delete(id).catch(() => {});
+    }
     await rm(this.paths.bundleLink(id), { force: true });
     await rm(this.paths.socketLink(id), { force: true });
     // The exit has been read by now (the engine deletes state only after handling it).
@@ -244,11 +259,37 @@ export class ConmonRuntime implements ContainerRuntime {
   }
 
   async isMonitorAlive(id: string): Promise<boolean> {
+    const pid = await this.pidFromBundle(id, BundleFiles.conmonPid);
+    return pid !== undefined && isLiveConmon(pid);
+  }
+
+  watchMonitor(id: string): void {
+    this.monitors.watch(checkId(id));
+  }
+
+  /**
+   * A monitor died without recording an exit. A container process that outlived it is killed,
+   * since nothing would log its output or record its end (exit 137); one already gone has no
+   * known code (255).
+   */
+  private async monitorLost(id: string): Promise<void> {
+    let exitCode = 255;
+    const pid = await this.pidFromBundle(id, BundleFiles.containerPid);
+    if (pid !== undefined && (await isLiveProcess(pid))) {
+      const cli = await this.cliOf(id).catch(() => undefined);
+      await cli?.kill(id, 9).catch((err) => this.opts.logger?.warn({ err, id }, 'killing a container whose monitor died'));
+      exitCode = 137;
+    }
+    this.opts.logger?.warn({ id, exitCode }, 'container monitor died without recording an exit');
+    await this.exits.report(id, { exitCode, finishedAt: rfc3339Nano(BigInt(Date.now()) * 1000000n), monitorLost: true });
+  }
+
+  /** A pid conmon or the runtime wrote into the bundle, if it is there and sane. */
+  private async pidFromBundle(id: string, file: string): Promise<number | undefined> {
     const bundle = await this.bundleOf(id).catch(() => undefined);
-    if (!bundle) return false;
-    const pid = Number((await readFile(path.join(bundle, BundleFiles.conmonPid), 'utf8').catch(() => '')).trim());
-    if (!Number.isInteger(pid) || pid <= 0) return false;
-    return isLiveConmon(pid);
+    if (!bundle) return undefined;
+    const pid = Number((await readFile(path.join(bundle, file), 'utf8').catch(() => '')).trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   }
 
   /**
@@ -256,16 +297,17 @@ export class ConmonRuntime implements ContainerRuntime {
    * `init`, waiting to exec the user's command (read from /proc, no runtime process spawned).
    */
   async isStartPending(id: string): Promise<boolean> {
-    const bundle = await this.bundleOf(id).catch(() => undefined);
-    if (!bundle) return false;
-    const pid = Number((await readFile(path.join(bundle, BundleFiles.containerPid), 'utf8').catch(() => '')).trim());
-    if (!Number.isInteger(pid) || pid <= 0) return false;
+    const pid = await this.pidFromBundle(id, BundleFiles.containerPid);
+    if (pid === undefined) return false;
     const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
     return argv[1] === 'init' && /(^|\/)(runc|crun)$/.test(argv[0] ?? '');
   }
 
   onExit(listener: (id: string, exit: ExitRecord) => void): void {
-    this.exits.add(listener);
+    this.exits.add((id, exit) => {
+      this.monitors.unwatch(id);
+      listener(id, exit);
+    });
   }
 
   async rotateLog(id: string, logPath: string, maxFiles: number): Promise<void> {
@@ -282,6 +324,7 @@ export class ConmonRuntime implements ContainerRuntime {
 
   async close(): Promise<void> {
     this.exits.close();
+    this.monitors.close();
   }
 
   /** The bundle dir of a container created by this driver (survives berthd restarts). */

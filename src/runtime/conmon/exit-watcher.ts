@@ -38,6 +38,23 @@ export class ExitWatcher {
     if (this.listeners.length === 1) this.start().catch((err) => this.onError(err));
   }
 
+  /**
+   * Reports an exit that no file records (the monitor died first), once, unless the file shows
+   * up meanwhile: then that real record was or will be reported instead.
+   */
+  async report(id: string, exit: ExitRecord): Promise<void> {
+    await this.scan(id);
+    if (this.closed || this.reported.has(id)) return;
+    this.reported.set(id, 'lost');
+    this.emit(id, exit);
+  }
+
+  private emit(id: string, exit: ExitRecord): void {
+    for (const l of this.listeners) {
+      try { l(id, exit); } catch (err) { this.onError(err); }
+    }
+  }
+
   /** Forgets what was reported for `id`, so the next exit file of a re-created container counts. */
   forget(id: string): void {
     this.reported.delete(id);
@@ -98,10 +115,7 @@ export class ExitWatcher {
       if (!exit || this.reported.get(id) === exit.key) continue;
       this.reported.set(id, exit.key);
       const { key: _key, ...record } = exit;
-      const full = await this.decorate(id, record).catch(() => record);
-      for (const l of this.listeners) {
-        try { l(id, full); } catch (err) { this.onError(err); }
-      }
+      this.emit(id, await this.decorate(id, record).catch(() => record));
     }
   }
 

@@ -81,8 +81,9 @@ function envOf(input: SpecInput, user: ResolvedUser): string[] {
 
 function namespacesOf(input: SpecInput, facts: SpecHostFacts): OciNamespace[] {
   const ns: OciNamespace[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
-  // A fresh netns without a path: runc and crun bring its loopback up themselves.
-  if (input.networkMode !== 'host') ns.push({ type: 'network' });
+  // A sandbox's namespace is joined by path; a fresh one without a path gets its loopback up
+  // from runc and crun themselves.
+  if (input.networkMode !== 'host') ns.push(input.netnsPath ? { type: 'network', path: input.netnsPath } : { type: 'network' });
   if (facts.cgroupNamespace) ns.push({ type: 'cgroup' });
   return ns;
 }

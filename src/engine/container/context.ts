@@ -1,0 +1,59 @@
+import type { Clock } from '../../lib/clock/index.js';
+import { KeyedLock } from '../../lib/sync/keyed-lock.js';
+import type { ImageService } from '../../image/types.js';
+import type { Snapshotter } from '../../snapshot/types.js';
+import type { ExitFeed, LogReader, LogRotator, ProcessLister, RuntimeIO, RuntimeLifecycle } from '../../runtime/types.js';
+import type { EventSink } from '../events/types.js';
+import type { ContainerStore } from './store.js';
+import type { StartStep } from './steps/types.js';
+import { Waiters } from './waiters.js';
+import { RestartScheduler } from './restart-policy.js';
+import { PendingAttachments } from './pending-attachments.js';
+import { UseCounter } from './use-counter.js';
+
+/** What the container operations are built on; the composition root provides it. */
+export interface ContainerDeps {
+  store: ContainerStore;
+  images: Pick<ImageService, 'get'>;
+  snapshotter: Pick<Snapshotter, 'prepare' | 'remove' | 'usage'>;
+  runtime: RuntimeLifecycle & RuntimeIO & ExitFeed & ProcessLister & LogRotator;
+  /** The start path, in order (see steps/types.ts). */
+  steps: readonly StartStep[];
+  readLogs: LogReader;
+  /** Names of the configured OCI runtimes, and the one used when a container names none. */
+  runtimes: string[];
+  defaultRuntime: string;
+  events: EventSink;
+  log: (msg: string) => void;
+  clock: Clock;
+}
+
+/**
+ * The state the container operations share: each operation is a function over this context in
+ * a file of its own. Every mutation of one container runs under its lock.
+ */
+export interface ContainerContext {
+  readonly deps: ContainerDeps;
+  readonly locks: KeyedLock;
+  /** The one way to wait for exits and removals (wait, stop's timeout, logs -f). */
+  readonly waiters: Waiters;
+  readonly restarts: RestartScheduler;
+  /** Attach sessions waiting for their container to start. */
+  readonly attachments: PendingAttachments;
+  /** Image ids with a container create in progress, so rmi sees them as used. */
+  readonly creating: UseCounter;
+  /** Containers stopped by a user since their last start: restart policies leave them alone. */
+  readonly manuallyStopped: Set<string>;
+}
+
+export function createContainerContext(deps: ContainerDeps): ContainerContext {
+  return {
+    deps,
+    locks: new KeyedLock(),
+    waiters: new Waiters(),
+    restarts: new RestartScheduler(deps.clock),
+    attachments: new PendingAttachments(),
+    creating: new UseCounter(),
+    manuallyStopped: new Set(),
+  };
+}

@@ -1,0 +1,50 @@
+import { messageOf } from '../../lib/errors/index.js';
+import type { ContainerContext } from './context.js';
+import { handleExit, scheduleRestart } from './exits.js';
+import { hasProcess } from './model.js';
+import { undoSteps } from './steps/run.js';
+
+/**
+ * Loads the containers and reconciles them with what happened while berthd was down: exits the
+ * monitors recorded, monitors that died, starts a crash cut short, restarts that were pending.
+ * What only cleans up (the start path of containers that are not running, directories of creates
+ * or removals cut short) runs in the background under each container's lock, so the API serves
+ * sooner; the returned promise settles when that is done.
+ */
+export async function restoreContainers(c: ContainerContext): Promise<{ cleanup: Promise<void> }> {
+  const { store, runtime, steps, log } = c.deps;
+  const dropped = await store.load();
+  const cleanups: Array<Promise<void>> = [];
+  for (const id of dropped) {
+    cleanups.push((async () => {
+      await runtime.delete(id).catch(() => {});
+      await c.deps.snapshotter.remove(id).catch(() => {});
+      await store.deleteDir(id);
+    })().catch((err) => log(`removing leftovers of ${id}: ${messageOf(err)}`)));
+  }
+  for (const rec of store.list()) {
+    if (!hasProcess(rec.state)) {
+      // A crash may have cut a start or a teardown short: a mounted rootfs, runtime state.
+      cleanups.push(c.locks.run(rec.id, () => undoSteps(steps, rec, log)));
+      if (rec.state.status === 'restarting') scheduleRestart(c, rec);
+      continue;
+    }
+    try {
+      const exit = await runtime.readExit(rec.id);
+      if (exit) {
+        await handleExit(c, rec.id, exit);
+      } else {
+        if ((await runtime.isMonitorAlive(rec.id)) && (await runtime.isStartPending(rec.id))) {
+          // berthd died between saving "running" and the runtime's start: finish the start.
+          await runtime.start(rec.id);
+        }
+        // A monitor lost with the host (reboot) or killed while berthd was down is reported
+        // as an exit by the watch at once.
+        runtime.watchMonitor(rec.id);
+      }
+    } catch (err) {
+      log(`restoring ${rec.id}: ${messageOf(err)}`);
+    }
+  }
+  return { cleanup: Promise.all(cleanups).then(() => {}) };
+}
