@@ -51,6 +51,10 @@ fi
 log "npm run lint:deps"
 npm run --silent lint:deps || { log "dependency rules broken"; exit 1; }
 
+# Type-aware lint (eslint.config.js): unhandled promises and the conventions a rule can check.
+log "npm run lint"
+npm run --silent lint || { log "lint failed"; exit 1; }
+
 # tsc never deletes outputs, so a test whose source was removed or renamed would
 # still sit in dist/. Only run compiled tests whose .ts source still exists.
 files=()

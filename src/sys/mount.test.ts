@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { skipUnlessRoot } from '../lib/testing/needs-root.js';
 import { isMounted, listMounts, mount, parseMountInfo, unmount } from './mount.js';
 
 describe('parseMountInfo', () => {
@@ -22,7 +23,7 @@ describe('parseMountInfo', () => {
   });
 });
 
-describe('mount/unmount', { skip: process.getuid?.() === 0 ? false : 'needs root' }, () => {
+describe('mount/unmount', { skip: skipUnlessRoot('mounts') }, () => {
   it('mounts a tmpfs, reports it, and unmounts idempotently', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'berth-mount-'));
     const target = join(dir, 'mnt');

@@ -3,7 +3,8 @@
 // the daemon was down shows its real exit code.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { compatNeeds, skipReason, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { includes, ok, waitFor } from '../helpers/assert.js';
 
@@ -29,7 +30,7 @@ describe('compat: daemon restart', { skip: skipReason(compatNeeds) }, () => {
 
   it('kill -9 of berthd leaves the containers running', async () => {
     ok(await d.docker(['run', '-d', '--name', 'survivor', 'busybox', 'sh', '-c', 'echo before-restart; while :; do sleep 1; done']));
-    ok(await d.docker(['run', '-d', '--name', 'dies', 'busybox', 'sh', '-c', 'sleep 3; exit 42']));
+    const dies = ok(await d.docker(['run', '-d', '--name', 'dies', 'busybox', 'sh', '-c', 'sleep 3; exit 42'])).trim();
     ok(await d.docker(['run', '-d', '-i', '--name', 'talker', 'busybox', 'sh', '-c', 'read x; echo got $x; exit 3']));
     await waitFor('survivor output', async () => (await d.docker(['logs', 'survivor'])).stdout.includes('before-restart'));
     survivorPid = Number(ok(await d.docker(['inspect', '-f', '{{.State.Pid}}', 'survivor'])).trim());
@@ -37,8 +38,8 @@ describe('compat: daemon restart', { skip: skipReason(compatNeeds) }, () => {
 
     await d.kill9();
     assert.equal(d.pid, undefined);
-    // Long enough for "dies" to exit while nobody is listening but its conmon.
-    await sleep(5_000);
+    // "dies" exits while nobody is listening but its conmon, which records the exit.
+    await waitFor('the exit recorded while berthd is down', async () => existsSync(join(d.execRoot, 'runtime', 'exits', dies)), 15_000);
     assert.ok(alive(survivorPid), 'the container process died with the daemon');
   });
 

@@ -107,9 +107,8 @@ describe('compat: container lifecycle', { skip: skipReason(compatNeeds) }, () =>
     const count = async (): Promise<number> => Number(ok(await d.docker(['inspect', '-f', '{{.RestartCount}}', name])).trim());
     await waitFor('a policy restart', async () => (await count()) >= 2, 15_000);
     ok(await d.docker(['stop', '-t', '1', name]));
-    const after = await count();
-    await new Promise((r) => setTimeout(r, 2500));
-    assert.equal(await count(), after, 'restarted after docker stop');
+    // Whether it was running or waiting out its back-off ("restarting"), it is stopped now; that
+    // no restart follows is checked with a manual clock in src/engine/container/lifecycle.test.ts.
     assert.equal(ok(await d.docker(['inspect', '-f', '{{.State.Status}}', name])).trim(), 'exited');
     ok(await d.docker(['rm', name]));
   });
