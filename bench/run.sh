@@ -10,12 +10,15 @@
 # Environment (same as the flags): BENCH_ROUNDS (15), BENCH_CONTAINERS (100),
 # BENCH_TARGETS ("berth docker"), BENCH_NETWORK (none; "default" to use each
 # engine's default network — Docker here runs with --bridge none, so "none"
-# keeps the work equal), DOCKER_CLI (/usr/local/bin/docker), BENCH_KEEP=1 keeps
+# keeps the work equal), BENCH_PARALLEL_TOTAL (200) and BENCH_PARALLEL_CLIENTS (20) for
+# the concurrent-start measure, DOCKER_CLI (/usr/local/bin/docker), BENCH_KEEP=1 keeps
 # the temp dir (logs) after the run.
 set -euo pipefail
 
 rounds="${BENCH_ROUNDS:-15}"
 containers="${BENCH_CONTAINERS:-100}"
+par_total="${BENCH_PARALLEL_TOTAL:-200}"
+par_clients="${BENCH_PARALLEL_CLIENTS:-20}"
 targets="${BENCH_TARGETS:-berth docker}"
 network="${BENCH_NETWORK:-none}"
 while (($#)); do
@@ -288,6 +291,35 @@ done
 sleep 2
 for t in "${active[@]}"; do engine_rss_kb "$t" >"$base/results/$t.rss_full"; done
 
+# ---- many clients at once ---------------------------------------------------
+# Throughput under concurrency (moby #29780, #42096: starts serialised behind a lock): every
+# engine, one after the other on an empty host, gets $par_total `run -d` from $par_clients
+# clients at once; containers per second is the count that runs at the end over the wall time.
+remove_all() {
+  local ids
+  ids="$(dk "$1" ps -aq)"
+  # shellcheck disable=SC2086 # ids are whitespace-separated on purpose
+  [[ -z "$ids" ]] || dk "$1" rm -f $ids >/dev/null
+}
+for t in "${active[@]}"; do remove_all "$t"; done
+log "parallel: $par_total run -d from $par_clients concurrent clients per engine"
+for t in "${active[@]}"; do
+  per=$((par_total / par_clients))
+  s="$(now_us)"
+  pids=()
+  for ((c = 0; c < par_clients; c++)); do
+    ( for ((i = 0; i < per; i++)); do dk "$t" run -d "${netflag[@]}" busybox sleep 3600 >/dev/null || exit 1; done ) &
+    pids+=($!)
+  done
+  failed=0
+  for p in "${pids[@]}"; do wait "$p" || failed=$((failed + 1)); done
+  e="$(now_us)"
+  n="$(dk "$t" ps -q | wc -l)"
+  echo "$((e - s)) $n $failed" >"$base/results/$t.par"
+  ((failed == 0)) || log "warning: $t: $failed of $par_clients clients saw a failure"
+  remove_all "$t"
+done
+
 # ---- report -----------------------------------------------------------------
 median_ms() {
   local f="$base/results/$1.$2"
@@ -324,6 +356,10 @@ for t in berth docker podman; do
   val[$t.pss_per]="$(per_container "$t" pss || true)"
   val[$t.procs_idle]="$(procs "$t" rss_idle || true)"
   val[$t.procs_full]="$(procs "$t" rss_full || true)"
+  if [[ -s "$base/results/$t.par" ]]; then
+    val[$t.par_rate]="$(awk '{ printf "%.1f", $2 / ($1 / 1e6) }' "$base/results/$t.par")"
+    val[$t.par_secs]="$(awk '{ printf "%.1f", $1 / 1e6 }' "$base/results/$t.par")"
+  fi
 done
 
 show_podman=0
@@ -370,4 +406,6 @@ row "PSS with $containers running" pss_full
 row 'PSS per running container' pss_per
 row 'processes counted, idle' procs_idle
 row "processes counted, $containers running" procs_full
+row "$par_total run -d from $par_clients clients: seconds" par_secs
+row "$par_total run -d from $par_clients clients: containers/s (higher is better)" par_rate
 echo

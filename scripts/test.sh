@@ -6,6 +6,7 @@
 # Environment:
 #   BERTH_TEST_FILTER        only run test files whose path matches this regex
 #   BERTH_TEST_TIMEOUT_MS    per-test timeout (default 180000)
+#   BERTH_TEST_CONCURRENCY   test files run at once (default 3)
 #   BERTH_TEST_IGNORE_TSC=1  run the tests even when tsc reports type errors
 #   CI=true                  a missing prerequisite fails instead of skipping
 set -uo pipefail
@@ -74,18 +75,17 @@ if ((${#files[@]} == 0)); then
 fi
 log "running ${#files[@]} test files"
 
-# Concurrency 1: integration and compat files each start their own berthd, and
-# daemons share host-global things (the default bridge, iptables chains,
-# cgroup parents); running them side by side on 2 cores would also make timing
-# behaviour (stop -t, logs -f) flaky. Unit test files are quick either way.
-# The outer timeout keeps a hung daemon from eating the CI job.
+# Test files run side by side (BERTH_TEST_CONCURRENCY, default 3): each integration and compat
+# file starts its own berthd on its own temp roots, and containers get unique ids and cgroups,
+# so daemons do not meet. Assertions wait for events, never for a fixed time, so load does not
+# make them flaky. The outer timeout keeps a hung daemon from eating the CI job.
 reporters=(--test-reporter=spec --test-reporter-destination=stdout)
 if [[ "${CI:-}" == "true" ]]; then
   # A TAP copy for CI to archive next to the human-readable output.
   reporters+=(--test-reporter=tap --test-reporter-destination=dist/test-results.tap)
 fi
 timeout --signal=TERM --kill-after=30s 25m \
-  node --test --test-concurrency=1 \
+  node --test --test-concurrency="${BERTH_TEST_CONCURRENCY:-3}" \
     --test-timeout="${BERTH_TEST_TIMEOUT_MS:-180000}" \
     "${reporters[@]}" "${files[@]}"
 rc=$?
