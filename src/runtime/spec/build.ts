@@ -12,6 +12,7 @@ import {
 import { parseDeviceCgroupRule } from './device-rules.js';
 import { resourcesOf } from './resources.js';
 import { seccompFor } from './seccomp.js';
+import { kernelRunsX32 } from './kernel-abis.js';
 import { listHostDevices } from '../../sys/devices.js';
 import type { OciDevice, OciMount, OciNamespace, OciRlimit, OciRuntimeSpec } from './types.js';
 import { checkWorkingDir } from './working-dir.js';
@@ -30,6 +31,8 @@ export interface SpecHostFacts {
   /** Node's name for the CPU architecture and the kernel release, for the seccomp filter; this host's when absent. */
   arch?: string;
   kernelRelease?: string;
+  /** Whether the kernel runs x32 binaries; the seccomp filter covers that ABI unless this is false. */
+  x32Abi?: boolean;
 }
 
 /** Reads the host facts from /proc (cheap; cache the result if called in a loop). */
@@ -40,6 +43,7 @@ export function readHostFacts(): SpecHostFacts {
     cgroupNamespace: existsSync('/proc/self/ns/cgroup'),
     arch: process.arch,
     kernelRelease: release(),
+    x32Abi: kernelRunsX32(),
   };
 }
 
@@ -166,7 +170,7 @@ export function buildSpec(input: SpecInput, facts: SpecHostFacts = readHostFacts
   if (propagation) spec.linux.rootfsPropagation = propagation;
   if (privileged) spec.linux.devices = facts.hostDevices ?? listHostDevices();
   if (!privileged) {
-    const seccomp = seccompFor(input.seccomp ?? 'default', { capabilities: caps, arch: facts.arch ?? process.arch, kernel: facts.kernelRelease ?? release() });
+    const seccomp = seccompFor(input.seccomp ?? 'default', { capabilities: caps, arch: facts.arch ?? process.arch, kernel: facts.kernelRelease ?? release(), x32: facts.x32Abi });
     if (seccomp) spec.linux.seccomp = seccomp;
   }
   if (input.tty && input.consoleSize && input.consoleSize.height > 0 && input.consoleSize.width > 0) {

@@ -77,4 +77,6 @@ export interface SeccompTarget {
   arch: string;
   /** The kernel release (`os.release()`), e.g. "6.1.0-18-amd64". */
   kernel: string;
+  /** False when the kernel cannot run x32 binaries: the built-in filter then leaves that ABI out. */
+  x32?: boolean;
 }

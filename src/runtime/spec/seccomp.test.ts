@@ -103,6 +103,8 @@ test('a capability unlocks its own syscalls and no others', () => {
 test('architectures: the native one with the ABIs its kernel also runs, and the calls each has', () => {
   const x64 = filter();
   assert.deepEqual(x64.architectures, ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32']);
+  // A kernel built without x32 needs no rules for it.
+  assert.deepEqual(defaultSeccomp({ capabilities: DEFAULT_CAPS, ...HOST, x32: false }).architectures, ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86']);
   assert.equal(outcome(x64, 'set_tls'), EPERM);
   const arm = filter(DEFAULT_CAPS, { arch: 'arm64', kernel: '6.1.0' });
   assert.deepEqual(arm.architectures, ['SCMP_ARCH_AARCH64', 'SCMP_ARCH_ARM']);

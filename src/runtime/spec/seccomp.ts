@@ -32,6 +32,7 @@ function compact(rules: OciSyscallRule[]): OciSyscallRule[] {
 export function defaultSeccomp(target: SeccompTarget): OciSeccomp {
   const filter = seccompFromProfile(BUILTIN_PROFILE, target)!;
   filter.syscalls = compact(filter.syscalls ?? []);
+  if (target.x32 === false && filter.architectures) filter.architectures = filter.architectures.filter((a) => a !== 'SCMP_ARCH_X32');
   return filter;
 }
 
