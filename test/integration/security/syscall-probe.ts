@@ -25,7 +25,6 @@ const SOURCE = String.raw`
 #define NR_lsm_get_self_attr 459
 #define NR_lsm_list_modules 461
 #define NR_open_tree_attr 467
-#define NR_userfaultfd_x86_64 323
 
 static long forked(long r) {
   if (r == 0) _exit(0);
@@ -51,7 +50,6 @@ static long call(const char *name) {
   if (!strcmp(name, "keyctl")) return syscall(SYS_keyctl, 0 /* GET_KEYRING_ID */, -3 /* session */, 0);
   if (!strcmp(name, "add_key")) return syscall(SYS_add_key, "user", "berth-probe", "x", 1, -3);
   if (!strcmp(name, "io_uring_setup")) return syscall(NR_io_uring_setup, 1, buf);
-  if (!strcmp(name, "userfaultfd")) return syscall(NR_userfaultfd_x86_64, 0);
   if (!strcmp(name, "bpf")) return syscall(SYS_bpf, 0, buf, 0);
   if (!strcmp(name, "setns")) return syscall(SYS_setns, -1, 0);
   if (!strcmp(name, "ptrace_traceme")) {
