@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { SpecInput } from '../types.js';
+import { buildSpec } from './build.js';
 import { defaultSeccomp, seccompFor } from './seccomp.js';
 import type { OciSeccomp, OciSeccompArg } from './seccomp-types.js';
 
@@ -27,7 +29,8 @@ function outcome(f: OciSeccomp, name: string, args: number[] = []): number {
   const allowed = hit.some((r) => r.action === 'SCMP_ACT_ALLOW');
   if (allowed) return 0;
   const errno = hit.find((r) => r.action === 'SCMP_ACT_ERRNO');
-  return errno ? errno.errnoRet ?? 1 : f.defaultErrnoRet ?? 1;
+  if (errno) return errno.errnoRet ?? 1;
+  return f.defaultAction === 'SCMP_ACT_ALLOW' ? 0 : f.defaultErrnoRet ?? 1;
 }
 
 const EPERM = 1;
@@ -137,4 +140,22 @@ test('seccompFor: unconfined is none, default the built-in, a profile its own', 
   const custom = seccompFor({ profile: JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO', errnoRet: 13 }] }) }, target)!;
   assert.equal(outcome(custom, 'mkdir'), 13);
   assert.equal(custom.defaultAction, 'SCMP_ACT_ALLOW');
+});
+
+test('buildSpec: the filter follows the container\'s capabilities; privileged and unconfined get none', () => {
+  const facts = { capabilities: [...DEFAULT_CAPS, 'CAP_SYS_ADMIN', 'CAP_SYS_TIME'], nofileHard: 1024, cgroupNamespace: true, hostDevices: [], arch: 'x64', kernelRelease: '6.1.0', x32Abi: false };
+  const root = { uid: 0, gid: 0, additionalGids: [0], home: '/root' };
+  const input = (over: Partial<SpecInput> = {}): SpecInput => ({
+    id: 'c1', rootfs: '/nonexistent/rootfs', args: ['true'], env: [], cwd: '', user: '', hostname: 'box', tty: false,
+    openStdin: false, networkMode: 'private', cgroupsPath: '/berth/c1', ...over,
+  });
+  const plain = buildSpec(input(), facts, root).linux.seccomp!;
+  assert.equal(outcome(plain, 'mount'), EPERM);
+  assert.deepEqual(plain.architectures, ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86']);
+  assert.equal(outcome(buildSpec(input({ capAdd: ['SYS_ADMIN'] }), facts, root).linux.seccomp!, 'mount'), 0);
+  assert.equal(buildSpec(input({ seccomp: 'unconfined' }), facts, root).linux.seccomp, undefined);
+  const profile = JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO', errnoRet: 13, includes: { caps: ['CAP_SYS_TIME'] } }] });
+  assert.equal(outcome(buildSpec(input({ seccomp: { profile } }), facts, root).linux.seccomp!, 'mkdir'), 0, 'no rule without the capability');
+  assert.equal(outcome(buildSpec(input({ seccomp: { profile }, capAdd: ['SYS_TIME'] }), facts, root).linux.seccomp!, 'mkdir'), 13);
+  assert.equal(buildSpec(input({ seccomp: { profile }, privileged: true }), facts, root).linux.seccomp, undefined);
 });
