@@ -19,8 +19,11 @@ export interface SpecInput {
   openStdin: boolean;
   readonlyRootfs?: boolean;
   privileged?: boolean;
-  /** "default" applies berth's filter (see spec/seccomp.ts); "unconfined" none. Privileged containers get none. */
-  seccomp?: 'default' | 'unconfined';
+  /**
+   * "default" applies berth's filter (see spec/seccomp.ts), "unconfined" none, `{ profile }` a
+   * profile in Docker's JSON format (checked at create). Privileged containers get none.
+   */
+  seccomp?: 'default' | 'unconfined' | { profile: string };
   /** `--security-opt no-new-privileges`: setuid binaries cannot raise privileges. */
   noNewPrivileges?: boolean;
   capAdd?: string[];

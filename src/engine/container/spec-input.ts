@@ -45,10 +45,16 @@ export function specInputOf(ctx: StartContext): SpecInput {
   };
 }
 
-/** `--security-opt seccomp=unconfined` (or the older `seccomp:unconfined`) turns the filter off. */
-function seccompOf(opts: unknown): 'default' | 'unconfined' {
+/**
+ * `--security-opt seccomp=...` (or the older `seccomp:...`), the last one winning: `unconfined`
+ * turns the filter off, `builtin` is the default, anything else is a profile's JSON text, which
+ * the CLI sends in place of the file name (checked at create).
+ */
+function seccompOf(opts: unknown): NonNullable<SpecInput['seccomp']> {
   const list = Array.isArray(opts) ? (opts as string[]) : [];
-  return list.some((o) => /^seccomp[=:]unconfined$/.test(o)) ? 'unconfined' : 'default';
+  const value = list.filter((o) => /^seccomp[=:]/.test(o)).map((o) => o.slice('seccomp='.length)).at(-1);
+  if (value === undefined || value === 'builtin') return 'default';
+  return value === 'unconfined' ? 'unconfined' : { profile: value };
 }
 
 /** HostConfig.ConsoleSize is [height, width]; the first screen gets it before any resize. */

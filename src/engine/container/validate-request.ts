@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { InvalidArgumentError, NotFoundError, NotImplementedError } from '../../lib/errors/index.js';
+import { decodeSeccompProfile } from '../../runtime/spec/seccomp-profile.js';
 
 type Kind = 'string' | 'strings' | 'number' | 'boolean' | 'object' | 'stringMap';
 
@@ -132,8 +133,8 @@ function validateSecurityOpt(opts: unknown): void {
   for (const o of (Array.isArray(opts) ? opts : []) as string[]) {
     const [key, value = ''] = o.split(/[=:](.*)/s);
     if (key === 'seccomp') {
-      if (value === 'unconfined' || value === 'builtin') continue;
-      throw new NotImplementedError('custom seccomp profiles are not supported yet: use the default or seccomp=unconfined');
+      if (value !== 'unconfined' && value !== 'builtin') decodeSeccompProfile(value);
+      continue;
     }
     if (key === 'no-new-privileges' || key === 'label' || key === 'apparmor') continue;
     throw new InvalidArgumentError(`invalid --security-opt: ${JSON.stringify(o)}`);

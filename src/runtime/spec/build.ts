@@ -1,5 +1,5 @@
-import { defaultSeccomp } from './seccomp.js';
 import { existsSync } from 'node:fs';
+import { release } from 'node:os';
 import { InvalidArgumentError } from '../../lib/errors/index.js';
 import { hostBoundingCapabilities } from '../../sys/capabilities.js';
 import { hostRlimits } from '../../sys/rlimits.js';
@@ -11,6 +11,8 @@ import {
 } from './defaults.js';
 import { parseDeviceCgroupRule } from './device-rules.js';
 import { resourcesOf } from './resources.js';
+import { seccompFor } from './seccomp.js';
+import { kernelRunsX32 } from './kernel-abis.js';
 import { listHostDevices } from '../../sys/devices.js';
 import type { OciDevice, OciMount, OciNamespace, OciRlimit, OciRuntimeSpec } from './types.js';
 import { checkWorkingDir } from './working-dir.js';
@@ -26,6 +28,11 @@ export interface SpecHostFacts {
   cgroupNamespace: boolean;
   /** Host device nodes for privileged containers; listed from /dev when absent. */
   hostDevices?: OciDevice[];
+  /** Node's name for the CPU architecture and the kernel release, for the seccomp filter; this host's when absent. */
+  arch?: string;
+  kernelRelease?: string;
+  /** Whether the kernel runs x32 binaries; the seccomp filter covers that ABI unless this is false. */
+  x32Abi?: boolean;
 }
 
 /** Reads the host facts from /proc (cheap; cache the result if called in a loop). */
@@ -34,6 +41,9 @@ export function readHostFacts(): SpecHostFacts {
     capabilities: hostBoundingCapabilities(),
     nofileHard: hostRlimits().get('RLIMIT_NOFILE')?.hard ?? DEFAULT_NOFILE,
     cgroupNamespace: existsSync('/proc/self/ns/cgroup'),
+    arch: process.arch,
+    kernelRelease: release(),
+    x32Abi: kernelRunsX32(),
   };
 }
 
@@ -160,7 +170,10 @@ export function buildSpec(input: SpecInput, facts: SpecHostFacts = readHostFacts
   const propagation = rootfsPropagationFor(spec.mounts);
   if (propagation) spec.linux.rootfsPropagation = propagation;
   if (privileged) spec.linux.devices = facts.hostDevices ?? listHostDevices();
-  if (!privileged && input.seccomp !== 'unconfined') spec.linux.seccomp = defaultSeccomp(caps);
+  if (!privileged) {
+    const seccomp = seccompFor(input.seccomp ?? 'default', { capabilities: caps, arch: facts.arch ?? process.arch, kernel: facts.kernelRelease ?? release(), x32: facts.x32Abi });
+    if (seccomp) spec.linux.seccomp = seccomp;
+  }
   if (input.tty && input.consoleSize && input.consoleSize.height > 0 && input.consoleSize.width > 0) {
     spec.process.consoleSize = { height: input.consoleSize.height, width: input.consoleSize.width };
   }

@@ -1,4 +1,4 @@
-import type { OciSeccomp } from './seccomp.js';
+import type { OciSeccomp } from './seccomp-types.js';
 /**
  * The subset of the OCI runtime specification (config.json, version 1.0.2) that berth writes.
  * Field names follow the specification exactly, since the file is read by runc and crun.
