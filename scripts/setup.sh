@@ -11,10 +11,11 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 
 # What berthd needs at run time (OCI runtimes, the conmon monitor, NAT, the
 # busybox the built-in image is seeded from, xattrs for overlay whiteouts,
-# decompressors for layers) and what the tests use (ps/pgrep from procps).
+# decompressors for layers) and what the tests use (ps/pgrep from procps; gcc and libc6-dev
+# build the static syscall probe of the seccomp tests).
 # docker.io is deliberately absent: only bench/ needs Docker Engine and it
 # installs it itself.
-packages=(crun runc conmon iptables busybox-static attr xz-utils bzip2 procps)
+packages=(crun runc conmon iptables busybox-static attr xz-utils bzip2 procps gcc libc6-dev)
 
 missing=()
 for p in "${packages[@]}"; do

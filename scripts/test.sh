@@ -17,7 +17,7 @@ cd "$repo"
 log() { printf '[test] %s\n' "$*" >&2; }
 
 need_setup=0
-for p in crun runc conmon iptables busybox-static attr xz-utils bzip2 procps; do
+for p in crun runc conmon iptables busybox-static attr xz-utils bzip2 procps gcc libc6-dev; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
     log "package $p missing"
     need_setup=1
