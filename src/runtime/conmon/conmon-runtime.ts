@@ -76,7 +76,7 @@ export class ConmonRuntime implements ContainerRuntime {
       (id) => this.creating.has(id),
     );
     this.monitors = new MonitorWatch({
-      intervalMs: opts.monitorPollMs ?? 1000,
+      intervalMs: opts.monitorPollMs ?? 2000,
       monitorPid: (id) => this.pidFromBundle(id, BundleFiles.conmonPid),
       onLost: (id) => this.monitorLost(id),
       onError: (err) => opts.logger?.warn({ err }, 'monitor watch'),
