@@ -8,6 +8,14 @@ const MAX_ID = 0xfffffffe;
 // Year 9999: later mtimes are clamped rather than rejected (go-archive does the same).
 const MAX_MTIME_S = 253402300799;
 
+/**
+ * The reader decodes a negative base-256 field one off (two's complement without the +1), so -1
+ * arrives as -0: both signs of zero must count as negative to refuse it.
+ */
+function validId(n: number, max: number): boolean {
+  return Number.isInteger(n) && n >= 0 && !Object.is(n, -0) && n <= max;
+}
+
 function badEntry(h: TarHeader, why: string): InvalidArgumentError {
   return new InvalidArgumentError(`invalid tar entry ${JSON.stringify(h.name)}: ${why}`);
 }
@@ -21,12 +29,12 @@ function idOf(h: TarHeader, key: 'uid' | 'gid'): number {
   const rec = h.pax?.[key];
   let id: number;
   if (rec !== undefined) {
-    if (!/^\d{1,10}$/.test(rec.trim())) throw badEntry(h, `${key} ${JSON.stringify(rec)} out of range`);
+    if (!/^\d{1,10}$/.test(rec.trim())) throw badEntry(h, rec.trim().startsWith('-') ? `negative ${key}` : `${key} ${JSON.stringify(rec)} out of range`);
     id = Number(rec.trim());
   } else {
     id = h[key] ?? 0;
   }
-  if (!Number.isInteger(id) || id < 0 || id > MAX_ID) throw badEntry(h, `${key} ${id} out of range`);
+  if (!validId(id, MAX_ID)) throw badEntry(h, id < 0 || Object.is(id, -0) ? `negative ${key}` : `${key} ${id} out of range`);
   return id;
 }
 
@@ -47,7 +55,7 @@ export function entryMtime(h: TarHeader): number {
 export function entryDevice(h: TarHeader): { major: number; minor: number } {
   const major = h.devmajor ?? 0;
   const minor = h.devminor ?? 0;
-  if (!Number.isInteger(major) || !Number.isInteger(minor) || major < 0 || minor < 0 || major > 0xfff || minor > 0xfffff) {
+  if (!validId(major, 0xfff) || !validId(minor, 0xfffff)) {
     throw new InvalidArgumentError(`invalid device numbers for ${JSON.stringify(h.name)}`);
   }
   return { major, minor };

@@ -1,14 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readFile, readlink, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { access, lstat, mkdir, mkdtemp, readFile, readlink, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { isInvalidArgument } from '../errors/index.js';
-import { makeTar } from './test-helpers.js';
+import { makeTar, needs, pythonTar } from './test-helpers.js';
 import { unpackLayer } from './unpack-layer.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -247,5 +247,105 @@ describe('unpackLayer', () => {
     const r = await unpackLayer(Readable.from([data]), dest);
     assert.equal(r.entries, 0);
     assert.equal(r.tarSize, data.length);
+  });
+  it('answers at once for a file written through a symlink that climbs far above the root', needs({ tools: ['python3'] }), async () => {
+    const { dest } = await fresh();
+    const leaf = `berth-escape-${randomBytes(6).toString('hex')}`;
+    const tar = pythonTar(`
+with tarfile.open(fileobj=buf, mode='w') as t:
+    d = tarfile.TarInfo('d'); d.type = tarfile.DIRTYPE; d.mode = 0o755; t.addfile(d)
+    s = tarfile.TarInfo('d/up'); s.type = tarfile.SYMTYPE; s.linkname = '../../../../../../../tmp'; t.addfile(s)
+    f = tarfile.TarInfo('d/up/${leaf}'); f.size = 3; t.addfile(f, io.BytesIO(b'abc'))
+`);
+    await unpackLayer(Readable.from([tar]), dest);
+    assert.equal(await readFile(join(dest, 'tmp', leaf), 'utf8'), 'abc');
+    await assert.rejects(access(join('/tmp', leaf)));
+  });
+
+  it('leaves a source it refuses open and drains it, so an HTTP caller can still answer', async () => {
+    const source = new PassThrough();
+    source.write(Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), randomBytes(1000)]));
+    await assert.rejects(unpackLayer(source, (await fresh()).dest), /unsupported layer compression: zstd/);
+    assert.equal(source.destroyed, false);
+    const ended = new Promise((resolve) => source.once('end', resolve));
+    source.end(randomBytes(1 << 20));
+    await ended;
+
+    // The same when the failure comes mid-archive.
+    const tarSource = new PassThrough();
+    tarSource.write(await makeTar([{ name: '../escape', body: 'x' }]));
+    await assert.rejects(unpackLayer(tarSource, (await fresh()).dest), (err: unknown) => isInvalidArgument(err));
+    assert.equal(tarSource.destroyed, false);
+    const tarEnded = new Promise((resolve) => tarSource.once('end', resolve));
+    tarSource.end(randomBytes(1 << 20));
+    await tarEnded;
+  });
+
+  it('refuses negative or oversized ids and device numbers instead of making them root', needs({ tools: ['python3'] }), async () => {
+    const pax = (field: string, value: number) => pythonTar(`
+with tarfile.open(fileobj=buf, mode='w', format=tarfile.PAX_FORMAT) as t:
+    f = tarfile.TarInfo('f'); f.${field} = ${value}; f.size = 1; t.addfile(f, io.BytesIO(b'x'))
+`);
+    const gnu = (field: string, value: number, type = 'REGTYPE') => pythonTar(`
+with tarfile.open(fileobj=buf, mode='w', format=tarfile.GNU_FORMAT) as t:
+    f = tarfile.TarInfo('f'); f.type = tarfile.${type}; f.${field} = ${value}; t.addfile(f)
+`);
+    for (const tar of [pax('uid', -1), pax('gid', -1), pax('uid', 2 ** 32), gnu('uid', -1), gnu('gid', -5), gnu('devmajor', -1, 'CHRTYPE'), gnu('devminor', -1, 'BLKTYPE')]) {
+      // allowDevices false: device entries are skipped, but a bogus one still condemns the archive.
+      await rejects(unpackLayer(Readable.from([tar]), (await fresh()).dest));
+    }
+    const { dest } = await fresh();
+    await unpackLayer(Readable.from([pax('uid', 70000)]), dest, { chown: false });
+    assert.equal(await readFile(join(dest, 'f'), 'utf8'), 'x');
+  });
+
+  it('applies a large uid from a PAX record', rootOnly, async () => {
+    const { dest } = await fresh();
+    await unpackLayer(Readable.from([await makeTar([{ name: 'f', body: 'x', pax: { uid: '3000000000', gid: '70000' } }])]), dest);
+    const st = await stat(join(dest, 'f'));
+    assert.equal(st.uid, 3000000000);
+    assert.equal(st.gid, 70000);
+  });
+
+  it('refuses entry types it cannot represent instead of writing them as files', async () => {
+    const tar = await makeTar([{ name: 'v', body: 'xyz' }]);
+    tar[156] = 'V'.charCodeAt(0);
+    // Fix the header checksum for the changed type flag.
+    tar.fill(0x20, 148, 156);
+    let sum = 0;
+    for (let i = 0; i < 512; i++) sum += tar[i]!;
+    tar.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    const { dest } = await fresh();
+    await assert.rejects(unpackLayer(Readable.from([tar]), dest), /unsupported entry type/);
+    assert.deepEqual(await readdir(dest), []);
+  });
+
+  it('lets a later entry of the layer create what an earlier whiteout named', rootOnly, async () => {
+    const { dest } = await fresh();
+    const tar = await makeTar([
+      { name: '.wh.a', body: '' },
+      { name: 'a/b', body: 'inside' },
+      { name: 'c/.wh.d', body: '' },
+      { name: 'c/d', body: 'mine' },
+    ]);
+    await unpackLayer(Readable.from([tar]), dest);
+    assert.equal(await readFile(join(dest, 'a/b'), 'utf8'), 'inside');
+    assert.equal(await readFile(join(dest, 'c/d'), 'utf8'), 'mine');
+    assert.deepEqual((await readdir(dest)).sort(), ['a', 'c']);
+  });
+
+  it('never marks a directory outside opaque when the opaque dir is replaced by a symlink', rootOnly, async () => {
+    const { dest, victim } = await fresh();
+    const tar = await makeTar([
+      { name: 'd/', type: 'directory' },
+      { name: 'd/.wh..wh..opq', body: '' },
+      { name: 'd', type: 'symlink', linkname: victim },
+      { name: 'e/.wh.x', body: '' },
+      { name: 'e', type: 'symlink', linkname: victim },
+    ]);
+    await unpackLayer(Readable.from([tar]), dest);
+    await victimIntact(victim);
+    const attr = spawnSync('getfattr', ['-n', 'trusted.overlay.opaque', victim], { encoding: 'utf8' });
+    assert.notEqual(attr.status, 0, attr.stdout);
   });
 });
