@@ -8,6 +8,7 @@ import tarStream from 'tar-stream';
 import { EngineError, InvalidArgumentError } from '../errors/index.js';
 import { decompressor, detectCompression, peekBytes, type Compression } from './compression.js';
 import { cleanEntryPath, PATH_MAX } from './entry-path.js';
+import { GnuSparseNormalizer } from './gnu-sparse.js';
 import { entryDevice, entryMtime, entryOwner, type TarHeader } from './header.js';
 import { resolveInRoot } from './resolve-in-root.js';
 import { runTool } from './run-tool.js';
@@ -78,7 +79,7 @@ class LayerWriter {
     const type = h.type;
     // The reader leaves the type empty for flags it does not know: GNU sparse ('S'), multi-volume
     // and vendor types. Writing their bytes as a plain file would give a wrong file silently.
-    if (!type) throw new InvalidArgumentError(`invalid tar entry ${JSON.stringify(h.name)}: unsupported entry type (GNU old-style sparse, multi-volume or vendor-specific)`);
+    if (!type) throw new InvalidArgumentError(`invalid tar entry ${JSON.stringify(h.name)}: unsupported entry type (multi-volume or vendor-specific)`);
     const sparse = type === 'file' || type === 'contiguous-file' ? sparseLayout(h) : null;
     const parts = cleanEntryPath(sparse ? sparse.name : h.name);
     if (parts.length === 0) {
@@ -274,7 +275,7 @@ export async function unpackLayer(source: Readable, destDir: string, opts: Unpac
   });
   const extract = tarStream.extract();
   const writer = new LayerWriter(destDir, opts);
-  const stages: Duplex[] = decompress ? [decompress, meter] : [meter];
+  const stages: Duplex[] = decompress ? [decompress, meter, new GnuSparseNormalizer()] : [meter, new GnuSparseNormalizer()];
   const first = stages[0]!;
   // The source is piped in rather than made part of the pipeline, so that a failure here tears
   // down our stages but never the caller's stream (see discardRest).
