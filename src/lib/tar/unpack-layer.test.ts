@@ -348,4 +348,59 @@ with tarfile.open(fileobj=buf, mode='w', format=tarfile.GNU_FORMAT) as t:
     const attr = spawnSync('getfattr', ['-n', 'trusted.overlay.opaque', victim], { encoding: 'utf8' });
     assert.notEqual(attr.status, 0, attr.stdout);
   });
+  it('gives later entries the name a whiteout took, however the whiteouts are batched', rootOnly, async () => {
+    const { dest } = await fresh();
+    const filler = Array.from({ length: 5000 }, (_, i) => ({ name: `z/.wh.n${i}`, body: '' }));
+    const tar = await makeTar([
+      { name: '.wh.a', body: '' },
+      { name: '.wh.o', body: '' },
+      ...filler,
+      { name: 'a/b', body: 'inside' },
+      { name: 'o/.wh..wh..opq', body: '' },
+      { name: 'o/kept', body: 'k' },
+    ]);
+    await unpackLayer(Readable.from([tar]), dest);
+    assert.equal(await readFile(join(dest, 'a/b'), 'utf8'), 'inside');
+    assert.equal(await readFile(join(dest, 'o/kept'), 'utf8'), 'k');
+    assert.equal((await readdir(join(dest, 'z'))).length, 5000);
+  });
+
+  it('lets the last of duplicate entries win', async () => {
+    const { dest } = await fresh();
+    const tar = await makeTar([
+      { name: 'f', body: 'first' },
+      { name: 'f', body: 'second' },
+      { name: 'fd', body: 'file' },
+      { name: 'fd/', type: 'directory' },
+      { name: 'df/', type: 'directory' },
+      { name: 'df/x', body: 'x' },
+      { name: 'df', body: 'file now' },
+    ]);
+    await unpackLayer(Readable.from([tar]), dest);
+    assert.equal(await readFile(join(dest, 'f'), 'utf8'), 'second');
+    assert.ok((await lstat(join(dest, 'fd'))).isDirectory());
+    assert.equal(await readFile(join(dest, 'df'), 'utf8'), 'file now');
+  });
+
+  it('never applies overlay xattrs that an archive carries', needs({ root: true, tools: ['getfattr'] }), async () => {
+    const { dest } = await fresh();
+    const tar = await makeTar([{ name: 'd', type: 'directory', pax: { 'SCHILY.xattr.trusted.overlay.opaque': 'y' } }]);
+    await unpackLayer(Readable.from([tar]), dest);
+    const attr = spawnSync('getfattr', ['-n', 'trusted.overlay.opaque', join(dest, 'd')], { encoding: 'utf8' });
+    assert.notEqual(attr.status, 0, attr.stdout);
+  });
+
+  it('clamps mtimes before 1970 and after 9999, from headers and PAX records', async () => {
+    const { dest } = await fresh();
+    const tar = await makeTar([
+      { name: 'old', body: '', pax: { mtime: '-62135596800.5' } },
+      { name: 'future', body: '', pax: { mtime: '99999999999999' } },
+      { name: 'exact', body: '', pax: { mtime: '1600000000.25' } },
+    ]);
+    await unpackLayer(Readable.from([tar]), dest);
+    assert.equal((await lstat(join(dest, 'old'))).mtimeMs, 0);
+    // Clamped to 9999 here; ext4 then stores its own maximum (2446).
+    assert.ok((await lstat(join(dest, 'future'))).mtime.getUTCFullYear() > 2400);
+    assert.equal((await lstat(join(dest, 'exact'))).mtimeMs, 1600000000250);
+  });
 });

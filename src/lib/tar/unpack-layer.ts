@@ -40,6 +40,8 @@ export interface UnpackLayerResult {
   entries: number;
 }
 
+const WHITEOUT_BATCH = 4096;
+
 /** Deletes whatever a new entry at `path` replaces; a directory stays when the entry is one too. */
 async function clearFor(path: string, keepDir: boolean): Promise<boolean> {
   let st;
@@ -66,6 +68,7 @@ class LayerWriter {
   private readonly whiteouts: WhiteoutMaker;
   /** Whiteouts still to make: victim names by parent dir (as in the archive, '/'-joined). */
   private readonly whiteoutsByDir = new Map<string, string[]>();
+  private pendingWhiteouts = 0;
   size = 0;
   entries = 0;
 
@@ -89,7 +92,7 @@ class LayerWriter {
     }
     const base = parts[parts.length - 1]!;
     if (base.startsWith(WHITEOUT_PREFIX)) return this.whiteout(h.name, parts);
-    const path = await resolveInRoot(this.root, parts, { createParents: true });
+    const path = await resolveInRoot(this.root, parts, { createParents: true, replaceWhiteouts: true });
     if (path === this.root) throw new InvalidArgumentError(`invalid tar entry ${JSON.stringify(h.name)}: names the root`);
     const { uid, gid } = entryOwner(h);
     const mode = (h.mode ?? 0o644) & 0o7777;
@@ -178,7 +181,7 @@ class LayerWriter {
     const base = parts[parts.length - 1]!;
     const parentParts = parts.slice(0, -1);
     if (base === OPAQUE_WHITEOUT) {
-      const marker = await resolveInRoot(this.root, [...parentParts, base], { createParents: true });
+      const marker = await resolveInRoot(this.root, [...parentParts, base], { createParents: true, replaceWhiteouts: true });
       const dir = dirname(marker);
       if (!(await lstat(dir)).isDirectory()) throw new InvalidArgumentError(`invalid whiteout entry ${JSON.stringify(name)}`);
       this.opaqueDirs.add(relative(this.root, dir));
@@ -191,21 +194,25 @@ class LayerWriter {
     const victims = this.whiteoutsByDir.get(key);
     if (victims) victims.push(victim);
     else this.whiteoutsByDir.set(key, [victim]);
+    // Bounded memory for layers of millions of whiteouts: a batch applied between two entries is
+    // as safe as one applied at the end.
+    if (++this.pendingWhiteouts >= WHITEOUT_BATCH) await this.applyWhiteouts();
   }
 
   /**
-   * Creates the whiteouts recorded by {@link whiteout}. They wait for the last entry so that they
-   * can be linked in batches (one at a time costs a thread-pool round trip each); nothing else
-   * writes to the tree by then, so each parent is resolved once and stays valid.
+   * Creates the whiteouts recorded by {@link whiteout}. They wait for a batch to fill or for the
+   * last entry so that they can be linked many at once (one at a time costs a thread-pool round
+   * trip each); nothing else writes to the tree meanwhile, so each parent is resolved once.
    */
   private async applyWhiteouts(): Promise<void> {
     const paths: string[] = [];
     for (const [key, victims] of this.whiteoutsByDir) {
       // Resolving a dummy child makes resolveInRoot check (and create) every parent component.
-      const dir = dirname(await resolveInRoot(this.root, [...(key === '' ? [] : key.split('/')), 'x'], { createParents: true }));
+      const dir = dirname(await resolveInRoot(this.root, [...(key === '' ? [] : key.split('/')), 'x'], { createParents: true, replaceWhiteouts: true }));
       for (const v of victims) paths.push(join(dir, v));
     }
     this.whiteoutsByDir.clear();
+    this.pendingWhiteouts = 0;
     await this.whiteouts.makeAll(paths);
   }
 
@@ -249,10 +256,12 @@ function asLayerError(err: unknown): unknown {
  * climb out are refused, symlinks met on the way are resolved inside `destDir`, and hardlinks must
  * point at something already unpacked in it. OCI whiteouts become overlayfs whiteouts (0/0 char
  * devices) and opaque markers become opaque directories, so `destDir` can serve as an overlay
- * lower dir as is.
+ * lower dir as is. Sparse files (GNU old-style and PAX 0.0, 0.1, 1.0) keep their holes; ids,
+ * device numbers and sparse maps that cannot be honoured exactly are refused.
  *
  * `destDir` must exist and be written by nobody else meanwhile (use a fresh temp dir).
- * On error, `destDir` holds a partial tree: the caller discards it.
+ * On error, `destDir` holds a partial tree: the caller discards it. `source` is then not
+ * destroyed but read to its end and dropped, so a caller serving HTTP can still send its answer.
  */
 export async function unpackLayer(source: Readable, destDir: string, opts: UnpackLayerOptions = {}): Promise<UnpackLayerResult> {
   let compression: Compression;
