@@ -96,13 +96,20 @@ class BodyReader {
   async number(name: string): Promise<number> {
     let text = '';
     for (;;) {
-      const b = await this.next(1);
-      if (b === null || b.length === 0) throw new InvalidArgumentError(`invalid sparse file ${JSON.stringify(name)}: truncated map`);
-      if (b[0] === 0x0a) break;
-      text += String.fromCharCode(b[0]!);
-      if (text.length > 16) break;
+      if (this.#pending.length === 0) {
+        const r = await this.#it.next();
+        if (r.done) throw new InvalidArgumentError(`invalid sparse file ${JSON.stringify(name)}: truncated map`);
+        this.#pending = r.value;
+        continue;
+      }
+      const nl = this.#pending.indexOf(0x0a);
+      const piece = this.#pending.subarray(0, nl < 0 ? this.#pending.length : nl + 1);
+      this.#pending = this.#pending.subarray(piece.length);
+      this.consumed += piece.length;
+      text += piece.toString('latin1');
+      if (nl >= 0) return sizeValue(text.slice(0, -1), 'map entry', name);
+      if (text.length > 16) return sizeValue(text, 'map entry', name);
     }
-    return sizeValue(text, 'map entry', name);
   }
 
   async skip(n: number, name: string): Promise<void> {
