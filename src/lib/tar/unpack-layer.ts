@@ -80,8 +80,9 @@ class LayerWriter {
   async apply(h: TarHeader, body: AsyncIterable<Buffer>): Promise<void> {
     if (++this.entries > (this.opts.maxEntries ?? 10_000_000)) throw new InvalidArgumentError('layer has too many entries');
     const type = h.type;
-    // The reader leaves the type empty for flags it does not know: GNU sparse ('S'), multi-volume
-    // and vendor types. Writing their bytes as a plain file would give a wrong file silently.
+    // The reader leaves the type empty for flags it does not know (GNU sparse is rewritten before
+    // it): multi-volume, volume labels, dump dirs, vendor types. Written as plain files they would
+    // be wrong files, silently.
     if (!type) throw new InvalidArgumentError(`invalid tar entry ${JSON.stringify(h.name)}: unsupported entry type (multi-volume or vendor-specific)`);
     const sparse = type === 'file' || type === 'contiguous-file' ? sparseLayout(h) : null;
     const parts = cleanEntryPath(sparse ? sparse.name : h.name);

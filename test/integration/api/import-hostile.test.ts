@@ -77,6 +77,18 @@ describe('integration: docker import of hostile tarballs', { skip: skipReason(ne
     assert.match(raw.json<{ message: string }>().message, /unsupported layer compression/);
   });
 
+  it('refuses a truncated gzip archive and one that is not a tar', async () => {
+    const src = join(work, 'big.tar');
+    pythonTar(src, "    f = tarfile.TarInfo('f'); data = bytes(range(256)) * 4096; f.size = len(data); t.addfile(f, io.BytesIO(data))");
+    const gz = spawnSync('gzip', ['-c', src]).stdout;
+    const cut = join(work, 'cut.tar.gz');
+    writeFileSync(cut, gz.subarray(0, gz.length >> 1));
+    await importFails(cut, /invalid layer archive: unexpected end of file/);
+    const junk = join(work, 'junk.tar');
+    writeFileSync(junk, Buffer.concat([Buffer.from('not a tar'), randomBytes(3 << 20)]));
+    await importFails(junk, /invalid layer archive/);
+  });
+
   it('refuses negative owners instead of making them root', async () => {
     const file = join(work, 'negative-uid.tar');
     pythonTar(file, "    f = tarfile.TarInfo('etc/shadow'); f.uid = -1; f.size = 1; t.addfile(f, io.BytesIO(b'x'))");
