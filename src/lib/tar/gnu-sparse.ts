@@ -2,8 +2,8 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { InvalidArgumentError } from '../errors/index.js';
 
 const BLOCK = 512;
-// Larger PAX headers are not rewritten (the tar reader refuses them anyway).
-const MAX_PAX = 1 << 20;
+// The tar reader's own limit for a PAX header: a larger one fails there, we need not read it.
+const MAX_PAX = 4 << 20;
 // Old GNU sparse maps longer than this are refused: 21 regions per extension block.
 const MAX_EXTENSION_BLOCKS = 50_000;
 
@@ -132,7 +132,7 @@ export class GnuSparseNormalizer extends Transform {
   #paxLen = 0;
   #globalSize: string | undefined;
   #nextSize: string | undefined;
-  #sparseHeader: Buffer | null = null;
+  #heldHeader: Buffer | null = null;
   #sparseMap: number[] = [];
   #extBlocks = 0;
 
@@ -201,15 +201,10 @@ export class GnuSparseNormalizer extends Transform {
     }
     const flag = h[156]!;
     switch (flag) {
-      case 0x78: // 'x': local PAX records
+      case 0x78: // 'x', 'g': local and global PAX records
+      case 0x67:
         if (size > MAX_PAX) break;
-        this.#sparseHeader = h;
-        this.#paxLen = size;
-        this.#state = 'pax';
-        return;
-      case 0x67: // 'g': global PAX records
-        if (size > MAX_PAX) break;
-        this.#sparseHeader = h;
+        this.#heldHeader = h;
         this.#paxLen = size;
         this.#state = 'pax';
         return;
@@ -223,7 +218,7 @@ export class GnuSparseNormalizer extends Transform {
         this.#extBlocks = 0;
         readSlots(h, 386, 4, this.#sparseMap);
         if (h[482] !== 0) {
-          this.#sparseHeader = h;
+          this.#heldHeader = h;
           this.#state = 'ext';
           return;
         }
@@ -250,8 +245,8 @@ export class GnuSparseNormalizer extends Transform {
   }
 
   #pax(body: Buffer): void {
-    const h = this.#sparseHeader!;
-    this.#sparseHeader = null;
+    const h = this.#heldHeader!;
+    this.#heldHeader = null;
     this.#state = 'header';
     const data = body.subarray(0, this.#paxLen);
     const records = decodePax(data);
@@ -282,8 +277,8 @@ export class GnuSparseNormalizer extends Transform {
     if (++this.#extBlocks > MAX_EXTENSION_BLOCKS) throw new InvalidArgumentError('invalid GNU sparse file: map too long');
     readSlots(block, 0, 21, this.#sparseMap);
     if (block[504] !== 0) return;
-    const h = this.#sparseHeader!;
-    this.#sparseHeader = null;
+    const h = this.#heldHeader!;
+    this.#heldHeader = null;
     this.#emitSparse(h);
   }
 

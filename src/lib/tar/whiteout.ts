@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, lstat, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { InternalError } from '../errors/index.js';
 import { runTool, toolAvailable } from './run-tool.js';
 
 /** OCI layer whiteout prefix: ".wh.<name>" deletes <name> from the layers below. */
@@ -57,7 +58,7 @@ export class WhiteoutMaker {
       });
       if (full.length > 0) {
         // The filesystem's link limit is lower than ours: start a fresh node and go on with it.
-        if (this.#links === 0) throw new Error(`cannot link whiteouts: ${full[0]}: too many links`);
+        if (this.#links === 0) throw new InternalError(`cannot link whiteouts: ${full[0]}: too many links`);
         this.#links = this.#linksPerNode;
         paths = [...full, ...paths.slice(i)];
         i = 0;
