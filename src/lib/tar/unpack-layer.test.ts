@@ -11,9 +11,8 @@ import { isInvalidArgument } from '../errors/index.js';
 import { makeTar, needs, pythonTar } from './test-helpers.js';
 import { unpackLayer } from './unpack-layer.js';
 
-const isRoot = process.getuid?.() === 0;
 // Owners, whiteouts (0/0 devices) and device nodes need root; the breakout cases do not.
-const rootOnly = { skip: isRoot ? false : 'needs root (chown, mknod)' };
+const rootOnly = needs({ root: true });
 
 let base: string;
 let n = 0;
