@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { isInvalidArgument } from '../errors/index.js';
-import { GnuSparseNormalizer } from './gnu-sparse.js';
+import { TarRewriter } from './tar-rewriter.js';
 import { makeTar, needs } from './test-helpers.js';
 import { unpackLayer } from './unpack-layer.js';
 
@@ -97,7 +97,7 @@ describe('unpackLayer: sparse files', () => {
       { name: 'l', type: 'symlink', linkname: 'x'.repeat(200) },
     ]);
     const out: Buffer[] = [];
-    const norm = new GnuSparseNormalizer();
+    const norm = new TarRewriter();
     norm.on('data', (c: Buffer) => out.push(c));
     // Odd chunk sizes: headers and bodies arrive split.
     for (let i = 0; i < tar.length; i += 77) norm.write(tar.subarray(i, i + 77));

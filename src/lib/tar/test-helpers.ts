@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import tarStream, { type Header } from 'tar-stream';
 
 /** One entry for {@link makeTar}: a header plus optional content. */
@@ -20,6 +22,19 @@ export async function makeTar(entries: TestEntry[]): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+function onPath(name: string): boolean {
+  // root's PATH may lack sbin, where setcap lives.
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin'];
+  return dirs.some((d) => {
+    try {
+      accessSync(join(d, name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /**
  * `{ skip }` for tests that need root and/or host tools; under CI=true a missing need throws
  * instead, because a CI host that silently skips proves nothing.
@@ -28,7 +43,7 @@ export function needs(opts: { root?: boolean; tools?: string[] }): { skip: strin
   let missing: string | undefined;
   if (opts.root && process.getuid?.() !== 0) missing = 'needs root';
   for (const t of opts.tools ?? []) {
-    if (!missing && spawnSync(t, ['--version'], { stdio: 'ignore' }).status !== 0) missing = `needs ${t}`;
+    if (!missing && !onPath(t)) missing = `needs ${t}`;
   }
   if (missing && process.env.CI === 'true') throw new Error(`prerequisite missing on a CI host: ${missing}`);
   return { skip: missing ?? false };

@@ -8,11 +8,12 @@ import tarStream from 'tar-stream';
 import { EngineError, InvalidArgumentError } from '../errors/index.js';
 import { decompressor, detectCompression, peekBytes, type Compression } from './compression.js';
 import { cleanEntryPath, PATH_MAX } from './entry-path.js';
-import { GnuSparseNormalizer } from './gnu-sparse.js';
+import { TarRewriter } from './tar-rewriter.js';
 import { entryDevice, entryMtime, entryOwner, type TarHeader } from './header.js';
 import { resolveInRoot } from './resolve-in-root.js';
 import { runTool } from './run-tool.js';
 import { sparseLayout, writeSparse } from './sparse.js';
+import { applyXattrs, entryXattrs, type Xattr } from './xattrs.js';
 import { makeOpaqueDirs, OPAQUE_WHITEOUT, WHITEOUT_META_PREFIX, WhiteoutMaker, WHITEOUT_PREFIX } from './whiteout.js';
 
 /** Options for {@link unpackLayer}. */
@@ -41,6 +42,7 @@ export interface UnpackLayerResult {
 }
 
 const WHITEOUT_BATCH = 4096;
+const XATTR_BATCH = 4096;
 
 /** Deletes whatever a new entry at `path` replaces; a directory stays when the entry is one too. */
 async function clearFor(path: string, keepDir: boolean): Promise<boolean> {
@@ -69,6 +71,8 @@ class LayerWriter {
   /** Whiteouts still to make: victim names by parent dir (as in the archive, '/'-joined). */
   private readonly whiteoutsByDir = new Map<string, string[]>();
   private pendingWhiteouts = 0;
+  /** Extended attributes still to set, by path inside the layer (symlink-free components). */
+  private xattrs: Array<{ rel: string[]; attrs: Xattr[] }> = [];
   size = 0;
   entries = 0;
 
@@ -78,6 +82,18 @@ class LayerWriter {
   }
 
   async apply(h: TarHeader, body: AsyncIterable<Buffer>): Promise<void> {
+    await this.applyEntry(h, body);
+    // Set after the entry's owner (chown clears file capabilities), in batches between entries.
+    if (this.xattrs.length >= XATTR_BATCH) await this.applyXattrs();
+  }
+
+  private async applyXattrs(): Promise<void> {
+    const items = this.xattrs;
+    this.xattrs = [];
+    await applyXattrs(this.root, items);
+  }
+
+  private async applyEntry(h: TarHeader, body: AsyncIterable<Buffer>): Promise<void> {
     if (++this.entries > (this.opts.maxEntries ?? 10_000_000)) throw new InvalidArgumentError('layer has too many entries');
     const type = h.type;
     // The reader leaves the type empty for flags it does not know (GNU sparse is rewritten before
@@ -98,6 +114,10 @@ class LayerWriter {
     const { uid, gid } = entryOwner(h);
     const mode = (h.mode ?? 0o644) & 0o7777;
     const mtime = entryMtime(h);
+    const attrs = entryXattrs(h);
+    if (attrs.length > 0 && (type === 'file' || type === 'contiguous-file' || type === 'directory' || type === 'link')) {
+      this.xattrs.push({ rel: relative(this.root, path).split(sep), attrs });
+    }
     switch (type) {
       case 'directory': {
         if (!(await clearFor(path, true))) await mkdir(path, { mode: 0o700 });
@@ -223,6 +243,7 @@ class LayerWriter {
     const opaque = [...this.opaqueDirs].map((rel) => (rel === '' ? [] : rel.split(sep)));
     await makeOpaqueDirs(this.root, opaque, this.opts.lowerDirs ?? [], this.whiteouts);
     await this.whiteouts.close();
+    await this.applyXattrs();
     for (const [dir, mtime] of this.dirTimes) {
       try {
         await lutimes(dir, mtime, mtime);
@@ -285,7 +306,7 @@ export async function unpackLayer(source: Readable, destDir: string, opts: Unpac
   });
   const extract = tarStream.extract();
   const writer = new LayerWriter(destDir, opts);
-  const stages: Duplex[] = decompress ? [decompress, meter, new GnuSparseNormalizer()] : [meter, new GnuSparseNormalizer()];
+  const stages: Duplex[] = decompress ? [decompress, meter, new TarRewriter()] : [meter, new TarRewriter()];
   const first = stages[0]!;
   // The source is piped in rather than made part of the pipeline, so that a failure here tears
   // down our stages but never the caller's stream (see discardRest).

@@ -7,7 +7,11 @@ const MAX_PAX = 4 << 20;
 // Old GNU sparse maps longer than this are refused: 21 regions per extension block.
 const MAX_EXTENSION_BLOCKS = 50_000;
 
-type Pax = Array<[string, string]>;
+type Pax = Array<[string, Buffer]>;
+
+/** Where an entry's extended attributes reach the layer writer, hex-encoded (see TarRewriter). */
+export const XATTR_RECORD_PREFIX = 'BERTH.xattr.';
+const SCHILY_XATTR = 'SCHILY.xattr.';
 
 /** A numeric header field as the tar reader decodes it (octal text or base-256); NaN if negative or unreadable. */
 function numField(b: Buffer, off: number, len: number): number {
@@ -52,33 +56,34 @@ function setSize(h: Buffer, size: number): void {
 
 const pad = (n: number): number => (BLOCK - (n % BLOCK)) % BLOCK;
 
-/** PAX records in order (names may repeat), read the way the tar reader reads them. */
+/** PAX records in order (names may repeat, values stay raw bytes), framed as the tar reader frames them. */
 function decodePax(buf: Buffer): Pax {
   const out: Pax = [];
   while (buf.length > 0) {
     const sp = buf.indexOf(0x20);
     const len = parseInt(buf.subarray(0, sp < 0 ? buf.length : sp).toString(), 10);
     if (!len || sp < 0) break;
-    const rec = buf.subarray(sp + 1, len - 1).toString();
-    const eq = rec.indexOf('=');
+    const rec = buf.subarray(sp + 1, len - 1);
+    const eq = rec.indexOf(0x3d);
     if (eq < 0) break;
-    out.push([rec.slice(0, eq), rec.slice(eq + 1)]);
+    out.push([rec.subarray(0, eq).toString(), rec.subarray(eq + 1)]);
     buf = buf.subarray(len);
   }
   return out;
 }
 
 function encodePax(pax: Pax): Buffer {
-  let out = '';
+  const out: Buffer[] = [];
   for (const [k, v] of pax) {
-    const body = ` ${k}=${v}\n`;
-    let len = Buffer.byteLength(body);
-    len += String(len).length;
-    if (String(len).length + Buffer.byteLength(body) !== len) len++;
-    out += `${len}${body}`;
+    const body = Buffer.concat([Buffer.from(` ${k}=`), v, Buffer.from('\n')]);
+    let len = body.length + String(body.length).length;
+    if (String(len).length + body.length !== len) len++;
+    out.push(Buffer.from(String(len)), body);
   }
-  return Buffer.from(out);
+  return Buffer.concat(out);
 }
+
+const text = (v: string): Buffer => Buffer.from(v);
 
 function paxHeaderBlock(size: number): Buffer {
   const h = Buffer.alloc(BLOCK);
@@ -113,8 +118,10 @@ function readSlots(b: Buffer, off: number, count: number, into: number[]): boole
 }
 
 /**
- * Rewrites the two GNU sparse encodings the tar reader cannot express into the PAX 0.1 form it
- * can (a GNU.sparse.map record), leaving everything else byte for byte:
+ * Rewrites what the tar reader cannot express into forms it can, leaving everything else byte for
+ * byte. Extended attributes (SCHILY.xattr.* records, binary values) become hex-encoded records
+ * named by XATTR_RECORD_PREFIX. The two GNU sparse encodings become the PAX 0.1 form (a
+ * GNU.sparse.map record):
  * - old-style GNU sparse entries (type 'S'): the map sits in header fields the reader ignores and in
  *   extension blocks that the size field does not count, so the reader would misframe the archive;
  * - PAX 0.0 sparse entries: the map is repeated GNU.sparse.offset/numbytes records, which the
@@ -123,7 +130,7 @@ function readSlots(b: Buffer, off: number, count: number, into: number[]): boole
  * so the entries it sees are the reader's. Runs on the uncompressed stream after the DiffID is
  * taken, so the digest is of the original bytes.
  */
-export class GnuSparseNormalizer extends Transform {
+export class TarRewriter extends Transform {
   #pending: Buffer[] = [];
   #have = 0;
   /** What the next bytes are: a header, data to pass, a PAX body to read, or sparse extensions. */
@@ -250,15 +257,26 @@ export class GnuSparseNormalizer extends Transform {
     this.#state = 'header';
     const data = body.subarray(0, this.#paxLen);
     const records = decodePax(data);
-    const sizeOf = (r: Pax): string | undefined => r.filter(([k]) => k === 'size').pop()?.[1];
+    const sizeOf = (r: Pax): string | undefined => r.filter(([k]) => k === 'size').pop()?.[1].toString();
     if (h[156] === 0x67) {
       this.#globalSize = sizeOf(records) ?? this.#globalSize;
+      // The reader merges global records into every entry's: our record name must not come from there.
+      if (records.some(([k]) => k.startsWith(XATTR_RECORD_PREFIX))) {
+        const kept = records.filter(([k]) => !k.startsWith(XATTR_RECORD_PREFIX));
+        const data = encodePax(kept);
+        const gh = paxHeaderBlock(data.length);
+        gh[156] = 0x67;
+        setChecksum(gh);
+        this.push(Buffer.concat([gh, data, Buffer.alloc(pad(data.length))]));
+        return;
+      }
       this.push(h);
       this.push(body);
       return;
     }
     this.#nextSize = sizeOf(records) ?? this.#globalSize;
-    if (!records.some(([k]) => k === 'GNU.sparse.offset' || k === 'GNU.sparse.numbytes')) {
+    const sparse0 = (k: string): boolean => k === 'GNU.sparse.offset' || k === 'GNU.sparse.numbytes';
+    if (!records.some(([k]) => sparse0(k) || k.startsWith(SCHILY_XATTR) || k.startsWith(XATTR_RECORD_PREFIX))) {
       this.push(h);
       this.push(body);
       return;
@@ -266,10 +284,14 @@ export class GnuSparseNormalizer extends Transform {
     const map: string[] = [];
     const kept: Pax = [];
     for (const [k, v] of records) {
-      if (k === 'GNU.sparse.offset' || k === 'GNU.sparse.numbytes') map.push(v);
-      else kept.push([k, v]);
+      if (sparse0(k)) map.push(v.toString());
+      // Values are raw bytes (file capabilities are binary), which the reader would decode as
+      // UTF-8 and mangle: they travel hex-encoded under a name of ours instead. Records already
+      // under that name are the archive's, not ours, and are dropped.
+      else if (k.startsWith(SCHILY_XATTR)) kept.push([XATTR_RECORD_PREFIX + k.slice(SCHILY_XATTR.length), text(v.toString('hex'))]);
+      else if (!k.startsWith(XATTR_RECORD_PREFIX)) kept.push([k, v]);
     }
-    kept.push(['GNU.sparse.map', map.join(',')]);
+    if (map.length > 0) kept.push(['GNU.sparse.map', text(map.join(','))]);
     this.push(paxEntry(kept));
   }
 
@@ -290,9 +312,9 @@ export class GnuSparseNormalizer extends Transform {
     // Our records replace any PAX header before this entry, as the reader would let them.
     this.#nextSize = undefined;
     this.push(paxEntry([
-      ['GNU.sparse.size', String(realSize)],
-      ['GNU.sparse.numblocks', String(this.#sparseMap.length / 2)],
-      ['GNU.sparse.map', this.#sparseMap.join(',')],
+      ['GNU.sparse.size', text(String(realSize))],
+      ['GNU.sparse.numblocks', text(String(this.#sparseMap.length / 2))],
+      ['GNU.sparse.map', text(this.#sparseMap.join(','))],
     ]));
     const plain = Buffer.from(h);
     plain[156] = 0x30;
