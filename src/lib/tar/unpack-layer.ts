@@ -237,7 +237,7 @@ class LayerWriter {
     await this.whiteouts.makeAll(paths);
   }
 
-  /** Work that must wait for the last entry: opaque markers, then directory mtimes. */
+  /** Work that waits for the last entry: whiteouts left, opaque markers, xattrs, directory mtimes. */
   async finish(): Promise<void> {
     await this.applyWhiteouts();
     const opaque = [...this.opaqueDirs].map((rel) => (rel === '' ? [] : rel.split(sep)));
