@@ -1,4 +1,4 @@
-import { lstat, mkdir, readlink } from 'node:fs/promises';
+import { lstat, mkdir, readlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors/index.js';
 
@@ -8,6 +8,12 @@ const MAX_SYMLINKS = 40;
 export interface ResolveOptions {
   /** Create missing parent directories (mode 0755) on the way. */
   createParents?: boolean;
+  /**
+   * With createParents: an overlay whiteout (0/0 character device) where a directory is needed is
+   * replaced by one. In a layer being unpacked, a later entry under a name wins over its whiteout,
+   * whenever that whiteout was made.
+   */
+  replaceWhiteouts?: boolean;
 }
 
 /**
@@ -44,6 +50,12 @@ export async function resolveInRoot(root: string, components: string[], opts: Re
       const target = await readlink(here);
       if (target.startsWith('/')) real.length = 0;
       queue.unshift(...target.split('/'));
+      continue;
+    }
+    if (opts.createParents && opts.replaceWhiteouts && st.isCharacterDevice() && st.rdev === 0) {
+      await unlink(here);
+      await mkdir(here, { mode: 0o755 });
+      real.push(part);
       continue;
     }
     if (!st.isDirectory()) throw new InvalidArgumentError(`cannot extract ${components.join('/')}: ${[...real, part].join('/')} is not a directory`);

@@ -1,19 +1,18 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readFile, readlink, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { access, lstat, mkdir, mkdtemp, readFile, readlink, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { isInvalidArgument } from '../errors/index.js';
-import { makeTar } from './test-helpers.js';
+import { makeTar, needs, pythonTar } from './test-helpers.js';
 import { unpackLayer } from './unpack-layer.js';
 
-const isRoot = process.getuid?.() === 0;
 // Owners, whiteouts (0/0 devices) and device nodes need root; the breakout cases do not.
-const rootOnly = { skip: isRoot ? false : 'needs root (chown, mknod)' };
+const rootOnly = needs({ root: true });
 
 let base: string;
 let n = 0;
@@ -247,5 +246,160 @@ describe('unpackLayer', () => {
     const r = await unpackLayer(Readable.from([data]), dest);
     assert.equal(r.entries, 0);
     assert.equal(r.tarSize, data.length);
+  });
+  it('answers at once for a file written through a symlink that climbs far above the root', needs({ tools: ['python3'] }), async () => {
+    const { dest } = await fresh();
+    const leaf = `berth-escape-${randomBytes(6).toString('hex')}`;
+    const tar = pythonTar(`
+with tarfile.open(fileobj=buf, mode='w') as t:
+    d = tarfile.TarInfo('d'); d.type = tarfile.DIRTYPE; d.mode = 0o755; t.addfile(d)
+    s = tarfile.TarInfo('d/up'); s.type = tarfile.SYMTYPE; s.linkname = '../../../../../../../tmp'; t.addfile(s)
+    f = tarfile.TarInfo('d/up/${leaf}'); f.size = 3; t.addfile(f, io.BytesIO(b'abc'))
+`);
+    await unpackLayer(Readable.from([tar]), dest);
+    assert.equal(await readFile(join(dest, 'tmp', leaf), 'utf8'), 'abc');
+    await assert.rejects(access(join('/tmp', leaf)));
+  });
+
+  it('leaves a source it refuses open and drains it, so an HTTP caller can still answer', async () => {
+    const source = new PassThrough();
+    source.write(Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), randomBytes(1000)]));
+    await assert.rejects(unpackLayer(source, (await fresh()).dest), /unsupported layer compression: zstd/);
+    assert.equal(source.destroyed, false);
+    const ended = new Promise((resolve) => source.once('end', resolve));
+    source.end(randomBytes(1 << 20));
+    await ended;
+
+    // The same when the failure comes mid-archive.
+    const tarSource = new PassThrough();
+    tarSource.write(await makeTar([{ name: '../escape', body: 'x' }]));
+    await assert.rejects(unpackLayer(tarSource, (await fresh()).dest), (err: unknown) => isInvalidArgument(err));
+    assert.equal(tarSource.destroyed, false);
+    const tarEnded = new Promise((resolve) => tarSource.once('end', resolve));
+    tarSource.end(randomBytes(1 << 20));
+    await tarEnded;
+  });
+
+  it('refuses negative or oversized ids and device numbers instead of making them root', needs({ tools: ['python3'] }), async () => {
+    const pax = (field: string, value: number) => pythonTar(`
+with tarfile.open(fileobj=buf, mode='w', format=tarfile.PAX_FORMAT) as t:
+    f = tarfile.TarInfo('f'); f.${field} = ${value}; f.size = 1; t.addfile(f, io.BytesIO(b'x'))
+`);
+    const gnu = (field: string, value: number, type = 'REGTYPE') => pythonTar(`
+with tarfile.open(fileobj=buf, mode='w', format=tarfile.GNU_FORMAT) as t:
+    f = tarfile.TarInfo('f'); f.type = tarfile.${type}; f.${field} = ${value}; t.addfile(f)
+`);
+    for (const tar of [pax('uid', -1), pax('gid', -1), pax('uid', 2 ** 32), gnu('uid', -1), gnu('gid', -5), gnu('devmajor', -1, 'CHRTYPE'), gnu('devminor', -1, 'BLKTYPE')]) {
+      // allowDevices false: device entries are skipped, but a bogus one still condemns the archive.
+      await rejects(unpackLayer(Readable.from([tar]), (await fresh()).dest));
+    }
+    const { dest } = await fresh();
+    await unpackLayer(Readable.from([pax('uid', 70000)]), dest, { chown: false });
+    assert.equal(await readFile(join(dest, 'f'), 'utf8'), 'x');
+  });
+
+  it('applies a large uid from a PAX record', rootOnly, async () => {
+    const { dest } = await fresh();
+    await unpackLayer(Readable.from([await makeTar([{ name: 'f', body: 'x', pax: { uid: '3000000000', gid: '70000' } }])]), dest);
+    const st = await stat(join(dest, 'f'));
+    assert.equal(st.uid, 3000000000);
+    assert.equal(st.gid, 70000);
+  });
+
+  it('refuses entry types it cannot represent instead of writing them as files', async () => {
+    const tar = await makeTar([{ name: 'v', body: 'xyz' }]);
+    tar[156] = 'V'.charCodeAt(0);
+    // Fix the header checksum for the changed type flag.
+    tar.fill(0x20, 148, 156);
+    let sum = 0;
+    for (let i = 0; i < 512; i++) sum += tar[i]!;
+    tar.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    const { dest } = await fresh();
+    await assert.rejects(unpackLayer(Readable.from([tar]), dest), /unsupported entry type/);
+    assert.deepEqual(await readdir(dest), []);
+  });
+
+  it('lets a later entry of the layer create what an earlier whiteout named', rootOnly, async () => {
+    const { dest } = await fresh();
+    const tar = await makeTar([
+      { name: '.wh.a', body: '' },
+      { name: 'a/b', body: 'inside' },
+      { name: 'c/.wh.d', body: '' },
+      { name: 'c/d', body: 'mine' },
+    ]);
+    await unpackLayer(Readable.from([tar]), dest);
+    assert.equal(await readFile(join(dest, 'a/b'), 'utf8'), 'inside');
+    assert.equal(await readFile(join(dest, 'c/d'), 'utf8'), 'mine');
+    assert.deepEqual((await readdir(dest)).sort(), ['a', 'c']);
+  });
+
+  it('never marks a directory outside opaque when the opaque dir is replaced by a symlink', rootOnly, async () => {
+    const { dest, victim } = await fresh();
+    const tar = await makeTar([
+      { name: 'd/', type: 'directory' },
+      { name: 'd/.wh..wh..opq', body: '' },
+      { name: 'd', type: 'symlink', linkname: victim },
+      { name: 'e/.wh.x', body: '' },
+      { name: 'e', type: 'symlink', linkname: victim },
+    ]);
+    await unpackLayer(Readable.from([tar]), dest);
+    await victimIntact(victim);
+    const attr = spawnSync('getfattr', ['-n', 'trusted.overlay.opaque', victim], { encoding: 'utf8' });
+    assert.notEqual(attr.status, 0, attr.stdout);
+  });
+  it('gives later entries the name a whiteout took, however the whiteouts are batched', rootOnly, async () => {
+    const { dest } = await fresh();
+    const filler = Array.from({ length: 5000 }, (_, i) => ({ name: `z/.wh.n${i}`, body: '' }));
+    const tar = await makeTar([
+      { name: '.wh.a', body: '' },
+      { name: '.wh.o', body: '' },
+      ...filler,
+      { name: 'a/b', body: 'inside' },
+      { name: 'o/.wh..wh..opq', body: '' },
+      { name: 'o/kept', body: 'k' },
+    ]);
+    await unpackLayer(Readable.from([tar]), dest);
+    assert.equal(await readFile(join(dest, 'a/b'), 'utf8'), 'inside');
+    assert.equal(await readFile(join(dest, 'o/kept'), 'utf8'), 'k');
+    assert.equal((await readdir(join(dest, 'z'))).length, 5000);
+  });
+
+  it('lets the last of duplicate entries win', async () => {
+    const { dest } = await fresh();
+    const tar = await makeTar([
+      { name: 'f', body: 'first' },
+      { name: 'f', body: 'second' },
+      { name: 'fd', body: 'file' },
+      { name: 'fd/', type: 'directory' },
+      { name: 'df/', type: 'directory' },
+      { name: 'df/x', body: 'x' },
+      { name: 'df', body: 'file now' },
+    ]);
+    await unpackLayer(Readable.from([tar]), dest);
+    assert.equal(await readFile(join(dest, 'f'), 'utf8'), 'second');
+    assert.ok((await lstat(join(dest, 'fd'))).isDirectory());
+    assert.equal(await readFile(join(dest, 'df'), 'utf8'), 'file now');
+  });
+
+  it('never applies overlay xattrs that an archive carries', needs({ root: true, tools: ['getfattr'] }), async () => {
+    const { dest } = await fresh();
+    const tar = await makeTar([{ name: 'd', type: 'directory', pax: { 'SCHILY.xattr.trusted.overlay.opaque': 'y' } }]);
+    await unpackLayer(Readable.from([tar]), dest);
+    const attr = spawnSync('getfattr', ['-n', 'trusted.overlay.opaque', join(dest, 'd')], { encoding: 'utf8' });
+    assert.notEqual(attr.status, 0, attr.stdout);
+  });
+
+  it('clamps mtimes before 1970 and after 9999, from headers and PAX records', async () => {
+    const { dest } = await fresh();
+    const tar = await makeTar([
+      { name: 'old', body: '', pax: { mtime: '-62135596800.5' } },
+      { name: 'future', body: '', pax: { mtime: '99999999999999' } },
+      { name: 'exact', body: '', pax: { mtime: '1600000000.25' } },
+    ]);
+    await unpackLayer(Readable.from([tar]), dest);
+    assert.equal((await lstat(join(dest, 'old'))).mtimeMs, 0);
+    // Clamped to 9999 here; ext4 then stores its own maximum (2446).
+    assert.ok((await lstat(join(dest, 'future'))).mtime.getUTCFullYear() > 2400);
+    assert.equal((await lstat(join(dest, 'exact'))).mtimeMs, 1600000000250);
   });
 });

@@ -1,16 +1,20 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, lchown, link, lstat, lutimes, mkdir, open, rm, symlink, unlink } from 'node:fs/promises';
-import { dirname, relative } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { dirname, join, relative, sep } from 'node:path';
+import { Transform, type Duplex, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import tarStream, { type Header } from 'tar-stream';
+import tarStream from 'tar-stream';
 import { EngineError, InvalidArgumentError } from '../errors/index.js';
 import { decompressor, detectCompression, peekBytes, type Compression } from './compression.js';
 import { cleanEntryPath, PATH_MAX } from './entry-path.js';
+import { TarRewriter } from './tar-rewriter.js';
+import { entryDevice, entryMtime, entryOwner, type TarHeader } from './header.js';
 import { resolveInRoot } from './resolve-in-root.js';
 import { runTool } from './run-tool.js';
-import { makeOpaque, makeOverlayWhiteout, OPAQUE_WHITEOUT, WHITEOUT_META_PREFIX, WHITEOUT_PREFIX } from './whiteout.js';
+import { sparseLayout, writeSparse } from './sparse.js';
+import { applyXattrs, entryXattrs, type Xattr } from './xattrs.js';
+import { makeOpaqueDirs, OPAQUE_WHITEOUT, WHITEOUT_META_PREFIX, WhiteoutMaker, WHITEOUT_PREFIX } from './whiteout.js';
 
 /** Options for {@link unpackLayer}. */
 export interface UnpackLayerOptions {
@@ -37,21 +41,8 @@ export interface UnpackLayerResult {
   entries: number;
 }
 
-const MAX_ID = 0xfffffffe;
-// Year 9999: later mtimes are clamped rather than rejected (go-archive does the same).
-const MAX_MTIME_S = 253402300799;
-
-function checkId(v: number | undefined, what: string, name: string): number {
-  const id = v ?? 0;
-  if (!Number.isInteger(id) || id < 0 || id > MAX_ID) throw new InvalidArgumentError(`invalid tar entry ${JSON.stringify(name)}: ${what} ${id} out of range`);
-  return id;
-}
-
-function mtimeSeconds(h: Header): number {
-  const t = h.mtime instanceof Date ? h.mtime.getTime() / 1000 : NaN;
-  if (!Number.isFinite(t)) return 0;
-  return Math.min(Math.max(t, 0), MAX_MTIME_S);
-}
+const WHITEOUT_BATCH = 4096;
+const XATTR_BATCH = 4096;
 
 /** Deletes whatever a new entry at `path` replaces; a directory stays when the entry is one too. */
 async function clearFor(path: string, keepDir: boolean): Promise<boolean> {
@@ -76,17 +67,41 @@ class LayerWriter {
   private readonly dirTimes = new Map<string, number>();
   private readonly opaqueDirs = new Set<string>();
   private readonly chown: boolean;
+  private readonly whiteouts: WhiteoutMaker;
+  /** Whiteouts still to make: victim names by parent dir (as in the archive, '/'-joined). */
+  private readonly whiteoutsByDir = new Map<string, string[]>();
+  private pendingWhiteouts = 0;
+  /** Extended attributes still to set, by path inside the layer (symlink-free components). */
+  private xattrs: Array<{ rel: string[]; attrs: Xattr[] }> = [];
   size = 0;
   entries = 0;
 
   constructor(private readonly root: string, private readonly opts: UnpackLayerOptions) {
     this.chown = opts.chown ?? process.getuid?.() === 0;
+    this.whiteouts = new WhiteoutMaker(root);
   }
 
-  async apply(h: Header, body: AsyncIterable<Buffer>): Promise<void> {
+  async apply(h: TarHeader, body: AsyncIterable<Buffer>): Promise<void> {
+    await this.applyEntry(h, body);
+    // Set after the entry's owner (chown clears file capabilities), in batches between entries.
+    if (this.xattrs.length >= XATTR_BATCH) await this.applyXattrs();
+  }
+
+  private async applyXattrs(): Promise<void> {
+    const items = this.xattrs;
+    this.xattrs = [];
+    await applyXattrs(this.root, items);
+  }
+
+  private async applyEntry(h: TarHeader, body: AsyncIterable<Buffer>): Promise<void> {
     if (++this.entries > (this.opts.maxEntries ?? 10_000_000)) throw new InvalidArgumentError('layer has too many entries');
-    const parts = cleanEntryPath(h.name);
-    const type = h.type ?? 'file';
+    const type = h.type;
+    // The reader leaves the type empty for flags it does not know (GNU sparse is rewritten before
+    // it): multi-volume, volume labels, dump dirs, vendor types. Written as plain files they would
+    // be wrong files, silently.
+    if (!type) throw new InvalidArgumentError(`invalid tar entry ${JSON.stringify(h.name)}: unsupported entry type (multi-volume or vendor-specific)`);
+    const sparse = type === 'file' || type === 'contiguous-file' ? sparseLayout(h) : null;
+    const parts = cleanEntryPath(sparse ? sparse.name : h.name);
     if (parts.length === 0) {
       // "./" itself: the layer root's own metadata is not part of the image.
       if (type !== 'directory') throw new InvalidArgumentError(`invalid tar entry ${JSON.stringify(h.name)}: names the root`);
@@ -94,12 +109,15 @@ class LayerWriter {
     }
     const base = parts[parts.length - 1]!;
     if (base.startsWith(WHITEOUT_PREFIX)) return this.whiteout(h.name, parts);
-    const path = await resolveInRoot(this.root, parts, { createParents: true });
+    const path = await resolveInRoot(this.root, parts, { createParents: true, replaceWhiteouts: true });
     if (path === this.root) throw new InvalidArgumentError(`invalid tar entry ${JSON.stringify(h.name)}: names the root`);
-    const uid = checkId(h.uid, 'uid', h.name);
-    const gid = checkId(h.gid, 'gid', h.name);
+    const { uid, gid } = entryOwner(h);
     const mode = (h.mode ?? 0o644) & 0o7777;
-    const mtime = mtimeSeconds(h);
+    const mtime = entryMtime(h);
+    const attrs = entryXattrs(h);
+    if (attrs.length > 0 && (type === 'file' || type === 'contiguous-file' || type === 'directory' || type === 'link')) {
+      this.xattrs.push({ rel: relative(this.root, path).split(sep), attrs });
+    }
     switch (type) {
       case 'directory': {
         if (!(await clearFor(path, true))) await mkdir(path, { mode: 0o700 });
@@ -113,11 +131,12 @@ class LayerWriter {
         // O_EXCL|O_NOFOLLOW: the name was just cleared, so anything there now is not ours to follow.
         const fh = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
         try {
-          for await (const chunk of body) await fh.write(chunk);
+          if (sparse) await writeSparse(fh, body, sparse, h.size ?? 0);
+          else for await (const chunk of body) await fh.write(chunk);
         } finally {
           await fh.close();
         }
-        this.size += h.size ?? 0;
+        this.size += sparse ? sparse.realSize : h.size ?? 0;
         await this.setOwnerMode(path, uid, gid, mode);
         await lutimes(path, mtime, mtime);
         return;
@@ -135,9 +154,11 @@ class LayerWriter {
         return this.hardlink(h, path);
       case 'character-device':
       case 'block-device':
-      case 'fifo':
+      case 'fifo': {
+        const dev = type === 'fifo' ? null : entryDevice(h);
         if (!this.opts.allowDevices) return;
-        return this.device(h, path, type, uid, gid, mode, mtime);
+        return this.device(path, type, dev, uid, gid, mode, mtime);
+      }
       default:
         // pax/gnu meta entries are consumed by tar-stream; anything else has no meaning in a rootfs.
         return;
@@ -150,7 +171,7 @@ class LayerWriter {
     await chmod(path, mode);
   }
 
-  private async hardlink(h: Header, path: string): Promise<void> {
+  private async hardlink(h: TarHeader, path: string): Promise<void> {
     const targetParts = cleanEntryPath(h.linkname ?? '');
     if (targetParts.length === 0) throw new InvalidArgumentError(`invalid hardlink ${JSON.stringify(h.name)}: empty target`);
     // The target's last component is not followed: a hardlink to a symlink links the symlink itself.
@@ -167,19 +188,10 @@ class LayerWriter {
     await link(target, path);
   }
 
-  private async device(h: Header, path: string, type: string, uid: number, gid: number, mode: number, mtime: number): Promise<void> {
+  private async device(path: string, type: string, dev: { major: number; minor: number } | null, uid: number, gid: number, mode: number, mtime: number): Promise<void> {
     const args = ['-m', (mode & 0o777).toString(8), path];
-    if (type === 'fifo') {
-      args.push('p');
-    } else {
-      const major = h.devmajor ?? 0;
-      const minor = h.devminor ?? 0;
-      // Linux dev_t: 12-bit major, 20-bit minor.
-      if (!Number.isInteger(major) || !Number.isInteger(minor) || major < 0 || minor < 0 || major > 0xfff || minor > 0xfffff) {
-        throw new InvalidArgumentError(`invalid device numbers for ${JSON.stringify(h.name)}`);
-      }
-      args.push(type === 'block-device' ? 'b' : 'c', String(major), String(minor));
-    }
+    if (dev === null) args.push('p');
+    else args.push(type === 'block-device' ? 'b' : 'c', String(dev.major), String(dev.minor));
     await clearFor(path, false);
     await runTool('mknod', args);
     await this.setOwnerMode(path, uid, gid, mode);
@@ -190,7 +202,7 @@ class LayerWriter {
     const base = parts[parts.length - 1]!;
     const parentParts = parts.slice(0, -1);
     if (base === OPAQUE_WHITEOUT) {
-      const marker = await resolveInRoot(this.root, [...parentParts, base], { createParents: true });
+      const marker = await resolveInRoot(this.root, [...parentParts, base], { createParents: true, replaceWhiteouts: true });
       const dir = dirname(marker);
       if (!(await lstat(dir)).isDirectory()) throw new InvalidArgumentError(`invalid whiteout entry ${JSON.stringify(name)}`);
       this.opaqueDirs.add(relative(this.root, dir));
@@ -199,23 +211,39 @@ class LayerWriter {
     if (base.startsWith(WHITEOUT_META_PREFIX)) return;
     const victim = base.slice(WHITEOUT_PREFIX.length);
     if (victim === '' || victim === '.' || victim === '..') throw new InvalidArgumentError(`invalid whiteout entry ${JSON.stringify(name)}`);
-    const path = await resolveInRoot(this.root, [...parentParts, victim], { createParents: true });
-    if (path === this.root) throw new InvalidArgumentError(`invalid whiteout entry ${JSON.stringify(name)}`);
-    // Whiteouts hide lower layers only: a same-named entry of this layer stays.
-    try {
-      await lstat(path);
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    await makeOverlayWhiteout(path);
+    const key = parentParts.join('/');
+    const victims = this.whiteoutsByDir.get(key);
+    if (victims) victims.push(victim);
+    else this.whiteoutsByDir.set(key, [victim]);
+    // Bounded memory for layers of millions of whiteouts: a batch applied between two entries is
+    // as safe as one applied at the end.
+    if (++this.pendingWhiteouts >= WHITEOUT_BATCH) await this.applyWhiteouts();
   }
 
-  /** Work that must wait for the last entry: opaque markers, then directory mtimes. */
-  async finish(): Promise<void> {
-    for (const rel of this.opaqueDirs) {
-      await makeOpaque(this.root, rel === '' ? [] : rel.split('/'), this.opts.lowerDirs ?? []);
+  /**
+   * Creates the whiteouts recorded by {@link whiteout}. They wait for a batch to fill or for the
+   * last entry so that they can be linked many at once (one at a time costs a thread-pool round
+   * trip each); nothing else writes to the tree meanwhile, so each parent is resolved once.
+   */
+  private async applyWhiteouts(): Promise<void> {
+    const paths: string[] = [];
+    for (const [key, victims] of this.whiteoutsByDir) {
+      // Resolving a dummy child makes resolveInRoot check (and create) every parent component.
+      const dir = dirname(await resolveInRoot(this.root, [...(key === '' ? [] : key.split('/')), 'x'], { createParents: true, replaceWhiteouts: true }));
+      for (const v of victims) paths.push(join(dir, v));
     }
+    this.whiteoutsByDir.clear();
+    this.pendingWhiteouts = 0;
+    await this.whiteouts.makeAll(paths);
+  }
+
+  /** Work that waits for the last entry: whiteouts left, opaque markers, xattrs, directory mtimes. */
+  async finish(): Promise<void> {
+    await this.applyWhiteouts();
+    const opaque = [...this.opaqueDirs].map((rel) => (rel === '' ? [] : rel.split(sep)));
+    await makeOpaqueDirs(this.root, opaque, this.opts.lowerDirs ?? [], this.whiteouts);
+    await this.whiteouts.close();
+    await this.applyXattrs();
     for (const [dir, mtime] of this.dirTimes) {
       try {
         await lutimes(dir, mtime, mtime);
@@ -224,9 +252,15 @@ class LayerWriter {
       }
     }
   }
+
+  /** Leaves no helper file behind when unpacking stops half-way. */
+  async abandon(): Promise<void> {
+    await this.whiteouts.close();
+  }
 }
 
-const INPUT_ERRNOS = new Set(['ENAMETOOLONG', 'ELOOP', 'ENOTDIR', 'EEXIST', 'EISDIR']);
+// EFBIG: a file (often a sparse one) larger than the filesystem can hold is the archive's doing.
+const INPUT_ERRNOS = new Set(['ENAMETOOLONG', 'ELOOP', 'ENOTDIR', 'EEXIST', 'EISDIR', 'EFBIG']);
 
 function asLayerError(err: unknown): unknown {
   if (err instanceof EngineError) return err;
@@ -244,10 +278,12 @@ function asLayerError(err: unknown): unknown {
  * climb out are refused, symlinks met on the way are resolved inside `destDir`, and hardlinks must
  * point at something already unpacked in it. OCI whiteouts become overlayfs whiteouts (0/0 char
  * devices) and opaque markers become opaque directories, so `destDir` can serve as an overlay
- * lower dir as is.
+ * lower dir as is. Sparse files (GNU old-style and PAX 0.0, 0.1, 1.0) keep their holes; ids,
+ * device numbers and sparse maps that cannot be honoured exactly are refused.
  *
  * `destDir` must exist and be written by nobody else meanwhile (use a fresh temp dir).
- * On error, `destDir` holds a partial tree: the caller discards it.
+ * On error, `destDir` holds a partial tree: the caller discards it. `source` is then not
+ * destroyed but read to its end and dropped, so a caller serving HTTP can still send its answer.
  */
 export async function unpackLayer(source: Readable, destDir: string, opts: UnpackLayerOptions = {}): Promise<UnpackLayerResult> {
   let compression: Compression;
@@ -256,7 +292,7 @@ export async function unpackLayer(source: Readable, destDir: string, opts: Unpac
     compression = detectCompression(await peekBytes(source, 6));
     decompress = decompressor(compression);
   } catch (err) {
-    source.destroy();
+    discardRest(source);
     throw asLayerError(err);
   }
   const hash = createHash('sha256');
@@ -270,23 +306,43 @@ export async function unpackLayer(source: Readable, destDir: string, opts: Unpac
   });
   const extract = tarStream.extract();
   const writer = new LayerWriter(destDir, opts);
-  const stages: NodeJS.ReadWriteStream[] = decompress ? [decompress, meter] : [meter];
-  const feeding = pipeline([source, ...stages, extract as unknown as NodeJS.WritableStream], opts.signal ? { signal: opts.signal } : {});
+  const stages: Duplex[] = decompress ? [decompress, meter, new TarRewriter()] : [meter, new TarRewriter()];
+  const first = stages[0]!;
+  // The source is piped in rather than made part of the pipeline, so that a failure here tears
+  // down our stages but never the caller's stream (see discardRest).
+  const feeding = pipeline([...stages, extract as unknown as NodeJS.WritableStream], opts.signal ? { signal: opts.signal } : {});
   feeding.catch(() => undefined);
+  const forwardError = (err: Error): void => { first.destroy(err); };
+  source.once('error', forwardError);
+  source.pipe(first);
   try {
     for await (const entry of extract) {
       opts.signal?.throwIfAborted();
       const body = entry as unknown as AsyncIterable<Buffer>;
-      await writer.apply(entry.header, body);
+      await writer.apply(entry.header as TarHeader, body);
       for await (const _ of body) { /* drain what apply left unread */ }
     }
     await feeding;
     await writer.finish();
   } catch (err) {
-    source.destroy();
+    source.off('error', forwardError);
+    source.unpipe(first);
+    discardRest(source);
     meter.destroy();
     extract.destroy();
+    await writer.abandon();
     throw asLayerError(err);
   }
+  source.off('error', forwardError);
   return { diffId: `sha256:${hash.digest('hex')}`, size: writer.size, tarSize, compression, entries: writer.entries };
+}
+
+/**
+ * Stops using `source` without destroying it: the rest is read and dropped. The source is often
+ * an HTTP request body, and destroying it closes the socket before the error status can be sent,
+ * so the client saw "EOF" or "broken pipe" instead of the reason.
+ */
+function discardRest(source: Readable): void {
+  source.on('error', () => undefined);
+  source.resume();
 }
