@@ -9,6 +9,8 @@ import { addLifecycleRoutes } from './routes/container/lifecycle.js';
 import { addAttachRoutes } from './routes/container/attach.js';
 import { addLogRoutes } from './routes/container/logs.js';
 import { addImageRoutes } from './routes/image/routes.js';
+import { addPendingPruneRoutes } from './routes/system/prune.js';
+import { addUnservedEndpoints } from './server/engine-endpoints.js';
 import { OverlaySnapshotter } from '../snapshot/index.js';
 import { LocalImageService } from '../image/index.js';
 import { ConmonRuntime, readLogs } from '../runtime/index.js';
@@ -81,6 +83,8 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   addAttachRoutes(router, containerApi);
   addLogRoutes(router, containerApi);
   addImageRoutes(router, imageApi);
+  addPendingPruneRoutes(router);
+  addUnservedEndpoints(router);
 
   const server = new ApiServer({ router, log });
   if (cfg.hosts.length === 0) throw new InvalidArgumentError('no hosts to listen on');
