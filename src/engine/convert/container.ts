@@ -1,6 +1,6 @@
 import type { ContainerInspectResponse, ContainerSummary } from '../../api/container.js';
 import type { ContainerRecord } from '../container/model.js';
-import { humanDuration } from './human-duration.js';
+import { humanDuration } from '../../lib/time/human-duration.js';
 
 const ms = (iso: string): number => Date.parse(iso);
 
