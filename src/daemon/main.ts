@@ -77,7 +77,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   addSystemRoutes(router, new SystemApi({
     containers: store, images, events, dataRoot: cfg.dataRoot, runtimes: probe.runtimes, defaultRuntime, daemonId: await daemonId(cfg.dataRoot),
     listContainers: () => containerApi.containerList({ all: true, size: true, filters: new Map() }),
-    listImages: () => imageApi.imageList({ all: true, filters: new Map() }),
+    listImages: (apiVersion) => imageApi.imageList({ all: true, filters: new Map(), apiVersion }),
   }));
   addLifecycleRoutes(router, containerApi);
   addAttachRoutes(router, containerApi);

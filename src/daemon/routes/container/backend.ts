@@ -29,7 +29,8 @@ export interface ContainerListOptions {
 export interface ContainerBackend {
   containerCreate(req: ContainerCreateRequest, name?: string, platform?: string): Promise<{ Id: string; Warnings: string[] }>;
   containerList(opts: ContainerListOptions): Promise<ContainerSummary[]>;
-  containerInspect(ref: string, size: boolean): Promise<ContainerInspectResponse>;
+  /** `apiVersion` is the request's, for the fields that differ between versions. */
+  containerInspect(ref: string, opts: { size: boolean; apiVersion: string }): Promise<ContainerInspectResponse>;
   containerStart(ref: string): Promise<void>;
   containerStop(ref: string, opts: { signal?: string; timeout?: number }): Promise<void>;
   containerRestart(ref: string, opts: { signal?: string; timeout?: number }): Promise<void>;
