@@ -1,4 +1,4 @@
-import { NotImplementedError } from '../../lib/errors/index.js';
+import { NotFoundError, NotImplementedError } from '../../lib/errors/index.js';
 import type { Router } from './router.js';
 
 /**
@@ -116,13 +116,27 @@ export const ENGINE_ENDPOINTS: ReadonlyArray<readonly [string, string, string]> 
 ];
 
 /**
- * Answers 501 for every Engine API endpoint that no route serves yet, so that a client sees
- * "not implemented" rather than a 404 or a 405 borrowed from a route with a similar path.
+ * Lookups of one object of a kind berth has none of yet. The docker CLI's `inspect` tries each
+ * kind in turn and moves on only on a 404, so these answer as Docker does for a missing object
+ * (which is the truth: there is no such network) instead of 501.
+ */
+const NO_SUCH_OBJECT: Record<string, (p: Record<string, string>) => string> = {
+  NetworkInspect: (p) => `network ${p.id} not found`,
+  VolumeInspect: (p) => `get ${p.name}: no such volume`,
+  PluginInspect: (p) => `plugin "${p.name}" not found`,
+  ExecInspect: (p) => `No such exec instance: ${p.id}`,
+};
+
+/**
+ * Answers 501 for every other Engine API endpoint that no route serves yet, so that a client
+ * sees "not implemented" rather than a 404 or a 405 borrowed from a route with a similar path.
  * These are fallbacks: a real route added before or after always wins.
  */
 export function addUnservedEndpoints(r: Router): void {
   for (const [method, pattern, operation] of ENGINE_ENDPOINTS) {
-    r.add(method, pattern, async () => {
+    const missing = NO_SUCH_OBJECT[operation];
+    r.add(method, pattern, async (ctx) => {
+      if (missing) throw new NotFoundError(missing(ctx.params));
       throw new NotImplementedError(`${operation} (${method} ${pattern.replace('*', '')}) is not implemented by berth yet`);
     }, { fallback: true, hijack: true });
   }

@@ -75,6 +75,20 @@ describe('ApiServer, in process', () => {
     assert.equal((await t.request('/images/a/b:c/json')).json<{ Id: string }>().Id, 'a/b:c');
   });
 
+  it('answers lookups of objects berth has none of yet with Docker\'s 404, so docker inspect moves on', async () => {
+    const cases: Array<[string, string]> = [
+      ['/networks/web', 'network web not found'],
+      ['/volumes/data', 'get data: no such volume'],
+      ['/plugins/vieux/sshfs:latest/json', 'plugin "vieux/sshfs:latest" not found'],
+      ['/exec/abc/json', 'No such exec instance: abc'],
+    ];
+    for (const [path, message] of cases) {
+      const r = await t.request(path);
+      assert.equal(r.status, 404, `${path}: ${r.text}`);
+      assert.equal(jsonMessage(r.text), message);
+    }
+  });
+
   it('tells an unknown path (404) from a wrong method (405), both in JSON', async () => {
     const nf = await t.request('/no/such/endpoint');
     assert.equal(nf.status, 404);
