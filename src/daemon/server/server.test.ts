@@ -110,9 +110,11 @@ describe('ApiServer, in process', () => {
   });
 
   it('decodes path parameters and refuses bad escapes with 400', async () => {
-    const r = await t.request('/images/%zz/json');
-    assert.equal(r.status, 400);
-    assert.match(jsonMessage(r.text), /invalid escape in path/);
+    for (const path of ['/images/%zz/json', '/v1.50/images/%C0%80/json']) {
+      const r = await t.request(path);
+      assert.equal(r.status, 400, path);
+      assert.match(jsonMessage(r.text), /invalid escape in path/);
+    }
   });
 
   it('logs a client that leaves mid-request at debug, without an error or a stack', { timeout: 5000 }, async () => {

@@ -30,6 +30,14 @@ test('inspect always carries the HostConfig fields Docker sends, at Docker\'s de
   assert.ok(Array.isArray(hc.MaskedPaths) && (hc.MaskedPaths as string[]).includes('/proc/kcore'));
 });
 
+test('empty values the CLI sends for daemon-filled fields read as their defaults', () => {
+  const hc = toInspect(rec({ hostConfig: { NetworkMode: 'bridge', IpcMode: '', ShmSize: 0, MaskedPaths: null, PidMode: '' } }), {}, '1.50').HostConfig;
+  assert.equal(hc.IpcMode, 'private');
+  assert.equal(hc.ShmSize, 64 * 1024 * 1024);
+  assert.ok(Array.isArray(hc.MaskedPaths));
+  assert.equal(hc.PidMode, '');
+});
+
 test('values the container was created with win over the defaults', () => {
   const hc = toInspect(rec({ hostConfig: { NetworkMode: 'host', IpcMode: 'host', Privileged: true, ShmSize: 1 << 20, Binds: ['/a:/b'] } }), {}, '1.50').HostConfig;
   assert.equal(hc.IpcMode, 'host');

@@ -110,6 +110,19 @@ function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/**
+ * Fields the daemon fills in when a request leaves them empty (the CLI sends "" or null for
+ * them), rather than keeping the empty value as it does for the rest.
+ */
+const DAEMON_FILLED = ['IpcMode', 'CgroupnsMode', 'ShmSize', 'Runtime', 'NetworkMode', 'MaskedPaths', 'ReadonlyPaths'] as const;
+
+function inspectHostConfig(rec: ContainerRecord): HostConfig {
+  const defaults = hostConfigDefaults(rec);
+  const hc: Record<string, unknown> = { ...defaults, ...defined(rec.hostConfig) };
+  for (const k of DAEMON_FILLED) if (hc[k] === '' || hc[k] === 0 || hc[k] === null) hc[k] = defaults[k];
+  return hc as HostConfig;
+}
+
 function inspectConfig(rec: ContainerRecord, apiVersion: string): ContainerConfig {
   const config: ContainerConfig = { ...CONFIG_DEFAULTS, ...defined(rec.config) };
   // An empty volume set is Go's nil map: null on the wire.
@@ -153,7 +166,7 @@ export function toInspect(rec: ContainerRecord, graph: { upper?: string; merged?
     ProcessLabel: '',
     AppArmorProfile: '',
     ExecIDs: null,
-    HostConfig: { ...hostConfigDefaults(rec), ...defined(rec.hostConfig) },
+    HostConfig: inspectHostConfig(rec),
     GraphDriver: { Name: 'overlay2', Data: { LowerDir: graph.lower ?? '', MergedDir: graph.merged ?? '', UpperDir: graph.upper ?? '', WorkDir: graph.work ?? '' } },
     Mounts: mounts(rec),
     Config: inspectConfig(rec, apiVersion),

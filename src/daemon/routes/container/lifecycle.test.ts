@@ -45,8 +45,12 @@ describe('container life-cycle routes with a fake backend', () => {
 
   it('checks wait conditions and list filters at the route', async () => {
     assert.equal((await t.request({ method: 'POST', path: '/containers/x/wait?condition=bogus' })).status, 400);
-    const r = await t.request('/containers/json?filters=' + encodeURIComponent('{"nope":["x"]}'));
+    const r = await t.request('/containers/json?filters=' + encodeURIComponent('{"nope":{"x":true}}'));
     assert.equal(r.status, 400);
     assert.equal(r.json<{ message: string }>().message, "invalid filter 'nope'");
+    const garbage = await t.request('/containers/json?filters=notjson');
+    assert.equal(garbage.status, 400);
+    assert.match(garbage.json<{ message: string }>().message, /invalid filter/);
+    assert.equal((await t.request('/containers/json?limit=abc')).status, 400);
   });
 });
