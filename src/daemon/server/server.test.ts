@@ -18,6 +18,9 @@ describe('ApiServer, in process', () => {
       seen.push({ path: ctx.path, apiVersion: ctx.apiVersion, body });
       sendJson(ctx, 200, body);
     });
+    r.add('GET', '/internal-stream-failure', async () => {
+      throw Object.assign(new Error('layer stream closed early'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+    });
     r.add('DELETE', '/images/{name*}', async (ctx) => sendJson(ctx, 200, [{ Deleted: ctx.params.name }]));
     r.add('GET', '/images/{name*}/json', async (ctx) => sendJson(ctx, 200, { Id: ctx.params.name }));
     addUnservedEndpoints(r);
@@ -127,6 +130,12 @@ describe('ApiServer, in process', () => {
     while (!t.logs.some((l) => /client went away/.test(l.msg))) await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(t.errorLogs().slice(errorsBefore), []);
     assert.ok(t.logs.some((l) => l.level === 'debug' && /client went away/.test(l.msg)), JSON.stringify(t.logs.slice(-3)));
+  });
+
+  it('still answers an internal stream failure while the client is there (500 in JSON)', async () => {
+    const r = await t.request('/internal-stream-failure');
+    assert.equal(r.status, 500);
+    assert.equal(jsonMessage(r.text), 'layer stream closed early');
   });
 
   it('serves a keep-alive connection request after request', async () => {

@@ -153,7 +153,7 @@ export class ApiServer {
       await found.route.handler(ctx);
       this.#opts.log('debug', `${req.method} ${req.url} ${(performance.now() - t0).toFixed(1)}ms`);
     } catch (err) {
-      if (abort.signal.aborted || isClientGone(err)) {
+      if (abort.signal.aborted || (isClientGone(err) && (sock.destroyed || !sock.writable))) {
         // The client left; nobody reads an answer, and it is no fault of the daemon.
         this.#opts.log('debug', `${req.method} ${req.url}: client went away (${messageOf(err)})`);
         if (ctx.res && !ctx.res.writableEnded) ctx.res.destroy();
