@@ -69,11 +69,14 @@ describe('ApiServer, in process', () => {
   });
 
   it('keeps a route for the method ahead of a wrong-method match: image save and load are 501, not 405', async () => {
+    const errorsBefore = t.errorLogs().length;
     for (const [method, path] of [['GET', '/images/busybox/get'], ['GET', '/v1.41/images/library/busybox:latest/get'], ['POST', '/images/load'], ['GET', '/images/get']] as const) {
       const r = await t.request({ method, path });
       assert.equal(r.status, 501, `${method} ${path}: ${r.text}`);
       assert.match(jsonMessage(r.text), /is not implemented by berth yet/);
     }
+    // A client asking for what berth lacks is not a daemon error.
+    assert.deepEqual(t.errorLogs().slice(errorsBefore), []);
     assert.equal((await t.request({ method: 'DELETE', path: '/images/a/b:c' })).json<Array<{ Deleted: string }>>()[0]!.Deleted, 'a/b:c');
     assert.equal((await t.request('/images/a/b:c/json')).json<{ Id: string }>().Id, 'a/b:c');
   });

@@ -177,7 +177,9 @@ export class ApiServer {
     const status = explicit ?? httpStatusFromError(err);
     const message = messageOf(err);
     const close = err instanceof ConnectionError;
-    if (status >= 500) this.#opts.log('error', `${ctx.req.method} ${ctx.req.url}: ${message}${kindOf(err) === 'unknown' && err instanceof Error ? `\n${err.stack}` : ''}`);
+    // Only berth's own failures are errors; a client asking for what berth lacks (501) is not.
+    if (status === 500) this.#opts.log('error', `${ctx.req.method} ${ctx.req.url}: ${message}${kindOf(err) === 'unknown' && err instanceof Error ? `\n${err.stack}` : ''}`);
+    else if (status > 501) this.#opts.log('warn', `${ctx.req.method} ${ctx.req.url}: ${status} ${message}`);
     else this.#opts.log('debug', `${ctx.req.method} ${ctx.req.url}: ${status} ${message}`);
     const body = status === 304 ? '' : JSON.stringify({ message });
     if (ctx.res) {
