@@ -71,6 +71,9 @@ export function toSummary(rec: ContainerRecord, size?: { rw: number; rootFs: num
   };
 }
 
+/** Whether the kernel has cgroup namespaces (the runtime then gives each container one). */
+const CGROUP_NAMESPACES = existsSync('/proc/self/ns/cgroup');
+
 /**
  * Fields Docker always sends in `HostConfig`, at their defaults: Go's zero values (null for
  * lists and maps) and the values the daemon fills in at create. A request's own values win.
@@ -95,8 +98,6 @@ function hostConfigDefaults(rec: ContainerRecord): HostConfig {
     ReadonlyPaths: privileged ? null : [...DEFAULT_READONLY_PATHS],
   };
 }
-
-const CGROUP_NAMESPACES = existsSync('/proc/self/ns/cgroup');
 
 /** Fields Docker always sends in `Config` (Go's zero values); the stored config wins. */
 const CONFIG_DEFAULTS: ContainerConfig = {
