@@ -7,6 +7,7 @@ import { addUnservedEndpoints } from './engine-endpoints.js';
 
 describe('ApiServer, in process', () => {
   const seen: Array<{ path: string; apiVersion: string; body?: unknown }> = [];
+  let bodyReadStarted: () => void = () => {};
   const t = new TestApiServer((r) => {
     r.add('GET', '/_ping', async (ctx) => sendJson(ctx, 200, 'OK'));
     r.add('GET', '/probe', async (ctx) => {
@@ -17,6 +18,10 @@ describe('ApiServer, in process', () => {
       const body = await readJson(ctx);
       seen.push({ path: ctx.path, apiVersion: ctx.apiVersion, body });
       sendJson(ctx, 200, body);
+    });
+    r.add('POST', '/read-body', async (ctx) => {
+      bodyReadStarted();
+      sendJson(ctx, 200, await readJson(ctx));
     });
     r.add('GET', '/internal-stream-failure', async () => {
       throw Object.assign(new Error('layer stream closed early'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
@@ -126,9 +131,10 @@ describe('ApiServer, in process', () => {
   it('logs a client that leaves mid-request at debug, without an error or a stack', { timeout: 5000 }, async () => {
     const errorsBefore = t.errorLogs().length;
     const client = openConnection(t.server);
-    client.write('POST /echo HTTP/1.1\r\nHost: berth\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"partial":');
-    // Give the server the headers, so the route is reading the body when the client leaves.
-    await new Promise((resolve) => setImmediate(resolve));
+    const entered = new Promise<void>((resolve) => (bodyReadStarted = resolve));
+    client.write('POST /read-body HTTP/1.1\r\nHost: berth\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"partial":');
+    // Leave only once the route is reading the body.
+    await entered;
     client.destroy();
     while (!t.logs.some((l) => /client went away/.test(l.msg))) await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(t.errorLogs().slice(errorsBefore), []);
