@@ -44,13 +44,13 @@ export interface LogConfig {
 
 /** Host-dependent container configuration (`HostConfig`). */
 export interface HostConfig {
-  Binds?: string[];
+  Binds?: string[] | null;
   NetworkMode?: string;
-  PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }>>;
+  PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }>> | null;
   RestartPolicy?: RestartPolicy;
   AutoRemove?: boolean;
-  CapAdd?: string[];
-  CapDrop?: string[];
+  CapAdd?: string[] | null;
+  CapDrop?: string[] | null;
   Privileged?: boolean;
   ReadonlyRootfs?: boolean;
   Tmpfs?: Record<string, string>;
@@ -60,7 +60,7 @@ export interface HostConfig {
   Memory?: number;
   NanoCpus?: number;
   PidsLimit?: number | null;
-  Ulimits?: Ulimit[];
+  Ulimits?: Ulimit[] | null;
   [key: string]: unknown;
 }
 
@@ -76,14 +76,14 @@ export interface ContainerConfig {
   Tty?: boolean;
   OpenStdin?: boolean;
   StdinOnce?: boolean;
-  Env?: string[];
-  Cmd?: string[];
+  Env?: string[] | null;
+  Cmd?: string[] | null;
   Image?: string;
-  Volumes?: Record<string, Record<string, never>>;
+  Volumes?: Record<string, Record<string, never>> | null;
   WorkingDir?: string;
-  Entrypoint?: string[];
+  Entrypoint?: string[] | null;
   NetworkDisabled?: boolean;
-  Labels?: Record<string, string>;
+  Labels?: Record<string, string> | null;
   StopSignal?: string;
   StopTimeout?: number;
   [key: string]: unknown;

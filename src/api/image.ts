@@ -24,12 +24,22 @@ export interface ImageInspect {
   Parent?: string;
   Comment?: string;
   Created?: string;
+  /** Deprecated: only sent when set. */
+  DockerVersion?: string;
   Author?: string;
   Config?: Record<string, unknown>;
   Architecture?: string;
+  Variant?: string;
   Os?: string;
   Size?: number;
+  /** Removed in API 1.44; older clients still get it (equal to Size). */
+  VirtualSize?: number;
+  /** Removed in API 1.45; older clients (docker-compose 1.x) read both on every recreate. */
+  Container?: string;
+  ContainerConfig?: Record<string, unknown>;
+  GraphDriver?: { Name: string; Data: Record<string, string> | null };
   RootFS?: { Type: string; Layers?: string[] };
+  Metadata?: { LastTagTime?: string };
   [key: string]: unknown;
 }
 

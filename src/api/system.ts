@@ -2,6 +2,9 @@
  * Engine API v1.50 system wire types, with Docker's exact JSON field names.
  */
 
+import type { ContainerSummary } from './container.js';
+import type { ImageSummary } from './image.js';
+
 /** One component of `GET /version`. */
 export interface ComponentVersion {
   Name: string;
@@ -23,6 +26,31 @@ export interface SystemVersion {
   KernelVersion?: string;
   Experimental?: boolean;
   BuildTime?: string;
+}
+
+/** Information about one registry index (`RegistryConfig.IndexConfigs`). */
+export interface IndexInfo {
+  Name: string;
+  Mirrors: string[];
+  Secure: boolean;
+  Official: boolean;
+}
+
+/** `RegistryConfig` of `GET /info`. */
+export interface RegistryServiceConfig {
+  /** Removed in API 1.49. */
+  AllowNondistributableArtifactsCIDRs?: string[] | null;
+  /** Removed in API 1.49. */
+  AllowNondistributableArtifactsHostnames?: string[] | null;
+  InsecureRegistryCIDRs: string[];
+  IndexConfigs: Record<string, IndexInfo>;
+  Mirrors: string[] | null;
+}
+
+/** A component's commit in `GET /info` (`Expected` was removed in API 1.49). */
+export interface Commit {
+  ID: string;
+  Expected?: string;
 }
 
 /** Answer of `GET /info` (fields berth prints; the rest pass through). */
@@ -51,6 +79,24 @@ export interface SystemInfo {
   ServerVersion?: string;
   Labels?: string[];
   Debug?: boolean;
+  LiveRestoreEnabled?: boolean;
+  SecurityOptions?: string[];
+  RegistryConfig?: RegistryServiceConfig;
+  ContainerdCommit?: Commit;
+  RuncCommit?: Commit;
+  InitCommit?: Commit;
+  /** Removed in API 1.50. */
+  BridgeNfIptables?: boolean;
+  BridgeNfIp6tables?: boolean;
   Warnings?: string[] | null;
   [key: string]: unknown;
+}
+
+/** Answer of `GET /system/df`. */
+export interface SystemDataUsageResponse {
+  LayersSize: number;
+  Images: ImageSummary[];
+  Containers: ContainerSummary[];
+  Volumes: unknown[];
+  BuildCache: unknown[];
 }

@@ -13,3 +13,12 @@ export function compareVersions(a: string, b: string): number {
   }
   return 0;
 }
+
+/**
+ * Whether a request's API version is older than the one where a field changed. Version-
+ * dependent wire shapes ask this with the version that introduced the change:
+ * `apiBefore(v, '1.45')` is true for a client that still expects `ContainerConfig`.
+ */
+export function apiBefore(version: string, changedIn: string): boolean {
+  return compareVersions(version, changedIn) < 0;
+}

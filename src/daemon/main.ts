@@ -9,6 +9,8 @@ import { addLifecycleRoutes } from './routes/container/lifecycle.js';
 import { addAttachRoutes } from './routes/container/attach.js';
 import { addLogRoutes } from './routes/container/logs.js';
 import { addImageRoutes } from './routes/image/routes.js';
+import { addPendingPruneRoutes } from './routes/system/prune.js';
+import { addUnservedEndpoints } from './server/engine-endpoints.js';
 import { OverlaySnapshotter } from '../snapshot/index.js';
 import { LocalImageService } from '../image/index.js';
 import { ConmonRuntime, readLogs } from '../runtime/index.js';
@@ -88,12 +90,14 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   addSystemRoutes(router, new SystemApi({
     containers: store, images, events, dataRoot: cfg.dataRoot, runtimes: probe.runtimes, defaultRuntime, daemonId: await daemonId(cfg.dataRoot),
     listContainers: () => containerApi.containerList({ all: true, size: true, filters: new Map() }),
-    listImages: () => imageApi.imageList({ all: true, filters: new Map() }),
+    listImages: (apiVersion) => imageApi.imageList({ all: true, filters: new Map(), apiVersion }),
   }));
   addLifecycleRoutes(router, containerApi);
   addAttachRoutes(router, containerApi);
   addLogRoutes(router, containerApi);
   addImageRoutes(router, imageApi);
+  addPendingPruneRoutes(router);
+  addUnservedEndpoints(router);
 
   const server = new ApiServer({ router, log });
   if (cfg.hosts.length === 0) throw new InvalidArgumentError('no hosts to listen on');

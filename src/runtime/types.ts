@@ -41,6 +41,11 @@ export interface SpecInput {
   cpuQuota?: number;
   cpuPeriod?: number;
   cpusetCpus?: string;
+  /** Memory nodes, e.g. "0" or "0-1". */
+  cpusetMems?: string;
+  /** Real-time scheduler budget in microseconds (cgroup v1 cpu.rt_*); 0 = unset. */
+  cpuRealtimePeriod?: number;
+  cpuRealtimeRuntime?: number;
   /** 0 or negative = unlimited. */
   pidsLimit?: number;
   shmSize?: number;

@@ -3,6 +3,8 @@
  * decimal units (`4.26MB`, `12.3kB`), and durations like `About a minute`, `3 days`.
  */
 
+import { humanDuration } from '../../lib/time/human-duration.js';
+
 const DECIMAL_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
 
 /** Go's `%.Ng`: N significant digits, trailing zeros dropped. */
@@ -27,23 +29,7 @@ export function bytesSize(bytes: number): string {
   return `${significant(size, 4)}${units[i]}`;
 }
 
-/** A duration in words, like `units.HumanDuration`. */
-export function humanDuration(ms: number): string {
-  const seconds = Math.trunc(ms / 1000);
-  if (seconds < 1) return 'Less than a second';
-  if (seconds === 1) return '1 second';
-  if (seconds < 60) return `${seconds} seconds`;
-  const minutes = Math.trunc(ms / 60_000);
-  if (minutes === 1) return 'About a minute';
-  if (minutes < 60) return `${minutes} minutes`;
-  const hours = Math.trunc(ms / 3_600_000 + 0.5);
-  if (hours === 1) return 'About an hour';
-  if (hours < 48) return `${hours} hours`;
-  if (hours < 24 * 7 * 2) return `${Math.trunc(hours / 24)} days`;
-  if (hours < 24 * 30 * 2) return `${Math.trunc(hours / 24 / 7)} weeks`;
-  if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24 / 30)} months`;
-  return `${Math.trunc(ms / 3_600_000 / 24 / 365)} years`;
-}
+export { humanDuration };
 
 /** `<duration> ago` for a Unix timestamp in seconds, relative to `now` (ms). */
 export function since(unixSeconds: number, now = Date.now()): string {

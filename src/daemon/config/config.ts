@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from '../../lib/errors/index.js';
+import { API_VERSION } from '../../api/version.js';
+import { BERTH_VERSION } from '../../engine/system/api.js';
 
 /** berthd's settings, from flags and the JSON config file (flags win). */
 export interface DaemonConfig {
@@ -58,7 +60,7 @@ export function parseDaemonArgs(argv: string[]): { config?: DaemonConfig; print?
     };
     switch (arg) {
       case '-h': case '--help': return { print: USAGE };
-      case '-v': case '--version': return { print: 'berthd version 0.1.0, API 1.50\n' };
+      case '-v': case '--version': return { print: `berthd version ${BERTH_VERSION}, API ${API_VERSION}\n` };
       case '-H': case '--host': (flags.hosts ??= []).push(next()); break;
       case '--data-root': case '-g': case '--graph': flags.dataRoot = next(); break;
       case '--exec-root': flags.execRoot = next(); break;

@@ -103,10 +103,11 @@ export class ContainerApi {
     }));
   }
 
-  async containerInspect(ref: string, size: boolean): Promise<ContainerInspectResponse> {
+  /** `apiVersion` is the request's: the wire shape depends on it. */
+  async containerInspect(ref: string, opts: { size: boolean; apiVersion: string }): Promise<ContainerInspectResponse> {
     const rec = this.#svc.store.get(ref);
-    const out = toInspect(rec, {}) as ContainerInspectResponse & { SizeRw?: number; SizeRootFs?: number };
-    if (size) {
+    const out = toInspect(rec, {}, opts.apiVersion) as ContainerInspectResponse & { SizeRw?: number; SizeRootFs?: number };
+    if (opts.size) {
       out.SizeRw = await this.#svc.sizeRw(rec.id);
       out.SizeRootFs = out.SizeRw + this.#imageSize(rec);
     }

@@ -50,3 +50,8 @@ test('names, sizes and binds are validated', () => {
   assert.deepEqual(parseBind('/a:/b:ro'), { source: '/a', destination: '/b', readOnly: true });
   assert.throws(() => parseBind('/a:rel'), /must be absolute/);
 });
+
+test('a bare env name (unset on the client) is kept in the config and unsets the image default of that name', () => {
+  const m = mergeCreateConfig({ Image: 'busybox', Env: ['UNSET_VAR', 'A'] }, image, opts);
+  assert.deepEqual(m.config.Env, ['PATH=/bin', 'A', 'UNSET_VAR']);
+});

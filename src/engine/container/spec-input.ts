@@ -11,7 +11,8 @@ export function specInputOf(ctx: StartContext): SpecInput {
     id: rec.id,
     rootfs: ctx.rootfs,
     args: [rec.path, ...rec.args],
-    env: rec.config.Env ?? [],
+    // A bare name (`-e NAME` unset on the client) unsets the variable, as in Docker.
+    env: (rec.config.Env ?? []).filter((e) => e.includes('=')),
     cwd: rec.config.WorkingDir || '/',
     user: rec.config.User ?? '',
     groupAdd: (hc.GroupAdd ?? []) as string[],
@@ -35,6 +36,9 @@ export function specInputOf(ctx: StartContext): SpecInput {
     cpuQuota: (hc.CpuQuota as number) ?? 0,
     cpuPeriod: (hc.CpuPeriod as number) ?? 0,
     cpusetCpus: (hc.CpusetCpus as string) ?? '',
+    cpusetMems: (hc.CpusetMems as string) ?? '',
+    cpuRealtimePeriod: (hc.CpuRealtimePeriod as number) ?? 0,
+    cpuRealtimeRuntime: (hc.CpuRealtimeRuntime as number) ?? 0,
     pidsLimit: hc.PidsLimit ?? 0,
     shmSize: (hc.ShmSize as number) || 64 * 1024 * 1024,
     ulimits: hc.Ulimits ?? [],
@@ -42,6 +46,7 @@ export function specInputOf(ctx: StartContext): SpecInput {
     etcFiles: { hosts: rec.hostsPath, hostname: rec.hostnamePath, resolvConf: rec.resolvConfPath },
     cgroupsPath: `/berth/${rec.id}`,
     sysctls: (hc.Sysctls ?? {}) as Record<string, string>,
+    deviceCgroupRules: (hc.DeviceCgroupRules ?? []) as string[],
   };
 }
 

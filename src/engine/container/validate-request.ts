@@ -1,14 +1,15 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { InvalidArgumentError, NotFoundError, NotImplementedError } from '../../lib/errors/index.js';
-import { decodeSeccompProfile } from '../../runtime/spec/seccomp-profile.js';
+import { decodeSeccompProfile, parseDeviceCgroupRule, parseSignal } from '../../runtime/index.js';
 
-type Kind = 'string' | 'strings' | 'number' | 'boolean' | 'object' | 'stringMap';
+/** `set` is Go's map[string]struct{} (ExposedPorts, Volumes): an object whose values are objects. */
+type Kind = 'string' | 'strings' | 'number' | 'boolean' | 'object' | 'array' | 'stringMap' | 'set';
 
 const CONFIG_FIELDS: Record<string, Kind> = {
   Hostname: 'string', Domainname: 'string', User: 'string', AttachStdin: 'boolean', AttachStdout: 'boolean', AttachStderr: 'boolean',
   Tty: 'boolean', OpenStdin: 'boolean', StdinOnce: 'boolean', Env: 'strings', Cmd: 'strings', Image: 'string', WorkingDir: 'string',
-  Entrypoint: 'strings', Labels: 'stringMap', StopSignal: 'string', StopTimeout: 'number', ExposedPorts: 'object', Volumes: 'object',
+  Entrypoint: 'strings', Labels: 'stringMap', StopSignal: 'string', StopTimeout: 'number', ExposedPorts: 'set', Volumes: 'set',
   HostConfig: 'object', NetworkingConfig: 'object', NetworkDisabled: 'boolean', MacAddress: 'string', Shell: 'strings', Healthcheck: 'object',
 };
 
@@ -16,10 +17,15 @@ const HOST_FIELDS: Record<string, Kind> = {
   Binds: 'strings', NetworkMode: 'string', AutoRemove: 'boolean', CapAdd: 'strings', CapDrop: 'strings', Privileged: 'boolean',
   ReadonlyRootfs: 'boolean', Tmpfs: 'stringMap', Runtime: 'string', LogConfig: 'object', Memory: 'number', MemorySwap: 'number',
   MemoryReservation: 'number', NanoCpus: 'number', CpuShares: 'number', CpuPeriod: 'number', CpuQuota: 'number', CpusetCpus: 'string',
-  CpusetMems: 'string', PidsLimit: 'number', Ulimits: 'object', ShmSize: 'number', RestartPolicy: 'object', GroupAdd: 'strings',
+  CpusetMems: 'string', PidsLimit: 'number', Ulimits: 'array', ShmSize: 'number', RestartPolicy: 'object', GroupAdd: 'strings',
   Sysctls: 'stringMap', Links: 'strings', VolumesFrom: 'strings', OomScoreAdj: 'number', PortBindings: 'object', Dns: 'strings',
   DnsOptions: 'strings', DnsSearch: 'strings', ExtraHosts: 'strings', Init: 'boolean', IpcMode: 'string', PidMode: 'string', UTSMode: 'string',
-  Annotations: 'stringMap', Mounts: 'object', SecurityOpt: 'strings', BlkioWeight: 'number',
+  Annotations: 'stringMap', Mounts: 'array', SecurityOpt: 'strings', BlkioWeight: 'number', DeviceCgroupRules: 'strings',
+  CpuRealtimePeriod: 'number', CpuRealtimeRuntime: 'number', StorageOpt: 'stringMap',
+};
+
+const HEALTHCHECK_FIELDS: Record<string, Kind> = {
+  Test: 'strings', Interval: 'number', Timeout: 'number', StartPeriod: 'number', StartInterval: 'number', Retries: 'number',
 };
 
 function check(where: string, obj: Record<string, unknown>, fields: Record<string, Kind>): void {
@@ -36,7 +42,11 @@ function check(where: string, obj: Record<string, unknown>, fields: Record<strin
       case 'number': if (typeof v !== 'number' || !Number.isSafeInteger(v)) bad(); break;
       case 'boolean': if (typeof v !== 'boolean') bad(); break;
       case 'strings': if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) bad(); break;
-      case 'object': if (typeof v !== 'object') bad(); break;
+      case 'object': if (typeof v !== 'object' || Array.isArray(v)) bad(); break;
+      case 'array': if (!Array.isArray(v)) bad(); break;
+      case 'set':
+        if (typeof v !== 'object' || Array.isArray(v) || Object.values(v as object).some((x) => x !== null && (typeof x !== 'object' || Array.isArray(x)))) bad();
+        break;
       case 'stringMap':
         if (typeof v !== 'object' || Array.isArray(v) || Object.values(v as object).some((x) => typeof x !== 'string')) bad();
         break;
@@ -53,6 +63,9 @@ export function validateCreateRequest(req: Record<string, unknown>): void {
   const hc = (req.HostConfig ?? {}) as Record<string, unknown>;
   if (Array.isArray(hc)) throw new InvalidArgumentError('invalid JSON: HostConfig must be an object');
   check('container.HostConfig', hc, HOST_FIELDS);
+  if (req.Healthcheck) check('container.Config.Healthcheck', req.Healthcheck as Record<string, unknown>, HEALTHCHECK_FIELDS);
+  validateConfigValues(req);
+  validateResources(hc);
   for (const e of (req.Env ?? []) as string[]) {
     if (e.includes('\0')) throw new InvalidArgumentError(`invalid environment variable: it contains a NUL byte`);
     if (e === '' || e.startsWith('=')) throw new InvalidArgumentError(`invalid environment variable: ${e}`);
@@ -100,8 +113,72 @@ export function validateCreateRequest(req: Record<string, unknown>): void {
     throw new NotImplementedError('publishing ports needs the bridge network, which berth does not provide yet; use --network host to reach the container\'s ports');
   }
   if (Array.isArray(hc.Links) && hc.Links.length) throw new NotFoundError(`could not get container for ${String(hc.Links[0]).split(':')[0]}: links are not supported`);
-  if (Array.isArray(hc.VolumesFrom) && hc.VolumesFrom.length) throw new NotFoundError(`No such container: ${String(hc.VolumesFrom[0]).split(':')[0]}`);
+  if (Array.isArray(hc.VolumesFrom) && hc.VolumesFrom.length) {
+    throw new NotImplementedError('--volumes-from is not supported yet: it needs the volume subsystem, which berth does not provide yet');
+  }
+  if (hc.StorageOpt && Object.keys(hc.StorageOpt as object).length > 0) {
+    // berth's overlay snapshotter keeps no project quotas, so it cannot honour a size.
+    throw new InvalidArgumentError("--storage-opt is supported only for overlay over xfs with 'pquota' mount option");
+  }
 
+}
+
+/** Values of the portable config that Docker checks at create. */
+function validateConfigValues(req: Record<string, unknown>): void {
+  if (typeof req.StopSignal === 'string' && req.StopSignal !== '') parseSignal(req.StopSignal);
+  const hc = req.Healthcheck as Record<string, number | undefined> | undefined;
+  if (hc) {
+    // Docker's floor for every health-check duration (nanoseconds); 0 means "inherit".
+    const MIN = 1_000_000;
+    for (const k of ['Interval', 'Timeout', 'StartPeriod', 'StartInterval'] as const) {
+      const v = hc[k];
+      if (v !== undefined && v !== null && v !== 0 && v < MIN) throw new InvalidArgumentError(`${k} in Healthcheck cannot be less than 1ms`);
+    }
+    if (typeof hc.Retries === 'number' && hc.Retries < 0) throw new InvalidArgumentError('Retries in Healthcheck cannot be negative');
+  }
+}
+
+/** Resource values Docker refuses at create, before the runtime would refuse them at start. */
+function validateResources(hc: Record<string, unknown>): void {
+  if (typeof hc.CpusetMems === 'string' && hc.CpusetMems !== '') {
+    const nodes = parseCpuList(hc.CpusetMems);
+    if (!nodes) throw new InvalidArgumentError(`Invalid value ${hc.CpusetMems} for cpuset mems`);
+    const online = parseCpuList(readSys('/sys/devices/system/node/online') ?? '0') ?? [0];
+    if (nodes.some((n) => !online.includes(n))) {
+      throw new InvalidArgumentError(`Requested memory nodes are not available - requested ${hc.CpusetMems}, available: ${readSys('/sys/devices/system/node/online') ?? '0'}`);
+    }
+  }
+  for (const rule of (hc.DeviceCgroupRules ?? []) as string[]) parseDeviceCgroupRule(rule);
+  const rtPeriod = (hc.CpuRealtimePeriod ?? 0) as number;
+  const rtRuntime = (hc.CpuRealtimeRuntime ?? 0) as number;
+  if (rtPeriod < 0 || rtRuntime < -1) throw new InvalidArgumentError('invalid CPU real-time period or runtime: it must not be negative');
+  if (rtPeriod > 0 || rtRuntime > 0) {
+    if (!CPU_RT_FILES.some((f) => existsSync(f))) throw new InvalidArgumentError('Your kernel does not support CPU real-time scheduler');
+    if (rtPeriod > 0 && rtRuntime > rtPeriod) throw new InvalidArgumentError('cpu-rt-runtime cannot be higher than cpu-rt-period');
+  }
+}
+
+/** Where a cgroup v1 host exposes the real-time scheduler's budget (absent: not supported). */
+const CPU_RT_FILES = ['/sys/fs/cgroup/cpu/cpu.rt_runtime_us', '/sys/fs/cgroup/cpu,cpuacct/cpu.rt_runtime_us'];
+
+function readSys(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** "0-2,4" -> [0, 1, 2, 4]; undefined when malformed. */
+function parseCpuList(list: string): number[] | undefined {
+  if (!/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(list)) return undefined;
+  const out: number[] = [];
+  for (const part of list.split(',')) {
+    const [a, b = a] = part.split('-').map(Number) as [number, number?];
+    if (b! < a || b! - a > 4096) return undefined;
+    for (let i = a; i <= b!; i++) out.push(i);
+  }
+  return out;
 }
 
 /** HostConfig.Mounts (`--mount`): bind and tmpfs now; volumes come with the volume subsystem. */

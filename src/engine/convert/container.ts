@@ -1,6 +1,9 @@
-import type { ContainerInspectResponse, ContainerSummary } from '../../api/container.js';
+import { existsSync } from 'node:fs';
+import type { ContainerConfig, ContainerInspectResponse, ContainerSummary, HostConfig } from '../../api/container.js';
+import { apiBefore } from '../../api/version.js';
 import type { ContainerRecord } from '../container/model.js';
-import { humanDuration } from './human-duration.js';
+import { humanDuration } from '../../lib/time/human-duration.js';
+import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, DEFAULT_SHM_SIZE } from '../../runtime/index.js';
 
 const ms = (iso: string): number => Date.parse(iso);
 
@@ -75,7 +78,70 @@ export function toSummary(rec: ContainerRecord, size?: { rw: number; rootFs: num
   };
 }
 
-export function toInspect(rec: ContainerRecord, graph: { upper?: string; merged?: string; work?: string; lower?: string }): ContainerInspectResponse {
+/** Whether the kernel has cgroup namespaces (the runtime then gives each container one). */
+const CGROUP_NAMESPACES = existsSync('/proc/self/ns/cgroup');
+
+/**
+ * Fields Docker always sends in `HostConfig`, at their defaults: Go's zero values (null for
+ * lists and maps) and the values the daemon fills in at create. A request's own values win.
+ */
+function hostConfigDefaults(rec: ContainerRecord): HostConfig {
+  const privileged = !!rec.hostConfig.Privileged;
+  return {
+    Binds: null, ContainerIDFile: '', LogConfig: { Type: 'json-file', Config: {} }, NetworkMode: 'bridge',
+    PortBindings: null, RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, AutoRemove: false, VolumeDriver: '',
+    VolumesFrom: null, ConsoleSize: [0, 0], CapAdd: null, CapDrop: null,
+    // The runtime gives every container its own cgroup namespace where the kernel has them.
+    CgroupnsMode: CGROUP_NAMESPACES ? 'private' : 'host',
+    Dns: null, DnsOptions: null, DnsSearch: null, ExtraHosts: null, GroupAdd: null, IpcMode: 'private', Cgroup: '', Links: null,
+    OomScoreAdj: 0, PidMode: '', Privileged: false, PublishAllPorts: false, ReadonlyRootfs: false, SecurityOpt: null, UTSMode: '',
+    UsernsMode: '', ShmSize: DEFAULT_SHM_SIZE, Runtime: rec.runtime, Isolation: '',
+    CpuShares: 0, Memory: 0, NanoCpus: 0, CgroupParent: '', BlkioWeight: 0, BlkioWeightDevice: null, BlkioDeviceReadBps: null,
+    BlkioDeviceWriteBps: null, BlkioDeviceReadIOps: null, BlkioDeviceWriteIOps: null, CpuPeriod: 0, CpuQuota: 0, CpuRealtimePeriod: 0,
+    CpuRealtimeRuntime: 0, CpusetCpus: '', CpusetMems: '', Devices: null, DeviceCgroupRules: null, DeviceRequests: null,
+    MemoryReservation: 0, MemorySwap: 0, MemorySwappiness: null, OomKillDisable: null, PidsLimit: null, Ulimits: null,
+    CpuCount: 0, CpuPercent: 0, IOMaximumIOps: 0, IOMaximumBandwidth: 0,
+    MaskedPaths: privileged ? null : [...DEFAULT_MASKED_PATHS],
+    ReadonlyPaths: privileged ? null : [...DEFAULT_READONLY_PATHS],
+  };
+}
+
+/** Fields Docker always sends in `Config` (Go's zero values); the stored config wins. */
+const CONFIG_DEFAULTS: ContainerConfig = {
+  Hostname: '', Domainname: '', User: '', AttachStdin: false, AttachStdout: false, AttachStderr: false, Tty: false, OpenStdin: false,
+  StdinOnce: false, Env: null, Cmd: null, Image: '', Volumes: null,
+  WorkingDir: '', Entrypoint: null, OnBuild: null, Labels: null,
+};
+
+/** Drops keys whose value is undefined, so a default is not overwritten by "unset". */
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * Fields the daemon fills in when a request leaves them empty (the CLI sends "" or null for
+ * them), rather than keeping the empty value as it does for the rest.
+ */
+const DAEMON_FILLED = ['IpcMode', 'CgroupnsMode', 'ShmSize', 'Runtime', 'NetworkMode', 'MaskedPaths', 'ReadonlyPaths'] as const;
+
+function inspectHostConfig(rec: ContainerRecord): HostConfig {
+  const defaults = hostConfigDefaults(rec);
+  const hc: Record<string, unknown> = { ...defaults, ...defined(rec.hostConfig) };
+  for (const k of DAEMON_FILLED) if (hc[k] === '' || hc[k] === 0 || hc[k] === null) hc[k] = defaults[k];
+  return hc as HostConfig;
+}
+
+function inspectConfig(rec: ContainerRecord, apiVersion: string): ContainerConfig {
+  const config: ContainerConfig = { ...CONFIG_DEFAULTS, ...defined(rec.config) };
+  // An empty volume set is Go's nil map: null on the wire.
+  if (config.Volumes && Object.keys(config.Volumes).length === 0) config.Volumes = null;
+  // Before 1.44 the container-wide MAC address was always there (empty without a network).
+  if (apiBefore(apiVersion, '1.44') && config.MacAddress === undefined) config.MacAddress = '';
+  return config;
+}
+
+/** `GET /containers/{id}/json`, in the shape of the request's API version. */
+export function toInspect(rec: ContainerRecord, graph: { upper?: string; merged?: string; work?: string; lower?: string }, apiVersion: string): ContainerInspectResponse {
   const s = rec.state;
   return {
     Id: rec.id,
@@ -109,10 +175,10 @@ export function toInspect(rec: ContainerRecord, graph: { upper?: string; merged?
     ProcessLabel: '',
     AppArmorProfile: '',
     ExecIDs: null,
-    HostConfig: rec.hostConfig,
+    HostConfig: inspectHostConfig(rec),
     GraphDriver: { Name: 'overlay2', Data: { LowerDir: graph.lower ?? '', MergedDir: graph.merged ?? '', UpperDir: graph.upper ?? '', WorkDir: graph.work ?? '' } },
     Mounts: mounts(rec),
-    Config: rec.config,
+    Config: inspectConfig(rec, apiVersion),
     NetworkSettings: {
       Bridge: '', SandboxID: '', SandboxKey: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
       Ports: {}, SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, EndpointID: '', Gateway: '', GlobalIPv6Address: '',

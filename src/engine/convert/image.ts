@@ -1,3 +1,5 @@
+import type { ImageInspect, ImageSummary } from '../../api/image.js';
+import { apiBefore } from '../../api/version.js';
 import type { ImageRecord } from '../../image/types.js';
 
 const createdMs = (img: ImageRecord): number => {
@@ -5,8 +7,28 @@ const createdMs = (img: ImageRecord): number => {
   return Number.isNaN(t) ? img.addedAt : t;
 };
 
-/** `GET /images/json` entry. */
-export function toImageSummary(img: ImageRecord, containers: number) {
+/**
+ * The container-only fields Docker's image `Config` carried (always empty) until API 1.50,
+ * because it reused the container config type for it.
+ */
+const CONTAINER_ONLY_CONFIG = {
+  Hostname: '', Domainname: '', AttachStdin: false, AttachStdout: false, AttachStderr: false,
+  Tty: false, OpenStdin: false, StdinOnce: false, Image: '',
+} as const;
+
+/**
+ * The `ContainerConfig` of an image for clients before API 1.45: the config of the container
+ * an image was committed from. berth records none, so it is the empty config Docker sends
+ * for imported images.
+ */
+function emptyContainerConfig(): Record<string, unknown> {
+  return {
+    ...CONTAINER_ONLY_CONFIG, User: '', Env: null, Cmd: null, Volumes: null, WorkingDir: '', Entrypoint: null, OnBuild: null, Labels: null,
+  };
+}
+
+/** `GET /images/json` entry (and `/system/df`'s), in the shape of the request's API version. */
+export function toImageSummary(img: ImageRecord, containers: number, apiVersion: string): ImageSummary {
   return {
     Id: img.id,
     ParentId: img.parent,
@@ -15,15 +37,17 @@ export function toImageSummary(img: ImageRecord, containers: number) {
     Created: Math.floor(createdMs(img) / 1000),
     Size: img.size,
     SharedSize: -1,
-    VirtualSize: img.size,
+    ...(apiBefore(apiVersion, '1.44') ? { VirtualSize: img.size } : {}),
     Labels: (img.config.config?.Labels ?? {}) as Record<string, string>,
     Containers: containers,
   };
 }
 
-/** `GET /images/{name}/json`. */
-export function toImageInspect(img: ImageRecord) {
+/** `GET /images/{name}/json`, in the shape of the request's API version. */
+export function toImageInspect(img: ImageRecord, apiVersion: string): ImageInspect {
   const c = img.config;
+  const config: Record<string, unknown> = { Env: [], Cmd: null, Entrypoint: null, WorkingDir: '', User: '', Labels: null, OnBuild: null, ...(c.config ?? {}) };
+  const legacy = apiBefore(apiVersion, '1.45');
   return {
     Id: img.id,
     RepoTags: img.repoTags,
@@ -31,13 +55,14 @@ export function toImageInspect(img: ImageRecord) {
     Parent: img.parent,
     Comment: (c.history?.[c.history.length - 1]?.comment ?? '') as string,
     Created: c.created ?? new Date(img.addedAt).toISOString(),
+    ...(legacy ? { Container: '', ContainerConfig: emptyContainerConfig() } : {}),
     DockerVersion: '',
     Author: c.author ?? '',
-    Config: { Env: [], Cmd: null, Entrypoint: null, WorkingDir: '', User: '', Labels: null, OnBuild: null, ...(c.config ?? {}) },
+    Config: apiBefore(apiVersion, '1.50') ? { ...CONTAINER_ONLY_CONFIG, ...config } : config,
     Architecture: c.architecture,
     Os: c.os,
     Size: img.size,
-    VirtualSize: img.size,
+    ...(apiBefore(apiVersion, '1.44') ? { VirtualSize: img.size } : {}),
     GraphDriver: { Name: 'overlay2', Data: {} },
     RootFS: { Type: 'layers', Layers: c.rootfs.diff_ids },
     Metadata: { LastTagTime: new Date(img.addedAt).toISOString() },

@@ -4,6 +4,7 @@ import { InvalidArgumentError, NotFoundError } from '../../lib/errors/index.js';
 import { toImageInspect, toImageSummary } from '../convert/image.js';
 import { matchLabels, parseUntil } from '../container/api.js';
 import type { EventSink } from '../events/types.js';
+import type { HistoryResponseItem, ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSummary } from '../../api/image.js';
 
 /** Which containers use an image id (rmi refuses with 409 while any does). */
 export type ImageUsers = (imageId: string, runningOnly?: boolean) => string[];
@@ -29,7 +30,8 @@ export class ImageApi {
     this.#events = events;
   }
 
-  imageList(opts: { all: boolean; filters: Map<string, string[]> }) {
+  /** `apiVersion` is the request's: the wire shape depends on it. */
+  imageList(opts: { all: boolean; filters: Map<string, string[]>; apiVersion: string }): ImageSummary[] {
     const f = opts.filters;
     for (const k of f.keys()) if (!['dangling', 'label', 'reference', 'before', 'since', 'until'].includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
     const dangling = f.get('dangling')?.[0];
@@ -50,18 +52,18 @@ export class ImageApi {
       })
       .sort((a, b) => b.addedAt - a.addedAt)
       .map((img) => {
-        const summary = toImageSummary(img, this.#users(img.id).length);
+        const summary = toImageSummary(img, this.#users(img.id).length, opts.apiVersion);
         // Docker lists only the tags that matched, so `images mybox` shows one row.
         if (f.has('reference')) summary.RepoTags = img.repoTags.filter((t) => f.get('reference')!.some((p) => matchReference(t, p)));
         return summary;
       });
   }
 
-  imageInspect(ref: string) {
-    return toImageInspect(this.#images.get(ref));
+  imageInspect(ref: string, apiVersion: string): ImageInspect {
+    return toImageInspect(this.#images.get(ref), apiVersion);
   }
 
-  imageHistory(ref: string) {
+  imageHistory(ref: string): HistoryResponseItem[] {
     return this.#images.history(ref);
   }
 
@@ -72,7 +74,7 @@ export class ImageApi {
     this.#events.image(img.id, 'tag', { name: tag ? `${repo}:${tag}` : `${repo}:latest` });
   }
 
-  async imageDelete(ref: string, opts: { force: boolean; noPrune: boolean }) {
+  async imageDelete(ref: string, opts: { force: boolean; noPrune: boolean }): Promise<ImageDeleteResponseItem[]> {
     const out = await this.#images.remove(ref, { ...opts, usedBy: this.#users, runningUsedBy: (id) => this.#users(id, true) });
     for (const item of out) {
       if (item.Untagged) this.#events.image(item.Untagged, 'untag');
@@ -81,7 +83,7 @@ export class ImageApi {
     return out;
   }
 
-  imagePrune(filters: Map<string, string[]>) {
+  imagePrune(filters: Map<string, string[]>): Promise<ImagePruneResponse> {
     for (const k of filters.keys()) if (!['dangling', 'until', 'label', 'label!'].includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
     const d = filters.get('dangling')?.[0];
     const until = filters.get('until')?.map((u) => parseUntil(u));
@@ -95,7 +97,7 @@ export class ImageApi {
   }
 
   /** `POST /images/create?fromSrc=-`: imports a rootfs tarball. */
-  async imageImport(opts: { source: Readable; repo?: string; tag?: string; changes: string[]; message?: string; platform?: string; signal: AbortSignal }) {
+  async imageImport(opts: { source: Readable; repo?: string; tag?: string; changes: string[]; message?: string; platform?: string; signal: AbortSignal }): Promise<string> {
     const reference = opts.repo ? (opts.tag ? `${opts.repo}:${opts.tag}` : opts.repo) : undefined;
     const img = await this.#images.importImage({ source: opts.source, reference, changes: opts.changes, message: opts.message, platform: opts.platform, signal: opts.signal });
     this.#events.image(img.id, 'import');

@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, hostname, release, totalmem, arch } from 'node:os';
-import { API_VERSION, MIN_API_VERSION } from '../../api/version.js';
+import { API_VERSION, MIN_API_VERSION, apiBefore } from '../../api/version.js';
+import type { ContainerSummary } from '../../api/container.js';
+import type { ImageSummary } from '../../api/image.js';
+import type { Commit, RegistryServiceConfig, SystemDataUsageResponse, SystemInfo, SystemVersion } from '../../api/system.js';
 import type { ImageService } from '../../image/types.js';
 import type { RuntimeInfo } from '../../runtime/types.js';
 import type { ContainerStore } from '../container/store.js';
@@ -33,8 +36,29 @@ export interface SystemApiDeps {
   defaultRuntime: string;
   daemonId: string;
   /** Containers with their sizes, and images, in wire form (for /system/df). */
-  listContainers: () => Promise<Array<{ SizeRw?: number }>>;
-  listImages: () => Array<{ Size: number }>;
+  listContainers: () => Promise<ContainerSummary[]>;
+  listImages: (apiVersion: string) => ImageSummary[];
+}
+
+/** "runc version 1.1.5+ds1" -> "1.1.5+ds1": what `info` shows as the runtime's commit. */
+export function runtimeCommitId(versionLine: string | undefined): string {
+  if (!versionLine) return '';
+  return /version\s+(\S+)/.exec(versionLine)?.[1] ?? versionLine.trim();
+}
+
+/** Docker's registry settings with no daemon configuration: Docker Hub, loopback insecure. */
+function registryConfig(apiVersion: string): RegistryServiceConfig {
+  return {
+    ...(apiBefore(apiVersion, '1.49') ? { AllowNondistributableArtifactsCIDRs: null, AllowNondistributableArtifactsHostnames: null } : {}),
+    IndexConfigs: { 'docker.io': { Name: 'docker.io', Mirrors: [], Secure: true, Official: true } },
+    InsecureRegistryCIDRs: ['::1/128', '127.0.0.0/8'],
+    Mirrors: null,
+  };
+}
+
+/** A commit in `info`; clients before API 1.49 also get `Expected` (equal: nothing to warn about). */
+function commit(id: string, apiVersion: string): Commit {
+  return apiBefore(apiVersion, '1.49') ? { ID: id, Expected: id } : { ID: id };
 }
 
 /** `/version`, `/info` and `/events`. */
@@ -44,7 +68,7 @@ export class SystemApi {
     this.#d = d;
   }
 
-  systemVersion() {
+  systemVersion(): SystemVersion {
     const details = { ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, Arch: goArch(), Os: 'linux', KernelVersion: release(), GitCommit: '', GoVersion: `node ${process.version}`, BuildTime: '', Experimental: 'false' };
     const rt = this.#d.runtimes.find((r) => r.name === this.#d.defaultRuntime);
     return {
@@ -65,7 +89,8 @@ export class SystemApi {
     };
   }
 
-  async systemInfo() {
+  /** `apiVersion` is the request's: fields come and go between versions. */
+  async systemInfo(apiVersion: string): Promise<SystemInfo> {
     const list = this.#d.containers.list();
     const count = (s: string): number => list.filter((c) => c.state.status === s).length;
     const runtimes: Record<string, { path: string; status?: Record<string, string> }> = {};
@@ -93,8 +118,7 @@ export class SystemApi {
       CPUSet: true,
       PidsLimit: true,
       IPv4Forwarding: true,
-      BridgeNfIptables: false,
-      BridgeNfIp6tables: false,
+      ...(apiBefore(apiVersion, '1.50') ? { BridgeNfIptables: false, BridgeNfIp6tables: false } : {}),
       Debug: false,
       NFd: 0,
       OomKillDisable: cg === '1',
@@ -110,7 +134,7 @@ export class SystemApi {
       OSType: 'linux',
       Architecture: arch() === 'x64' ? 'x86_64' : arch(),
       IndexServerAddress: 'https://index.docker.io/v1/',
-      RegistryConfig: { AllowNondistributableArtifactsCIDRs: [], AllowNondistributableArtifactsHostnames: [], InsecureRegistryCIDRs: ['127.0.0.0/8'], IndexConfigs: {}, Mirrors: [] },
+      RegistryConfig: registryConfig(apiVersion),
       NCPU: cpus().length,
       MemTotal: totalmem(),
       GenericResources: null,
@@ -125,21 +149,25 @@ export class SystemApi {
       Runtimes: runtimes,
       DefaultRuntime: this.#d.defaultRuntime,
       Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
-      LiveRestoreEnabled: true,
+      // Containers do outlive berthd (conmon holds them), but live-restore is a dockerd option
+      // with its own semantics (daemon.json, swarm incompatibility) that berth does not offer.
+      LiveRestoreEnabled: false,
       Isolation: '',
       InitBinary: '',
-      ContainerdCommit: { ID: '' },
-      RuncCommit: { ID: this.#d.runtimes.find((r) => r.name === this.#d.defaultRuntime)?.version ?? '' },
-      InitCommit: { ID: '' },
-      SecurityOptions: ['name=cgroupns'],
+      ContainerdCommit: commit('', apiVersion),
+      RuncCommit: commit(runtimeCommitId(this.#d.runtimes.find((r) => r.name === this.#d.defaultRuntime)?.version), apiVersion),
+      InitCommit: commit('', apiVersion),
+      // Every container gets berth's built-in seccomp profile unless it asks for none, and
+      // its own cgroup namespace wherever the kernel has them (Docker: only on cgroup v2).
+      SecurityOptions: ['name=seccomp,profile=builtin', ...(existsSync('/proc/self/ns/cgroup') ? ['name=cgroupns'] : [])],
       Warnings: warnings,
     };
   }
 
-  async systemDataUsage() {
+  async systemDataUsage(apiVersion: string): Promise<SystemDataUsageResponse> {
     // The CLI counts an in-use image as reclaimable unless SharedSize is known (not -1).
     // Shared layers are not computed yet: 0 counts each image's layers as its own.
-    const images = this.#d.listImages().map((i) => ({ ...i, SharedSize: 0 }));
+    const images = this.#d.listImages(apiVersion).map((i) => ({ ...i, SharedSize: 0 }));
     // Layers are stored once however many images share them; sizes here are per image.
     return {
       LayersSize: images.reduce((sum, i) => sum + i.Size, 0),

@@ -5,3 +5,4 @@ export { containerCapabilities, normalizeCapability } from './capabilities.js';
 export { parseDeviceCgroupRule } from './device-rules.js';
 export * from './defaults.js';
 export type * from './types.js';
+export { decodeSeccompProfile } from './seccomp-profile.js';

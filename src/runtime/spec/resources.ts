@@ -36,6 +36,9 @@ export function resourcesOf(input: SpecInput): Omit<OciResources, 'devices'> {
   }
   if (input.cpuShares && input.cpuShares > 0) cpu.shares = input.cpuShares;
   if (input.cpusetCpus) cpu.cpus = input.cpusetCpus;
+  if (input.cpusetMems) cpu.mems = input.cpusetMems;
+  if (input.cpuRealtimePeriod && input.cpuRealtimePeriod > 0) cpu.realtimePeriod = input.cpuRealtimePeriod;
+  if (input.cpuRealtimeRuntime && input.cpuRealtimeRuntime > 0) cpu.realtimeRuntime = input.cpuRealtimeRuntime;
   if (Object.keys(cpu).length > 0) out.cpu = cpu;
 
   if (input.pidsLimit !== undefined && input.pidsLimit > 0) out.pids = { limit: input.pidsLimit };

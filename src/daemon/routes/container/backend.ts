@@ -1,4 +1,4 @@
-import type { ContainerCreateRequest, ContainerInspectResponse, ContainerSummary } from '../../../api/container.js';
+import type { ContainerCreateRequest, ContainerCreateResponse, ContainerInspectResponse, ContainerPruneResponse, ContainerSummary, ContainerTopResponse, ContainerWaitResponse } from '../../../api/container.js';
 
 /** A log entry the logs route encodes. */
 export interface LogLine {
@@ -27,9 +27,10 @@ export interface ContainerListOptions {
 
 /** What the container routes need from the engine (and nothing more). */
 export interface ContainerBackend {
-  containerCreate(req: ContainerCreateRequest, name?: string, platform?: string): Promise<{ Id: string; Warnings: string[] }>;
+  containerCreate(req: ContainerCreateRequest, name?: string, platform?: string): Promise<ContainerCreateResponse>;
   containerList(opts: ContainerListOptions): Promise<ContainerSummary[]>;
-  containerInspect(ref: string, size: boolean): Promise<ContainerInspectResponse>;
+  /** `apiVersion` is the request's, for the fields that differ between versions. */
+  containerInspect(ref: string, opts: { size: boolean; apiVersion: string }): Promise<ContainerInspectResponse>;
   containerStart(ref: string): Promise<void>;
   containerStop(ref: string, opts: { signal?: string; timeout?: number }): Promise<void>;
   containerRestart(ref: string, opts: { signal?: string; timeout?: number }): Promise<void>;
@@ -38,12 +39,12 @@ export interface ContainerBackend {
   containerUnpause(ref: string): Promise<void>;
   containerDelete(ref: string, opts: { force: boolean; volumes: boolean }): Promise<void>;
   containerRename(ref: string, name: string): Promise<void>;
-  containerWait(ref: string, condition: 'not-running' | 'next-exit' | 'removed', signal?: AbortSignal): Promise<{ StatusCode: number; Error?: { Message: string } | null }>;
+  containerWait(ref: string, condition: 'not-running' | 'next-exit' | 'removed', signal?: AbortSignal): Promise<ContainerWaitResponse>;
   /** Validates the reference and returns whether the container has a TTY. */
   containerTty(ref: string): boolean;
   containerAttach(ref: string, sink: AttachSinkLike, opts: { stdin: boolean; stdout: boolean; stderr: boolean; logs: boolean; stream: boolean }): Promise<AttachSessionLike>;
   containerLogs(ref: string, opts: { follow: boolean; tail?: number; since?: number; until?: number; stdout: boolean; stderr: boolean; signal: AbortSignal }): { tty: boolean; entries: AsyncIterable<LogLine> };
-  containerTop(ref: string, psArgs?: string): Promise<{ Titles: string[]; Processes: string[][] }>;
+  containerTop(ref: string, psArgs?: string): Promise<ContainerTopResponse>;
   containerResize(ref: string, height: number, width: number): Promise<void>;
-  containerPrune(filters: Map<string, string[]>): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }>;
+  containerPrune(filters: Map<string, string[]>): Promise<ContainerPruneResponse>;
 }

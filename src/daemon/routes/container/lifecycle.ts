@@ -33,7 +33,7 @@ export function addLifecycleRoutes(r: Router, b: ContainerBackend): void {
   });
 
   r.add('GET', '/containers/{id}/json', async (ctx) => {
-    sendJson(ctx, 200, await b.containerInspect(ctx.params.id!, boolParam(ctx.query, 'size')));
+    sendJson(ctx, 200, await b.containerInspect(ctx.params.id!, { size: boolParam(ctx.query, 'size'), apiVersion: ctx.apiVersion }));
   });
 
   r.add('POST', '/containers/{id}/start', async (ctx) => {

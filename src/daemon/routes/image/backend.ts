@@ -1,13 +1,16 @@
 import type { Readable } from 'node:stream';
+import type { HistoryResponseItem, ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSummary } from '../../../api/image.js';
 
-/** What the image routes need from the engine. */
+/** What the image routes need from the engine, in wire types. */
 export interface ImageBackend {
-  imageList(opts: { all: boolean; filters: Map<string, string[]> }): unknown[];
-  imageInspect(ref: string): unknown;
-  imageHistory(ref: string): unknown[];
+  /** `apiVersion` is the request's, for the fields that differ between versions. */
+  imageList(opts: { all: boolean; filters: Map<string, string[]>; apiVersion: string }): ImageSummary[];
+  imageInspect(ref: string, apiVersion: string): ImageInspect;
+  imageHistory(ref: string): HistoryResponseItem[];
   imageTag(ref: string, repo: string, tag: string): Promise<void>;
-  imageDelete(ref: string, opts: { force: boolean; noPrune: boolean }): Promise<unknown[]>;
-  imagePrune(filters: Map<string, string[]>): Promise<unknown>;
+  imageDelete(ref: string, opts: { force: boolean; noPrune: boolean }): Promise<ImageDeleteResponseItem[]>;
+  imagePrune(filters: Map<string, string[]>): Promise<ImagePruneResponse>;
+  /** Imports a rootfs tarball; resolves to the new image's id. */
   imageImport(opts: { source: Readable; repo?: string; tag?: string; changes: string[]; message?: string; platform?: string; signal: AbortSignal }): Promise<string>;
   imagePull(fromImage: string, tag: string): never;
 }

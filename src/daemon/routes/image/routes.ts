@@ -6,7 +6,7 @@ import type { ImageBackend } from './backend.js';
 
 export function addImageRoutes(r: Router, b: ImageBackend): void {
   r.add('GET', '/images/json', async (ctx) => {
-    sendJson(ctx, 200, b.imageList({ all: boolParam(ctx.query, 'all'), filters: filtersParam(ctx.query) }));
+    sendJson(ctx, 200, b.imageList({ all: boolParam(ctx.query, 'all'), filters: filtersParam(ctx.query), apiVersion: ctx.apiVersion }));
   });
   r.add('POST', '/images/prune', async (ctx) => {
     sendJson(ctx, 200, await b.imagePrune(filtersParam(ctx.query)));
@@ -27,7 +27,7 @@ export function addImageRoutes(r: Router, b: ImageBackend): void {
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(`${JSON.stringify({ status: id })}\r\n`);
   });
-  r.add('GET', '/images/{name*}/json', async (ctx) => sendJson(ctx, 200, b.imageInspect(ctx.params.name!)));
+  r.add('GET', '/images/{name*}/json', async (ctx) => sendJson(ctx, 200, b.imageInspect(ctx.params.name!, ctx.apiVersion)));
   r.add('GET', '/images/{name*}/history', async (ctx) => sendJson(ctx, 200, b.imageHistory(ctx.params.name!)));
   r.add('POST', '/images/{name*}/tag', async (ctx) => {
     await b.imageTag(ctx.params.name!, ctx.query.get('repo') ?? '', ctx.query.get('tag') ?? '');

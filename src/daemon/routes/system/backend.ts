@@ -1,9 +1,12 @@
-/** What the system routes need. */
+import type { SystemDataUsageResponse, SystemInfo, SystemVersion } from '../../../api/system.js';
+
+/** What the system routes need, in wire types. */
 export interface SystemBackend {
-  systemVersion(): unknown;
-  systemInfo(): Promise<unknown>;
+  systemVersion(): SystemVersion;
+  /** `apiVersion` is the request's, for the fields that differ between versions. */
+  systemInfo(apiVersion: string): Promise<SystemInfo>;
   /** `GET /system/df`: images, containers (with sizes), volumes and build cache. */
-  systemDataUsage(): Promise<unknown>;
+  systemDataUsage(apiVersion: string): Promise<SystemDataUsageResponse>;
   /** Calls `fn` for past events since `since` (seconds) and new ones; returns an unsubscribe. */
   subscribeEvents(fn: (e: { Type: string; Action: string; Actor: { ID: string; Attributes: Record<string, string> }; time: number }) => void, since?: number): () => void;
 }

@@ -32,8 +32,8 @@ export function addSystemRoutes(r: Router, b: SystemBackend): void {
   r.add('GET', '/_ping', async (ctx) => ping(ctx));
   r.add('HEAD', '/_ping', async (ctx) => ping(ctx));
   r.add('GET', '/version', async (ctx) => sendJson(ctx, 200, b.systemVersion()));
-  r.add('GET', '/info', async (ctx) => sendJson(ctx, 200, await b.systemInfo()));
-  r.add('GET', '/system/df', async (ctx) => sendJson(ctx, 200, await b.systemDataUsage()));
+  r.add('GET', '/info', async (ctx) => sendJson(ctx, 200, await b.systemInfo(ctx.apiVersion)));
+  r.add('GET', '/system/df', async (ctx) => sendJson(ctx, 200, await b.systemDataUsage(ctx.apiVersion)));
   r.add('GET', '/events', async (ctx) => {
     const q = ctx.query;
     const since = eventTime(q, 'since');

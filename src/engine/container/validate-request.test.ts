@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { validateCreateRequest } from './validate-request.js';
+import { kindOf } from '../../lib/errors/index.js';
+
+function refused(req: Record<string, unknown>, kind: string, message: RegExp | string): void {
+  assert.throws(() => validateCreateRequest({ Image: 'busybox', ...req }), (e: unknown) => {
+    assert.equal(kindOf(e), kind, `${JSON.stringify(req)}: ${(e as Error).message}`);
+    if (typeof message === 'string') assert.equal((e as Error).message, message);
+    else assert.match((e as Error).message, message);
+    return true;
+  }, JSON.stringify(req));
+}
+
+test('maps with array or scalar values where Docker wants objects are refused as invalid JSON', () => {
+  refused({ ExposedPorts: [1] }, 'invalid-argument', /invalid JSON: json: cannot unmarshal array into Go struct field container.Config.ExposedPorts/);
+  refused({ ExposedPorts: { '80/tcp': 1 } }, 'invalid-argument', /invalid JSON/);
+  refused({ Volumes: ['/data'] }, 'invalid-argument', /invalid JSON/);
+  refused({ HostConfig: { RestartPolicy: ['always'] } }, 'invalid-argument', /invalid JSON/);
+  refused({ HostConfig: { Ulimits: { nofile: 1 } } }, 'invalid-argument', /invalid JSON/);
+  validateCreateRequest({ Image: 'busybox', ExposedPorts: { '80/tcp': {} }, Volumes: { '/data': {} }, HostConfig: { Ulimits: [] } });
+});
+
+test('a stop signal must be one the kernel knows', () => {
+  refused({ StopSignal: 'SIGBOGUS' }, 'invalid-argument', 'Invalid signal: SIGBOGUS');
+  refused({ StopSignal: '99' }, 'invalid-argument', 'Invalid signal: 99');
+  refused({ StopSignal: '0' }, 'invalid-argument', 'Invalid signal: 0');
+  for (const ok of ['SIGUSR1', 'usr1', '9', 'SIGRTMIN+3']) validateCreateRequest({ Image: 'busybox', StopSignal: ok });
+});
+
+test('health-check durations below 1ms and negative retries are refused with Docker\'s messages', () => {
+  refused({ Healthcheck: { Test: ['CMD', 'true'], Interval: 1 } }, 'invalid-argument', 'Interval in Healthcheck cannot be less than 1ms');
+  refused({ Healthcheck: { Timeout: 999_999 } }, 'invalid-argument', 'Timeout in Healthcheck cannot be less than 1ms');
+  refused({ Healthcheck: { StartPeriod: 5 } }, 'invalid-argument', 'StartPeriod in Healthcheck cannot be less than 1ms');
+  refused({ Healthcheck: { StartInterval: 5 } }, 'invalid-argument', 'StartInterval in Healthcheck cannot be less than 1ms');
+  refused({ Healthcheck: { Retries: -1 } }, 'invalid-argument', 'Retries in Healthcheck cannot be negative');
+  refused({ Healthcheck: { Interval: '1s' } }, 'invalid-argument', /invalid JSON/);
+  validateCreateRequest({ Image: 'busybox', Healthcheck: { Test: ['CMD', 'true'], Interval: 0, Timeout: 1_000_000, Retries: 0 } });
+});
+
+test('cpuset mems must be a list of online memory nodes', () => {
+  refused({ HostConfig: { CpusetMems: 'a' } }, 'invalid-argument', 'Invalid value a for cpuset mems');
+  refused({ HostConfig: { CpusetMems: '1-0' } }, 'invalid-argument', 'Invalid value 1-0 for cpuset mems');
+  refused({ HostConfig: { CpusetMems: '4000' } }, 'invalid-argument', /^Requested memory nodes are not available - requested 4000, available: /);
+  validateCreateRequest({ Image: 'busybox', HostConfig: { CpusetMems: '0' } });
+});
+
+test('device cgroup rules are checked at create, not first at start', () => {
+  refused({ HostConfig: { DeviceCgroupRules: ['x 1:2 r'] } }, 'invalid-argument', /invalid device cgroup rule format/);
+  validateCreateRequest({ Image: 'busybox', HostConfig: { DeviceCgroupRules: ['c 42:* rmw'] } });
+});
+
+test('a real-time runtime above its period is refused', () => {
+  const supported = ['/sys/fs/cgroup/cpu/cpu.rt_runtime_us', '/sys/fs/cgroup/cpu,cpuacct/cpu.rt_runtime_us'].some((f) => existsSync(f));
+  if (supported) {
+    refused({ HostConfig: { CpuRealtimePeriod: 1000, CpuRealtimeRuntime: 2000 } }, 'invalid-argument', 'cpu-rt-runtime cannot be higher than cpu-rt-period');
+    validateCreateRequest({ Image: 'busybox', HostConfig: { CpuRealtimePeriod: 1_000_000, CpuRealtimeRuntime: 950_000 } });
+  } else {
+    refused({ HostConfig: { CpuRealtimePeriod: 1000 } }, 'invalid-argument', 'Your kernel does not support CPU real-time scheduler');
+  }
+  refused({ HostConfig: { CpuRealtimePeriod: 'x' } }, 'invalid-argument', /invalid JSON/);
+});
+
+test('storage options are refused: the overlay snapshotter keeps no project quotas', () => {
+  refused({ HostConfig: { StorageOpt: { size: '10G' } } }, 'invalid-argument', "--storage-opt is supported only for overlay over xfs with 'pquota' mount option");
+  validateCreateRequest({ Image: 'busybox', HostConfig: { StorageOpt: {} } });
+});
+
+test('VolumesFrom is not implemented yet (501), whatever it names', () => {
+  refused({ HostConfig: { VolumesFrom: ['some-container'] } }, 'not-implemented', /--volumes-from is not supported yet/);
+  validateCreateRequest({ Image: 'busybox', HostConfig: { VolumesFrom: [] } });
+});
