@@ -6,16 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { compatNeeds, skipReason, startDaemon, type Daemon } from '../helpers/daemon.js';
-import { includes, ok, waitFor } from '../helpers/assert.js';
+import { includes, isProcessAlive, ok, waitFor } from '../helpers/assert.js';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('compat: daemon restart', { skip: skipReason(compatNeeds) }, () => {
   let d: Daemon;
@@ -40,7 +32,7 @@ describe('compat: daemon restart', { skip: skipReason(compatNeeds) }, () => {
     assert.equal(d.pid, undefined);
     // "dies" exits while nobody is listening but its conmon, which records the exit.
     await waitFor('the exit recorded while berthd is down', async () => existsSync(join(d.execRoot, 'runtime', 'exits', dies)), 15_000);
-    assert.ok(alive(survivorPid), 'the container process died with the daemon');
+    assert.ok(isProcessAlive(survivorPid), 'the container process died with the daemon');
   });
 
   it('a new berthd on the same roots shows the survivor Up', async () => {
@@ -72,7 +64,7 @@ describe('compat: daemon restart', { skip: skipReason(compatNeeds) }, () => {
   it('stop works on the survivor', async () => {
     ok(await d.docker(['stop', '-t', '1', 'survivor']));
     assert.equal(ok(await d.docker(['inspect', '-f', '{{.State.Status}}', 'survivor'])).trim(), 'exited');
-    await waitFor('container process gone', async () => !alive(survivorPid), 10_000);
+    await waitFor('container process gone', async () => !isProcessAlive(survivorPid), 10_000);
   });
 
   it('new containers run after the restart', async () => {

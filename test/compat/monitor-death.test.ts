@@ -6,16 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { compatNeeds, skipReason, startDaemon, type Daemon } from '../helpers/daemon.js';
-import { ok, waitFor } from '../helpers/assert.js';
+import { isProcessAlive, ok, waitFor } from '../helpers/assert.js';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('compat: a container whose monitor dies', { skip: skipReason(compatNeeds) }, () => {
   let d: Daemon;
@@ -31,7 +23,7 @@ describe('compat: a container whose monitor dies', { skip: skipReason(compatNeed
     process.kill(conmonPid(id), 'SIGKILL');
     assert.equal(ok(await waited).trim(), '137');
     assert.match(ok(await d.docker(['ps', '-a', '--filter', 'name=orphan', '--format', '{{.Status}}'])).trim(), /^Exited \(137\) /);
-    await waitFor('the container process is gone', async () => !alive(pid), 10_000);
+    await waitFor('the container process is gone', async () => !isProcessAlive(pid), 10_000);
     // stop of a stopped container: docker prints the name and succeeds (304 from the daemon).
     assert.equal(ok(await d.docker(['stop', 'orphan'])).trim(), 'orphan');
     ok(await d.docker(['rm', 'orphan']));

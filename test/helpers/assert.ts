@@ -52,3 +52,13 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
 
 export const hex64 = /^[0-9a-f]{64}$/;
 export const hex12 = /^[0-9a-f]{12}$/;
+
+/** Whether a process exists (signal 0 reaches it). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

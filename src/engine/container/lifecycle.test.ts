@@ -156,6 +156,23 @@ describe('container life cycle (fake runtime and snapshotter)', () => {
     assert.equal(f.clock.pending, 0);
   });
 
+  it('rm -f wins over a policy restart that was already starting the container', async () => {
+    const id = await create({ HostConfig: { RestartPolicy: { Name: 'always' } } });
+    await svc.start(id);
+    f.runtime.exit(id, 1);
+    await until(() => f.clock.pending === 1, 'restart scheduled');
+    let open!: () => void;
+    f.runtime.createGate = new Promise((r) => (open = r));
+    f.clock.advance(100);
+    await until(() => f.runtime.calls.filter((c) => c === `create ${id}`).length === 2, 'policy start under way');
+    const removing = svc.remove(id, { force: true });
+    open();
+    await removing;
+    assert.throws(() => svc.store.get(id), /No such container/);
+    assert.equal(f.clock.pending, 0, 'no restart left behind');
+    assert.equal(f.runtime.processes.size, 0);
+  });
+
   it('stop sends the stop signal, then SIGKILL when the timeout passes', async () => {
     const id = await create({ StopSignal: 'SIGUSR1' });
     await svc.start(id);

@@ -1,16 +1,9 @@
-import type { LogEntry } from '../../runtime/types.js';
+import type { LogEntry, LogReadOptions } from '../../runtime/types.js';
 import type { ContainerContext } from './context.js';
 import { isActive } from './model.js';
 
-export interface ContainerLogsOptions {
-  follow?: boolean;
-  tail?: number;
-  since?: number;
-  until?: number;
-  stdout?: boolean;
-  stderr?: boolean;
-  signal?: AbortSignal;
-}
+/** What a client asks of a log; when the container stops (for follow) the engine knows. */
+export type ContainerLogsOptions = Omit<LogReadOptions, 'stopped'>;
 
 /** The container's log entries; with follow, ends when the container stops. */
 export function containerLogs(c: ContainerContext, ref: string, opts: ContainerLogsOptions): { tty: boolean; entries: AsyncIterable<LogEntry> } {

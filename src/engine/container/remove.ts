@@ -26,31 +26,40 @@ export async function containerRemove(c: ContainerContext, ref: string, opts: Co
   if (!canRemove(rec.state, !!opts.force)) throw refusal(rec);
   c.restarts.cancel(rec.id);
   if (isActive(rec.state)) c.manuallyStopped.add(rec.id);
-  if (hasProcess(rec.state)) {
-    await runtime.kill(rec.id, 'SIGKILL').catch(() => {});
-    if (rec.state.status === 'paused') await runtime.resume(rec.id).catch(() => {});
-    await exitOrTimeout(c, rec, 10_000);
-  }
   let removed = false;
   try {
-    await c.locks.run(rec.id, async () => {
-      if (!store.has(rec.id)) return;
-      // A start, a policy restart or another rm may have come first while this one waited.
-      if (rec.state.status === 'restarting') c.restarts.cancel(rec.id);
-      else if (!canRemove(rec.state, false)) throw refusal(rec);
-      rec.state = { ...rec.state, status: 'removing', pid: 0 };
-      await store.beginRemoval(rec);
-      removed = true;
-      const { steps, log } = c.deps;
-      const rootfsGone = undoSteps(steps, rec, log, 'now').then(() => c.deps.snapshotter.remove(rec.id));
-      const allGone = rootfsGone.then(() => undoSteps(steps, rec, log, 'background')).then(() => store.deleteDir(rec.id));
-      if (opts.background) {
-        allGone.catch((err) => c.deps.log(`cleaning up removed container ${rec.id}: ${messageOf(err)}`));
-        await rootfsGone;
-      } else {
-        await allGone;
+    // A policy restart that fired just before the cancel may bring the process back while this
+    // waits for the lock: with force, kill that one too.
+    for (let attempt = 0; ; attempt++) {
+      if (hasProcess(rec.state)) {
+        await runtime.kill(rec.id, 'SIGKILL').catch(() => {});
+        if (rec.state.status === 'paused') await runtime.resume(rec.id).catch(() => {});
+        await exitOrTimeout(c, rec, 10_000);
       }
-    });
+      const outcome = await c.locks.run(rec.id, async () => {
+        if (!store.has(rec.id)) return 'gone';
+        // A start, a policy restart or another rm may have come first while this one waited.
+        if (rec.state.status === 'restarting') c.restarts.cancel(rec.id);
+        else if (!canRemove(rec.state, false)) {
+          if (opts.force && hasProcess(rec.state) && attempt < 3) return 'again';
+          throw refusal(rec);
+        }
+        rec.state = { ...rec.state, status: 'removing', pid: 0 };
+        await store.beginRemoval(rec);
+        removed = true;
+        const { steps, log } = c.deps;
+        const rootfsGone = undoSteps(steps, rec, log, 'now').then(() => c.deps.snapshotter.remove(rec.id));
+        const allGone = rootfsGone.then(() => undoSteps(steps, rec, log, 'background')).then(() => store.deleteDir(rec.id));
+        if (opts.background) {
+          allGone.catch((err) => c.deps.log(`cleaning up removed container ${rec.id}: ${messageOf(err)}`));
+          await rootfsGone;
+        } else {
+          await allGone;
+        }
+        return 'removed';
+      });
+      if (outcome !== 'again') break;
+    }
   } finally {
     // Once the record is gone, everyone waiting on the container hears so, even if a cleanup
     // step failed; a removal that found nothing to remove says nothing.

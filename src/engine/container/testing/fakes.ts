@@ -38,6 +38,8 @@ export class FakeRuntime implements RuntimeLifecycle, RuntimeIO, ExitFeed, Proce
   onDelete?: (id: string) => void;
   monitorAlive = true;
   startPending = false;
+  /** When set, `create` waits for it (to look at a start in progress). */
+  createGate?: Promise<void>;
 
   constructor(private readonly clock: { now(): number }) {}
 
@@ -76,6 +78,7 @@ export class FakeRuntime implements RuntimeLifecycle, RuntimeIO, ExitFeed, Proce
   }
   async create(id: string, _opts: CreateOptions): Promise<{ pid: number }> {
     this.#call('create', id);
+    await this.createGate;
     const pid = this.#nextPid++;
     this.processes.set(id, { status: 'created', pid });
     this.exits.delete(id);
