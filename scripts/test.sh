@@ -35,6 +35,11 @@ if ((need_setup)); then
   fi
 fi
 
+if [[ ! -f build/Release/berth_seqpacket.node ]]; then
+  log "building the native addon"
+  bash scripts/build-native.sh || { log "native addon build failed"; exit 1; }
+fi
+
 # Always rebuild: dist/ from an older checkout would test stale code.
 log "npm run build"
 if ! npm run build; then

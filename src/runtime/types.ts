@@ -62,8 +62,12 @@ export interface OutputChunk {
 
 /** A live connection to a running container's stdio, through its monitor. */
 export interface AttachConnection extends EventEmitter {
-  // events: 'data' (OutputChunk), 'close' ()
-  writeStdin(data: Buffer): void;
+  // events: 'data' (OutputChunk), 'close' (), 'drain' () after writeStdin returned false
+  /** Stops delivering output (the monitor then waits on this connection) until `resume`. */
+  pause(): void;
+  resume(): void;
+  /** Queues stdin; false when the queue is full: wait for 'drain' before writing more. */
+  writeStdin(data: Buffer): boolean;
   /** Closes the container's stdin (EOF) — StdinOnce semantics. */
   closeStdin(): void;
   close(): void;
