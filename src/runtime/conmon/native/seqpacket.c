@@ -38,6 +38,8 @@ typedef struct conn {
   int ended;         /* EOF or error reported: no more reading */
   int closed;
   int owners;        /* the poll handle and the JS external; freed when both let go */
+  int depth;         /* JS callbacks running now: their context is released after them */
+  int js_released;
   napi_ref on_packet, on_end, on_writable, self;
   napi_async_context async;
   char buf[RECV_BUF];
@@ -46,6 +48,7 @@ typedef struct conn {
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, #call " failed"); return NULL; } } while (0)
 
 static void update_poll(conn_t *c);
+static void release_js(conn_t *c);
 
 static void call_js(conn_t *c, napi_ref fn_ref, size_t argc, napi_value *argv) {
   napi_env env = c->env;
@@ -56,12 +59,16 @@ static void call_js(conn_t *c, napi_ref fn_ref, size_t argc, napi_value *argv) {
   /* make_callback needs an object as receiver; the callbacks are closures and ignore it. */
   napi_get_global(env, &recv);
   /* make_callback, not call_function: it runs the microtasks the callback queued. */
+  c->depth++;
   if (napi_make_callback(env, c->async, recv, fn, argc, argv, &result) == napi_pending_exception) {
     napi_value err;
     napi_get_and_clear_last_exception(env, &err);
     napi_fatal_exception(env, err);
   }
+  c->depth--;
   napi_close_handle_scope(env, scope);
+  /* JS closed the connection from inside the callback: its context outlived the call. */
+  if (c->closed && c->depth == 0) release_js(c);
 }
 
 static void report_end(conn_t *c, int err) {
@@ -142,14 +149,20 @@ static void close_fd(conn_t *c) {
   uv_close((uv_handle_t *)&c->poll, on_poll_closed);
 }
 
-static void close_conn(conn_t *c) {
-  if (c->closed) return;
+static void release_js(conn_t *c) {
+  if (c->js_released) return;
+  c->js_released = 1;
   napi_env env = c->env;
   napi_delete_reference(env, c->on_packet);
   napi_delete_reference(env, c->on_end);
   napi_delete_reference(env, c->on_writable);
   napi_async_destroy(env, c->async);
+}
+
+static void close_conn(conn_t *c) {
+  if (c->closed) return;
   close_fd(c);
+  if (c->depth == 0) release_js(c);
 }
 
 /*
