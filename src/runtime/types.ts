@@ -98,7 +98,10 @@ export interface LogEntry {
   stream: 'stdout' | 'stderr';
   /** RFC3339Nano */
   time: string;
-  /** One line's bytes including its trailing "\n" when the line was complete. */
+  /**
+   * A line, or a piece of a long one (at most 16 KiB): the piece that completes a line ends
+   * with "\n", the others do not. Readers pass pieces on as they are, never joining them.
+   */
   data: Buffer;
 }
 
