@@ -15,7 +15,8 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 # build the static syscall probe of the seccomp tests).
 # docker.io is deliberately absent: only bench/ needs Docker Engine and it
 # installs it itself.
-packages=(crun runc conmon iptables busybox-static attr xz-utils bzip2 procps gcc libc6-dev)
+# gcc, g++, make and python3 build the native addon (node-gyp links with g++).
+packages=(crun runc conmon iptables busybox-static attr xz-utils bzip2 procps gcc g++ make python3 libc6-dev)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -57,6 +58,12 @@ if [[ ! -d node_modules || ! -f node_modules/.package-lock.json \
   npm ci --no-audit --no-fund
 else
   log "node_modules up to date"
+fi
+
+# npm ci builds the addon itself; a node_modules that came from elsewhere did not.
+if [[ ! -f build/Release/berth_seqpacket.node ]]; then
+  log "building the native addon"
+  bash scripts/build-native.sh
 fi
 
 log "npm run build"

@@ -17,7 +17,7 @@ cd "$repo"
 log() { printf '[test] %s\n' "$*" >&2; }
 
 need_setup=0
-for p in crun runc conmon iptables busybox-static attr xz-utils bzip2 procps gcc libc6-dev; do
+for p in crun runc conmon iptables busybox-static attr xz-utils bzip2 procps gcc g++ make python3 libc6-dev; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
     log "package $p missing"
     need_setup=1
@@ -34,6 +34,11 @@ if ((need_setup)); then
     log "not root: installing node modules only (root-only tests will skip)"
     npm ci --no-audit --no-fund || exit 1
   fi
+fi
+
+if [[ ! -f build/Release/berth_seqpacket.node ]]; then
+  log "building the native addon"
+  bash scripts/build-native.sh || { log "native addon build failed"; exit 1; }
 fi
 
 # Always rebuild: dist/ from an older checkout would test stale code.

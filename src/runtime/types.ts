@@ -72,8 +72,12 @@ export interface OutputChunk {
 
 /** A live connection to a running container's stdio, through its monitor. */
 export interface AttachConnection extends EventEmitter {
-  // events: 'data' (OutputChunk), 'close' ()
-  writeStdin(data: Buffer): void;
+  // events: 'data' (OutputChunk), 'close' (), 'drain' () after writeStdin returned false
+  /** Stops delivering output (the monitor then waits on this connection) until `resume`. */
+  pause(): void;
+  resume(): void;
+  /** Queues stdin; false when the queue is full: wait for 'drain' before writing more. */
+  writeStdin(data: Buffer): boolean;
   /** Closes the container's stdin (EOF) — StdinOnce semantics. */
   closeStdin(): void;
   close(): void;
@@ -106,7 +110,10 @@ export interface LogEntry {
   stream: 'stdout' | 'stderr';
   /** RFC3339Nano */
   time: string;
-  /** One line's bytes including its trailing "\n" when the line was complete. */
+  /**
+   * A line, or a piece of a long one (at most 16 KiB): the piece that completes a line ends
+   * with "\n", the others do not. Readers pass pieces on as they are, never joining them.
+   */
   data: Buffer;
 }
 

@@ -153,15 +153,7 @@ export class ContainerApi {
     return !!this.#svc.store.get(ref).config.Tty;
   }
 
-  async containerAttach(ref: string, sink: AttachSink, opts: { stdin: boolean; stdout: boolean; stderr: boolean; logs: boolean; stream: boolean }) {
-    if (opts.logs) {
-      const { entries } = this.#svc.logs(ref, { stdout: opts.stdout, stderr: opts.stderr });
-      for await (const e of entries) sink.output(e.stream, e.data);
-    }
-    if (!opts.stream) {
-      sink.end();
-      return { writeStdin() {}, endStdin() {}, close() {} };
-    }
+  containerAttach(ref: string, sink: AttachSink, opts: { stdin: boolean; stdout: boolean; stderr: boolean }) {
     return this.#svc.attach(ref, sink, opts);
   }
 

@@ -2,7 +2,11 @@ import type { AttachConnection, RuntimeIO } from '../../runtime/types.js';
 
 /** Where an attach session's output goes; the route encodes it for the wire. */
 export interface AttachSink {
-  output(stream: 'stdout' | 'stderr', data: Buffer): void;
+  /**
+   * Takes one chunk. A promise means the client is not keeping up: no more output is read from
+   * the monitor until it settles (the monitor, and with it the container's writes, then wait).
+   */
+  output(stream: 'stdout' | 'stderr', data: Buffer): Promise<void> | void;
   /** The container's streams have ended (it exited) or the session was closed. */
   end(): void;
 }
@@ -13,11 +17,17 @@ export interface AttachOptions {
   stderr: boolean;
 }
 
+/** Stdin held before the monitor connection exists, beyond which the writer is asked to wait. */
+const PENDING_STDIN_MAX = 64 * 1024;
+
 /**
  * One client attached to a container. It may be made before the container starts (docker run
  * attaches, then starts): it connects to the monitor when `connect` is called at start, and
  * holds stdin written before that. Output and stdin use separate monitor connections, so that
  * closing stdin never cuts the output.
+ *
+ * Flow control, both ways: output is read from the monitor only as fast as the sink takes it,
+ * and `writeStdin` returns a promise when the caller should stop reading its client for a while.
  */
 export class AttachSession {
   readonly #sink: AttachSink;
@@ -25,6 +35,8 @@ export class AttachSession {
   #out?: AttachConnection;
   #in?: AttachConnection;
   #pendingStdin: Buffer[] = [];
+  #pendingStdinBytes = 0;
+  #stdinWaiters: Array<() => void> = [];
   #stdinEnded = false;
   #closed = false;
 
@@ -52,7 +64,12 @@ export class AttachSession {
     }
     this.#out = out;
     out.on('data', (c: { stream: 'stdout' | 'stderr'; data: Buffer }) => {
-      if (c.stream === 'stdout' ? this.#opts.stdout : this.#opts.stderr) this.#sink.output(c.stream, c.data);
+      if (!(c.stream === 'stdout' ? this.#opts.stdout : this.#opts.stderr)) return;
+      const wait = this.#sink.output(c.stream, c.data);
+      if (wait) {
+        out.pause();
+        void wait.then(() => out.resume(), () => this.close());
+      }
     });
     out.on('close', () => this.close());
     if (this.#opts.stdin) {
@@ -62,18 +79,38 @@ export class AttachSession {
         return;
       }
       this.#in = input;
-      // The stdin connection's output duplicates #out's; ignore it.
-      this.#in.on('data', () => {});
-      for (const b of this.#pendingStdin) this.#in.writeStdin(b);
+      // This connection's output duplicates #out's. It is read and dropped all the same: left
+      // unread, it would fill up and block the monitor for every client.
+      input.on('data', () => {});
+      input.on('drain', () => this.#wakeStdinWriters());
+      input.on('close', () => this.#wakeStdinWriters());
+      const pending = this.#pendingStdin;
       this.#pendingStdin = [];
+      this.#pendingStdinBytes = 0;
+      let full = false;
+      for (const b of pending) full = !input.writeStdin(b);
+      if (!full) this.#wakeStdinWriters();
       if (this.#stdinEnded) this.#finishStdin();
     }
   }
 
-  writeStdin(data: Buffer): void {
-    if (!this.#opts.stdin || this.#stdinEnded) return;
-    if (this.#in) this.#in.writeStdin(data);
-    else this.#pendingStdin.push(data);
+  /** Sends stdin on; a returned promise asks the caller to wait before writing more. */
+  writeStdin(data: Buffer): Promise<void> | void {
+    if (!this.#opts.stdin || this.#stdinEnded || this.#closed) return;
+    if (this.#in) {
+      if (this.#in.writeStdin(data)) return;
+    } else {
+      this.#pendingStdin.push(data);
+      this.#pendingStdinBytes += data.length;
+      if (this.#pendingStdinBytes < PENDING_STDIN_MAX) return;
+    }
+    return new Promise((resolve) => this.#stdinWaiters.push(resolve));
+  }
+
+  #wakeStdinWriters(): void {
+    const waiters = this.#stdinWaiters;
+    this.#stdinWaiters = [];
+    for (const w of waiters) w();
   }
 
   /** The client closed its stdin. */
@@ -95,6 +132,8 @@ export class AttachSession {
     this.#closed = true;
     this.#out?.close();
     this.#in?.close();
+    this.#pendingStdin = [];
+    this.#wakeStdinWriters();
     this.#sink.end();
     this.#onClose?.();
   }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { SeqpacketSocket } from 'node-unix-socket';
 import { UnavailableError } from '../../lib/errors/index.js';
 import type { AttachConnection, OutputChunk } from '../types.js';
+import { EAGAIN, seqpacket, type SeqpacketHandle } from './native/seqpacket.js';
 
 /** conmon prefixes each packet it sends with the stream it came from. */
 const STREAM_STDOUT = 2;
@@ -10,82 +10,119 @@ const STREAM_STDERR = 3;
 const STDIN_PACKET_MAX = 8192;
 /** sun_path is 108 bytes including the terminating NUL. */
 const MAX_SOCKET_PATH = 108;
+/** Stdin queued beyond this makes writeStdin ask its caller to wait for 'drain'. */
+const STDIN_HIGH_WATER = 64 * 1024;
+/** conmon accepts promptly; a full backlog (EAGAIN) is retried this many times, 20 ms apart. */
+const CONNECT_TRIES = 50;
 
 /**
  * A client of conmon's attach socket (SOCK_SEQPACKET). Each packet from conmon is one byte of
  * stream id and the data; whatever we write is the container's stdin.
+ *
+ * Reading can be paused: while paused nothing is read, so conmon's writes to this socket block
+ * once its buffer is full and the container slows down with it. The log, which conmon writes
+ * first, loses nothing. Stdin is queued up to a high-water mark; past it `writeStdin` returns
+ * false and 'drain' follows once the queue has gone to conmon.
  */
 export class ConmonAttachConnection extends EventEmitter implements AttachConnection {
-  private closed = false;
-  private readonly pending: Buffer[] = [];
-  private writing = false;
-  private endRequested = false;
+  readonly #handle: SeqpacketHandle;
+  #closed = false;
+  readonly #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  #waitingWritable = false;
+  #endRequested = false;
+  #needDrain = false;
 
-  private constructor(private readonly socket: SeqpacketSocket) {
+  private constructor(connect: (conn: ConmonAttachConnection) => SeqpacketHandle) {
     super();
-    socket.on('data', (packet: Buffer) => this.onPacket(packet));
-    socket.on('end', () => this.close());
-    socket.on('error', () => this.close());
-    socket.on('close', () => this.finish());
+    this.#handle = connect(this);
   }
 
   /** Connects to the socket at `socketPath`; rejects with UnavailableError if nobody listens. */
-  static connect(socketPath: string): Promise<ConmonAttachConnection> {
+  static async connect(socketPath: string): Promise<ConmonAttachConnection> {
     if (Buffer.byteLength(socketPath) >= MAX_SOCKET_PATH) {
-      return Promise.reject(new UnavailableError(`cannot attach: socket path longer than ${MAX_SOCKET_PATH - 1} bytes (shorten the exec root): ${socketPath}`));
+      throw new UnavailableError(`cannot attach: socket path longer than ${MAX_SOCKET_PATH - 1} bytes (shorten the exec root): ${socketPath}`);
     }
-    return new Promise((resolve, reject) => {
-      const socket = new SeqpacketSocket();
-      const onError = (err: Error): void => {
-        socket.destroy();
-        reject(new UnavailableError(`cannot attach: ${err.message}`, { cause: err }));
-      };
-      socket.once('error', onError);
+    const native = seqpacket();
+    for (let attempt = 1; ; attempt++) {
       try {
-        socket.connect(socketPath, () => {
-          socket.off('error', onError);
-          resolve(new ConmonAttachConnection(socket));
-        });
+        return new ConmonAttachConnection((conn) => native.connect(
+          socketPath,
+          (packet) => conn.#onPacket(packet),
+          () => conn.close(),
+          () => conn.#onWritable(),
+        ));
       } catch (err) {
-        onError(err as Error);
+        const errno = (err as { errno?: number }).errno;
+        if (errno === EAGAIN && attempt < CONNECT_TRIES) {
+          await new Promise((r) => setTimeout(r, 20));
+          continue;
+        }
+        throw new UnavailableError(`cannot attach: ${(err as Error).message}`, { cause: err });
       }
-    });
+    }
   }
 
-  private onPacket(packet: Buffer): void {
+  #onPacket(packet: Buffer): void {
     if (packet.length < 2) return;
     const kind = packet[0];
     if (kind !== STREAM_STDOUT && kind !== STREAM_STDERR) return;
-    const chunk: OutputChunk = { stream: kind === STREAM_STDOUT ? 'stdout' : 'stderr', data: Buffer.from(packet.subarray(1)) };
+    const chunk: OutputChunk = { stream: kind === STREAM_STDOUT ? 'stdout' : 'stderr', data: packet.subarray(1) };
     this.emit('data', chunk);
   }
 
-  writeStdin(data: Buffer): void {
-    if (this.closed || data.length === 0) return;
+  /** Stops reading output until `resume`; conmon blocks on this socket meanwhile. */
+  pause(): void {
+    if (!this.#closed) seqpacket().pause(this.#handle);
+  }
+
+  resume(): void {
+    if (!this.#closed) seqpacket().resume(this.#handle);
+  }
+
+  writeStdin(data: Buffer): boolean {
+    if (this.#closed || this.#endRequested) return true;
     // Each write is one packet, and conmon reads packets into a fixed buffer: anything past it
     // would be dropped, so large input goes in pieces that fit.
     for (let off = 0; off < data.length; off += STDIN_PACKET_MAX) {
-      this.pending.push(data.subarray(off, Math.min(off + STDIN_PACKET_MAX, data.length)));
+      const piece = data.subarray(off, Math.min(off + STDIN_PACKET_MAX, data.length));
+      this.#pending.push(piece);
+      this.#pendingBytes += piece.length;
     }
-    this.pump();
+    this.#flush();
+    if (this.#pendingBytes < STDIN_HIGH_WATER) return true;
+    this.#needDrain = true;
+    return false;
   }
 
-  /**
-   * Sends queued stdin one packet at a time, each after the previous one reached the kernel:
-   * the socket binding does not retry a write the kernel refused for lack of buffer space.
-   */
-  private pump(): void {
-    if (this.writing || this.closed) return;
-    const next = this.pending.shift();
-    if (!next) {
-      if (this.endRequested) this.socket.end();
-      return;
+  /** Sends queued stdin until the socket is full, then waits for it to become writable. */
+  #flush(): void {
+    if (this.#closed || this.#waitingWritable) return;
+    const native = seqpacket();
+    for (let next = this.#pending[0]; next; next = this.#pending[0]) {
+      const n = native.write(this.#handle, next);
+      if (n === -EAGAIN) {
+        this.#waitingWritable = true;
+        native.waitWritable(this.#handle);
+        return;
+      }
+      if (n < 0) {
+        this.close();
+        return;
+      }
+      this.#pending.shift();
+      this.#pendingBytes -= next.length;
     }
-    this.writing = true;
-    this.socket.write(next, 0, next.length, () => {
-      this.writing = false;
-      this.pump();
-    });
+    if (this.#endRequested) native.shutdownWrite(this.#handle);
+    if (this.#needDrain) {
+      this.#needDrain = false;
+      this.emit('drain');
+    }
+  }
+
+  #onWritable(): void {
+    this.#waitingWritable = false;
+    this.#flush();
   }
 
   /**
@@ -93,23 +130,18 @@ export class ConmonAttachConnection extends EventEmitter implements AttachConnec
    * stdin (unless it runs with --leave-stdin-open) while output keeps flowing to us.
    */
   closeStdin(): void {
-    if (this.closed) return;
-    this.endRequested = true;
-    this.pump();
+    if (this.#closed || this.#endRequested) return;
+    this.#endRequested = true;
+    this.#flush();
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.socket.destroy();
-    this.finish();
-  }
-
-  private finished = false;
-  private finish(): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.closed = true;
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#pending.length = 0;
+    seqpacket().close(this.#handle);
+    // Someone waiting to write more stdin must not wait forever.
+    if (this.#needDrain) this.emit('drain');
     this.emit('close');
   }
 }

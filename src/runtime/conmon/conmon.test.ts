@@ -227,6 +227,35 @@ describe('ConmonRuntime with runc (integration)', { skip }, () => {
     await rt.delete(id);
   });
 
+  it('a paused attach connection holds the container back, and nothing is lost', async () => {
+    await symlink('busybox', path.join(rootfs, 'bin', 'seq')).catch(() => {});
+    // About 2 MB: far more than the socket buffers between conmon and us hold.
+    const { id, log } = await create('paused', ['/bin/seq', '1', '300000']);
+    const conn = await rt.attach(id);
+    const out = capture(conn);
+    let whilePaused = 0;
+    let paused = false;
+    conn.on('data', () => {
+      if (paused) whilePaused++;
+      else if (out.chunks.length === 1) { paused = true; conn.pause(); }
+    });
+    await rt.start(id);
+    await delay(500);
+    assert.equal(paused, true);
+    assert.equal(whilePaused, 0, 'no output is delivered while paused');
+    assert.equal(exits.get(id), undefined, 'conmon waits on the paused client, and the container on conmon');
+    paused = false;
+    conn.resume();
+    assert.equal((await waitExit(id, 15000)).exitCode, 0);
+    await out.closed;
+    const expected = Array.from({ length: 300000 }, (_, i) => `${i + 1}\n`).join('');
+    assert.equal(out.text('stdout'), expected);
+    let logged = 0;
+    for await (const e of readLogs(log, {})) logged += e.data.length;
+    assert.equal(logged, expected.length);
+    await rt.delete(id);
+  });
+
   it('rejects unknown containers and runtimes', async () => {
     await assert.rejects(rt.start(`${prefix}-nope`), (e: Error & { kind?: string }) => e.kind === 'not-found');
     await assert.rejects(rt.create(`${prefix}-x`, { bundleDir: dir, runtime: 'nope', tty: false, openStdin: false, logPath: path.join(dir, 'l') }),

@@ -45,13 +45,13 @@ describe('parseLogLine', () => {
 });
 
 describe('readLogs', () => {
-  it('reads rotated files oldest first and joins partial lines', async () => {
+  it('reads rotated files oldest first, passing partial records on as they are', async () => {
     const f = fresh();
     write(`${f}.2`, rec(1, 'stdout', 'one'));
     write(`${f}.1`, rec(2, 'stdout', 'tw', 'P') + rec(2, 'stderr', 'err') + rec(3, 'stdout', 'o'));
     write(f, rec(4, 'stdout', 'three') + rec(5, 'stdout', ''));
-    assert.deepEqual(await collect(f), ['stdout:one\n', 'stderr:err\n', 'stdout:two\n', 'stdout:three\n', 'stdout:\n']);
-    assert.deepEqual(await collect(f, { stderr: false }), ['stdout:one\n', 'stdout:two\n', 'stdout:three\n', 'stdout:\n']);
+    assert.deepEqual(await collect(f), ['stdout:one\n', 'stdout:tw', 'stderr:err\n', 'stdout:o\n', 'stdout:three\n', 'stdout:\n']);
+    assert.deepEqual(await collect(f, { stderr: false }), ['stdout:one\n', 'stdout:tw', 'stdout:o\n', 'stdout:three\n', 'stdout:\n']);
     assert.deepEqual(await collect(f, { stdout: false }), ['stderr:err\n']);
   });
 
@@ -60,9 +60,9 @@ describe('readLogs', () => {
     write(`${f}.1`, rec(1, 'stdout', 'a') + rec(2, 'stdout', 'b', 'P'));
     write(f, rec(2, 'stdout', 'c') + rec(3, 'stderr', 'd') + rec(4, 'stdout', 'e'));
     assert.deepEqual(await collect(f, { tail: 2 }), ['stderr:d\n', 'stdout:e\n']);
-    assert.deepEqual(await collect(f, { tail: 3 }), ['stdout:bc\n', 'stderr:d\n', 'stdout:e\n']);
-    assert.deepEqual(await collect(f, { tail: 2, stderr: false }), ['stdout:bc\n', 'stdout:e\n']);
-    assert.deepEqual(await collect(f, { tail: 100 }), ['stdout:a\n', 'stdout:bc\n', 'stderr:d\n', 'stdout:e\n']);
+    assert.deepEqual(await collect(f, { tail: 3 }), ['stdout:b', 'stdout:c\n', 'stderr:d\n', 'stdout:e\n']);
+    assert.deepEqual(await collect(f, { tail: 2, stderr: false }), ['stdout:b', 'stdout:c\n', 'stdout:e\n']);
+    assert.deepEqual(await collect(f, { tail: 100 }), ['stdout:a\n', 'stdout:b', 'stdout:c\n', 'stderr:d\n', 'stdout:e\n']);
     assert.deepEqual(await collect(f, { tail: 0 }), []);
   });
 
@@ -72,6 +72,40 @@ describe('readLogs', () => {
     for (let i = 0; i < 20000; i++) text += rec(i % 60, 'stdout', `line ${i}`);
     write(f, text);
     assert.deepEqual(await collect(f, { tail: 3 }), ['stdout:line 19997\n', 'stdout:line 19998\n', 'stdout:line 19999\n']);
+  });
+
+  it('streams a long line in bounded pieces and tails it as one line', async () => {
+    const f = fresh();
+    const piece = 'x'.repeat(8192);
+    let text = rec(1, 'stdout', 'before');
+    for (let i = 0; i < 40; i++) text += rec(2, 'stdout', piece, 'P');
+    text += rec(3, 'stderr', 'between') + rec(4, 'stdout', 'end') + rec(5, 'stdout', 'after');
+    write(f, text);
+    const all: LogEntry[] = [];
+    for await (const e of readLogs(f, {})) all.push(e);
+    assert.ok(all.every((e) => e.data.length <= 16 * 1024));
+    assert.equal(Buffer.concat(all.filter((e) => e.stream === 'stdout').map((e) => e.data)).toString(), `before\n${piece.repeat(40)}end\nafter\n`);
+    // tail counts complete lines: the long line is one, with all its pieces.
+    const tail3: LogEntry[] = [];
+    for await (const e of readLogs(f, { tail: 3 })) tail3.push(e);
+    assert.equal(tail3.length, 43);
+    assert.equal(Buffer.concat(tail3.map((e) => e.data)).length, 40 * 8192 + 'between\nend\nafter\n'.length);
+    assert.deepEqual(await collect(f, { tail: 1 }), ['stdout:after\n']);
+  });
+
+  it('cuts a record longer than 16 KiB into pieces', async () => {
+    const f = fresh();
+    write(f, rec(1, 'stderr', 'y'.repeat(40000)));
+    const sizes: number[] = [];
+    for await (const e of readLogs(f, {})) sizes.push(e.data.length);
+    assert.deepEqual(sizes, [16384, 16384, 40001 - 32768]);
+  });
+
+  it('keeps or drops a split line whole by the time it started', async () => {
+    const f = fresh();
+    write(f, rec(1, 'stdout', 'a', 'P') + rec(3, 'stdout', 'b') + rec(4, 'stdout', 'c'));
+    assert.deepEqual(await collect(f, { since: T0 + 2 }), ['stdout:c\n']);
+    assert.deepEqual(await collect(f, { until: T0 + 2 }), ['stdout:a', 'stdout:b\n']);
   });
 
   it('applies since and until', async () => {
@@ -102,7 +136,7 @@ describe('readLogs', () => {
     appendFileSync(f, rec(5, 'stdout', ' done'));
     stop();
     await done;
-    assert.deepEqual(seen.map((e) => e.data.toString()), ['first\n', 'second\n', 'late in old file\n', 'in new file done\n']);
+    assert.deepEqual(seen.map((e) => e.data.toString()), ['first\n', 'second\n', 'late in old file\n', 'in new file', ' done\n']);
   });
 
   it('follow waits for the file and stops on abort', async () => {

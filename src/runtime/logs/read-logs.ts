@@ -2,86 +2,69 @@ import { watch, type FSWatcher } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { LogEntry, LogReadOptions, LogReader } from '../types.js';
-import { EntryAssembler } from './assemble.js';
+import { RecordFilter } from './record-filter.js';
 import { rotatedLogFiles } from './files.js';
 import { FileLineReader } from './line-reader.js';
-import { parseLogLine, type LogLine } from './parse.js';
-import { endOfLastLine, tailRecords } from './tail.js';
+import { parseLogLine } from './parse.js';
+import { endOfLastLine, tailStart, type LogPosition } from './tail.js';
 
 /** How often a follower looks at the file when no fs.watch event came (missed events, NFS…). */
 const FOLLOW_POLL_MS = 250;
 
-type TimedEntry = LogEntry & { seconds: number };
-
 /**
  * Reads a conmon k8s-file log and its rotated siblings (log.N … log.1, then log) as entries:
- * partial records joined, streams selected, `tail` counted from the end without reading the whole
- * log, `since`/`until` applied, and with `follow` new lines delivered as they are written,
- * across rotations, until `stopped` resolves and everything is drained or `signal` aborts.
+ * streams selected, `tail` counted in complete lines from the end without reading the whole log,
+ * `since`/`until` applied, and with `follow` new records delivered as they are written, across
+ * rotations, until `stopped` resolves and everything is drained or `signal` aborts.
+ *
+ * Memory stays flat whatever the log holds: records are read a chunk at a time and passed on as
+ * they are. conmon splits a long line into partial records, and each becomes its own entry (as
+ * Docker's 16 KiB pieces do), never joined into one buffer.
  */
 export const readLogs: LogReader = (logPath: string, opts: LogReadOptions) => generateEntries(logPath, opts);
 
 async function* generateEntries(logPath: string, opts: LogReadOptions): AsyncGenerator<LogEntry> {
-  const wantStdout = opts.stdout ?? true;
-  const wantStderr = opts.stderr ?? true;
-  const acceptStream = (l: LogLine): boolean => (l.stream === 'stdout' ? wantStdout : wantStderr);
-  const assembler = new EntryAssembler();
-  let pastUntil = false;
-  /** Entries completed by `line` that pass the time window; notes when `until` is passed. */
-  const feed = (line: LogLine | undefined): TimedEntry[] => {
-    if (!line || !acceptStream(line)) return [];
-    const e = assembler.push(line);
-    return e ? window([e]) : [];
-  };
-  const window = (entries: TimedEntry[]): TimedEntry[] => entries.filter((e) => {
-    if (opts.until !== undefined && e.seconds > opts.until) { pastUntil = true; return false; }
-    return opts.since === undefined || e.seconds >= opts.since;
-  });
-  const strip = ({ seconds: _s, ...e }: TimedEntry): LogEntry => e;
-
+  const filter = new RecordFilter(opts);
+  const stop = (): boolean => filter.pastUntil || !!opts.signal?.aborted;
   if (opts.signal?.aborted) return;
   const rotated = await rotatedLogFiles(logPath);
   let live = await openIfExists(logPath);
   let reader: FileLineReader | undefined;
   try {
+    const files = [...rotated, logPath];
+    let from: LogPosition = { file: 0, offset: 0 };
     if (opts.tail !== undefined && opts.tail >= 0) {
       const rotatedSizes = await Promise.all(rotated.map((f) => stat(f).then((s) => s.size, () => 0)));
       const liveEnd = live ? await endOfLastLine(logPath, (await live.stat()).size) : 0;
-      const records = await tailRecords([...rotated, logPath], [...rotatedSizes, liveEnd], opts.tail, acceptStream);
-      for (const r of records) for (const e of feed(r)) yield strip(e);
-      if (live) reader = new FileLineReader(live, liveEnd);
-    } else {
-      for (const file of rotated) {
-        const fh = await openIfExists(file);
-        if (!fh) continue;
-        try {
-          const r = new FileLineReader(fh);
-          for (let lines = await r.next(); lines.length > 0; lines = await r.next()) {
-            for (const l of lines) for (const e of feed(parseLogLine(l))) yield strip(e);
-            if (pastUntil) return;
-          }
-          const rest = r.takeRest();
-          if (rest) for (const e of feed(parseLogLine(rest))) yield strip(e);
-        } finally {
-          await fh.close();
-        }
-      }
-      if (live) reader = new FileLineReader(live, 0);
+      from = await tailStart(files, [...rotatedSizes, liveEnd], opts.tail, (l) => filter.acceptsStream(l.stream));
     }
+    for (let f = from.file; f < rotated.length; f++) {
+      const fh = await openIfExists(rotated[f]!);
+      if (!fh) continue;
+      try {
+        const r = new FileLineReader(fh, f === from.file ? from.offset : 0);
+        for (let lines = await r.next(); lines.length > 0; lines = await r.next()) {
+          for (const l of lines) yield* filter.entries(parseLogLine(l));
+          if (stop()) return;
+        }
+        const rest = r.takeRest();
+        if (rest) yield* filter.entries(parseLogLine(rest));
+      } finally {
+        await fh.close();
+      }
+    }
+    if (live) reader = new FileLineReader(live, from.file === rotated.length ? from.offset : 0);
 
-    const drain = async function* (): AsyncGenerator<TimedEntry> {
+    const drain = async function* (): AsyncGenerator<LogEntry> {
       if (!reader) return;
       for (let lines = await reader.next(); lines.length > 0; lines = await reader.next()) {
-        for (const l of lines) yield* feed(parseLogLine(l));
-        if (pastUntil || opts.signal?.aborted) return;
+        for (const l of lines) yield* filter.entries(parseLogLine(l));
+        if (stop()) return;
       }
     };
 
-    for await (const e of drain()) yield strip(e);
-    if (!opts.follow || pastUntil || opts.signal?.aborted) {
-      for (const e of window(assembler.flush())) yield strip(e);
-      return;
-    }
+    yield* drain();
+    if (!opts.follow || stop()) return;
 
     // Follow: wake on directory events, a slow poll, `stopped`, or abort.
     let stopped = false;
@@ -95,12 +78,12 @@ async function* generateEntries(logPath: string, opts: LogReadOptions): AsyncGen
     try {
       for (;;) {
         const stoppedBefore = stopped;
-        for await (const e of drain()) yield strip(e);
-        if (pastUntil || opts.signal?.aborted) return;
+        yield* drain();
+        if (stop()) return;
         // Rotation: the path now names a new file. Finish the old one, then switch.
         const current = await stat(logPath).catch(() => undefined);
         if (current && (!live || current.ino !== (await live.stat()).ino)) {
-          for await (const e of drain()) yield strip(e);
+          yield* drain();
           await live?.close();
           live = await openIfExists(logPath);
           reader = live ? new FileLineReader(live, 0) : undefined;
@@ -112,7 +95,6 @@ async function* generateEntries(logPath: string, opts: LogReadOptions): AsyncGen
         if (opts.until !== undefined && Date.now() / 1000 > opts.until) break;
         await new Promise<void>((resolve) => { wake = resolve; });
       }
-      for (const e of window(assembler.flush())) yield strip(e);
     } finally {
       clearInterval(timer);
       watcher?.close();

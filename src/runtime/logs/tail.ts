@@ -2,40 +2,49 @@ import { open } from 'node:fs/promises';
 import { parseLogLine, type LogLine } from './parse.js';
 
 const CHUNK = 64 * 1024;
+/** conmon's records are a few KiB; a longer run without a newline is damage, skipped unread. */
+const MAX_LINE = 1024 * 1024;
+
+/** A place in a set of log files: the index of a file and a byte offset in it. */
+export interface LogPosition {
+  file: number;
+  offset: number;
+}
 
 /**
- * The last records of a set of files (oldest file first) holding `count` complete lines of the
- * streams `accept` takes, plus the partial records leading into them. Reads backwards from each
- * file's end, so memory grows with `count`, not with the log's size. `sizes` pins where each
- * file ends (the live log may grow while we read); bytes after the last newline are ignored.
+ * Where to start reading a set of files (oldest file first) to get their last `count` complete
+ * lines of the streams `accept` takes, with the partial records leading into them. Reads
+ * backwards from each file's end and keeps only counters, so memory stays flat however long the
+ * lines are. `sizes` pins where each file ends (the live log may grow while we read); bytes after
+ * a file's last newline are ignored.
  */
-export async function tailRecords(
+export async function tailStart(
   files: string[], sizes: number[], count: number, accept: (l: LogLine) => boolean,
-): Promise<LogLine[]> {
-  const reversed: LogLine[] = [];
-  const keptStreams = new Set<string>();
+): Promise<LogPosition> {
+  const last = files.length - 1;
+  if (count <= 0) return { file: last, offset: sizes[last] ?? 0 };
+  const openStreams = new Set<string>();
   let complete = 0;
-  if (count <= 0) return [];
-  outer:
-  for (let f = files.length - 1; f >= 0; f--) {
-    for await (const raw of linesBackwards(files[f]!, sizes[f]!)) {
+  let start: LogPosition = { file: 0, offset: 0 };
+  for (let f = last; f >= 0; f--) {
+    for await (const { line: raw, offset } of linesBackwards(files[f]!, sizes[f]!)) {
       const line = parseLogLine(raw);
       if (!line || !accept(line)) continue;
       if (complete >= count) {
-        // Enough lines: only the leading pieces of lines already kept remain to take.
-        if (!line.partial) break outer;
-        if (keptStreams.has(line.stream)) reversed.push(line);
-        continue;
+        // Enough lines: only the leading pieces of lines already taken remain to take.
+        if (!line.partial || !openStreams.has(line.stream)) return start;
+      } else if (!line.partial) {
+        complete++;
+        openStreams.add(line.stream);
       }
-      reversed.push(line);
-      if (!line.partial) { complete++; keptStreams.add(line.stream); }
+      start = { file: f, offset };
     }
   }
-  return reversed.reverse();
+  return { file: 0, offset: 0 };
 }
 
-/** Complete lines of the first `size` bytes of a file, last first. */
-async function* linesBackwards(file: string, size: number): AsyncGenerator<Buffer> {
+/** Complete lines of the first `size` bytes of a file with their offsets, last first. */
+async function* linesBackwards(file: string, size: number): AsyncGenerator<{ line: Buffer; offset: number }> {
   let fh;
   try { fh = await open(file, 'r'); } catch { return; }
   try {
@@ -43,6 +52,7 @@ async function* linesBackwards(file: string, size: number): AsyncGenerator<Buffe
     let carry: Buffer = Buffer.alloc(0);
     // The piece after the last newline is empty or still being written: never a line.
     let first = true;
+    let skipping = false;
     while (end > 0) {
       const start = Math.max(0, end - CHUNK);
       const buf = Buffer.alloc(end - start);
@@ -51,14 +61,18 @@ async function* linesBackwards(file: string, size: number): AsyncGenerator<Buffe
       let data = carry.length > 0 ? Buffer.concat([buf, carry]) : buf;
       let nl = data.lastIndexOf(0x0a);
       while (nl >= 0) {
-        if (!first) yield data.subarray(nl + 1);
+        if (!first && !skipping) yield { line: data.subarray(nl + 1), offset: start + nl + 1 };
         first = false;
+        skipping = false;
         data = data.subarray(0, nl);
         nl = data.lastIndexOf(0x0a);
       }
-      carry = Buffer.from(data);
+      if (data.length > MAX_LINE) {
+        skipping = true;
+        carry = Buffer.alloc(0);
+      } else carry = Buffer.from(data);
     }
-    if (carry.length > 0 && !first) yield carry;
+    if (carry.length > 0 && !first && !skipping) yield { line: carry, offset: 0 };
   } finally {
     await fh.close();
   }

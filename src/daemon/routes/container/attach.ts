@@ -1,3 +1,4 @@
+import type { Duplex, Writable } from 'node:stream';
 import type { Router } from '../../server/router.js';
 import { boolParam } from '../../server/context.js';
 import { InvalidArgumentError } from '../../../lib/errors/index.js';
@@ -21,80 +22,125 @@ export function parseDetachKeys(spec: string): Buffer {
 /**
  * `POST /containers/{id}/attach`: with `Upgrade: tcp` the connection is taken over (101) and
  * carries stdin in and output out; without it the output is the response body.
+ *
+ * Order on the wire: the status line first, always; then, with `logs=1`, the log so far; then,
+ * with `stream=1`, live output. The live session is made before the status line, so that its
+ * errors still get a status and a container started meanwhile loses no output; its output is
+ * held back (and the monitor connection paused) until the replay is done.
+ *
+ * Flow control: output goes to the client only as fast as it drains (see OutputEncoder and
+ * AttachSession), and stdin is read from the client only as fast as the container takes it.
  */
 export function addAttachRoutes(r: Router, b: ContainerBackend): void {
   r.add('POST', '/containers/{id}/attach', async (ctx) => {
     const id = ctx.params.id!;
     const tty = b.containerTty(id);
     const q = ctx.query;
-    const opts = { stdin: boolParam(q, 'stdin'), stdout: boolParam(q, 'stdout'), stderr: boolParam(q, 'stderr'), logs: boolParam(q, 'logs'), stream: boolParam(q, 'stream') };
+    const streams = { stdout: boolParam(q, 'stdout'), stderr: boolParam(q, 'stderr') };
+    const stdin = boolParam(q, 'stdin');
+    const logs = boolParam(q, 'logs');
+    const stream = boolParam(q, 'stream');
     const detach = parseDetachKeys(q.get('detachKeys') || 'ctrl-p,ctrl-q');
     const contentType = tty ? RAW_STREAM : MULTIPLEXED_STREAM;
 
+    const out: Writable | Duplex = ctx.upgrade ? ctx.upgrade.socket : ctx.res!;
+    const enc = new OutputEncoder(out, tty);
+    let ended = false;
+    const finish = (): void => {
+      if (ended) return;
+      ended = true;
+      enc.end();
+    };
+    let live = false;
+    let goLive!: () => void;
+    const wentLive = new Promise<void>((resolve) => { goLive = resolve; });
+    const sink = {
+      output: (s: 'stdout' | 'stderr', d: Buffer): Promise<void> | void => (live ? enc.write(s, d) : wentLive.then(() => enc.write(s, d))),
+      end: (): void => { if (live) finish(); else void wentLive.then(finish); },
+    };
+    let session: AttachSessionLike | undefined;
+    let clientGone = false;
+    // Listen before any await, so a client that leaves early is noticed.
+    const onGone = (): void => {
+      clientGone = true;
+      session?.close();
+    };
     if (ctx.upgrade) {
-      const { socket, head } = ctx.upgrade;
-      const enc = new OutputEncoder(socket, tty);
-      let session: AttachSessionLike | undefined;
-      let ended = false;
-      let clientGone = false;
-      const finish = (): void => {
-        if (ended) return;
-        ended = true;
-        enc.end();
-      };
-      // Listen before any await, so a client that leaves early is noticed.
-      socket.on('close', () => {
-        clientGone = true;
+      ctx.upgrade.socket.on('close', onGone);
+      ctx.upgrade.socket.on('error', () => ctx.upgrade!.socket.destroy());
+      ctx.upgrade.socket.pause();
+    } else {
+      ctx.signal.addEventListener('abort', onGone, { once: true });
+    }
+
+    if (stream) session = await b.containerAttach(id, sink, { ...streams, stdin: stdin && !!ctx.upgrade });
+    if (clientGone) {
+      session?.close();
+      return;
+    }
+    if (ctx.upgrade) {
+      ctx.upgrade.socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`);
+      ctx.hijacked = true;
+    } else {
+      ctx.res!.writeHead(200, { 'Content-Type': contentType });
+      ctx.res!.flushHeaders();
+    }
+
+    if (logs) {
+      try {
+        const { entries } = b.containerLogs(id, { follow: false, ...streams, signal: ctx.signal });
+        for await (const e of entries) {
+          if (enc.closed) break;
+          await enc.write(e.stream, e.data);
+        }
+      } catch {
+        // After the status line the only way to report a failure is to end the stream.
         session?.close();
-      });
-      socket.on('error', () => socket.destroy());
-      socket.pause();
-      // Attach first: only a session that exists gets the 101, so errors still have a status.
-      session = await b.containerAttach(id, { output: (s, d) => void enc.write(s, d), end: finish }, opts);
-      if (clientGone) {
-        session.close();
+        finish();
         return;
       }
-      socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`);
-      ctx.hijacked = true;
-      let matched = 0;
-      const onStdin = (chunk: Buffer): void => {
-        // Detach keys end the session without touching the container. As in Docker, only
-        // with a TTY: binary stdin may contain any byte sequence.
-        for (let i = 0; tty && i < chunk.length; i++) {
-          if (chunk[i] === detach[matched]) {
-            matched++;
-            if (matched === detach.length) {
-              session?.close();
-              finish();
-              return;
-            }
-          } else matched = chunk[i] === detach[0] ? 1 : 0;
-        }
-        session?.writeStdin(chunk);
-      };
-      if (head.length) onStdin(head);
-      socket.on('data', onStdin);
-      socket.on('end', () => session?.endStdin());
-      socket.resume();
+    }
+    live = true;
+    goLive();
+    if (!session) {
+      finish();
       return;
     }
 
-    const res = ctx.res!;
-    res.writeHead(200, { 'Content-Type': contentType });
-    res.flushHeaders();
-    const enc = new OutputEncoder(res, tty);
-    await new Promise<void>((resolve) => {
-      let session: AttachSessionLike | undefined;
-      const onAbort = (): void => {
-        session?.close();
-        resolve();
-      };
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
-      void b.containerAttach(id, { output: (s, d) => void enc.write(s, d), end: () => { enc.end(); resolve(); } }, { ...opts, stdin: false }).then((s) => {
-        session = s;
-        if (ctx.signal.aborted) onAbort();
-      }, () => { enc.end(); resolve(); });
-    });
+    if (!ctx.upgrade) {
+      // The response body ends when the session does (container exit or client gone).
+      await new Promise<void>((resolve) => {
+        if (ended || clientGone) return resolve();
+        out.once('close', () => resolve());
+        out.once('finish', () => resolve());
+      });
+      return;
+    }
+
+    const { socket, head } = ctx.upgrade;
+    let matched = 0;
+    const onStdin = (chunk: Buffer): void => {
+      // Detach keys end the session without touching the container. As in Docker, only
+      // with a TTY: binary stdin may contain any byte sequence.
+      for (let i = 0; tty && i < chunk.length; i++) {
+        if (chunk[i] === detach[matched]) {
+          matched++;
+          if (matched === detach.length) {
+            session?.close();
+            finish();
+            return;
+          }
+        } else matched = chunk[i] === detach[0] ? 1 : 0;
+      }
+      const wait = session?.writeStdin(chunk);
+      if (wait) {
+        socket.pause();
+        void wait.then(() => socket.resume());
+      }
+    };
+    if (head.length) onStdin(head);
+    socket.on('data', onStdin);
+    socket.on('end', () => session?.endStdin());
+    socket.resume();
   }, { hijack: true });
 }

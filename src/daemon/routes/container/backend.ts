@@ -8,12 +8,14 @@ export interface LogLine {
 }
 
 export interface AttachSinkLike {
-  output(stream: 'stdout' | 'stderr', data: Buffer): void;
+  /** A promise asks the session to read no more output until it settles. */
+  output(stream: 'stdout' | 'stderr', data: Buffer): Promise<void> | void;
   end(): void;
 }
 
 export interface AttachSessionLike {
-  writeStdin(data: Buffer): void;
+  /** A promise asks the caller to read no more stdin from its client until it settles. */
+  writeStdin(data: Buffer): Promise<void> | void;
   endStdin(): void;
   close(): void;
 }
@@ -42,7 +44,8 @@ export interface ContainerBackend {
   containerWait(ref: string, condition: 'not-running' | 'next-exit' | 'removed', signal?: AbortSignal): Promise<ContainerWaitResponse>;
   /** Validates the reference and returns whether the container has a TTY. */
   containerTty(ref: string): boolean;
-  containerAttach(ref: string, sink: AttachSinkLike, opts: { stdin: boolean; stdout: boolean; stderr: boolean; logs: boolean; stream: boolean }): Promise<AttachSessionLike>;
+  /** A live session on the container's streams (the route replays logs itself, with containerLogs). */
+  containerAttach(ref: string, sink: AttachSinkLike, opts: { stdin: boolean; stdout: boolean; stderr: boolean }): Promise<AttachSessionLike>;
   containerLogs(ref: string, opts: { follow: boolean; tail?: number; since?: number; until?: number; stdout: boolean; stderr: boolean; signal: AbortSignal }): { tty: boolean; entries: AsyncIterable<LogLine> };
   containerTop(ref: string, psArgs?: string): Promise<ContainerTopResponse>;
   containerResize(ref: string, height: number, width: number): Promise<void>;

@@ -56,15 +56,36 @@ export function addSystemRoutes(r: Router, b: SystemBackend): void {
         })) return false;
         return true;
       };
-      const unsubscribe = b.subscribeEvents((e) => {
-        if (until !== undefined && e.time > until) return;
-        if (match(e)) res.write(`${JSON.stringify(e)}\n`);
-      }, since);
+      /** Bytes of events this client may leave unread before its stream is ended. */
+      const EVENTS_BACKLOG_MAX = 1024 * 1024;
+      /** How long an ended stream's unread events are kept for a client that might still read them. */
+      const EVENTS_LINGER_MS = 60_000;
+      let stopped = false;
+      let unsubscribe = (): void => {};
+      let lingering: NodeJS.Timeout | undefined;
       const stop = (): void => {
+        if (stopped) return;
+        stopped = true;
         unsubscribe();
         res.end();
         resolve();
       };
+      unsubscribe = b.subscribeEvents((e) => {
+        if (stopped || (until !== undefined && e.time > until)) return;
+        if (!match(e)) return;
+        const line = `${JSON.stringify(e)}\n`;
+        // A subscriber that does not read keeps at most EVENTS_BACKLOG_MAX bytes of whole events
+        // waiting; the next event that would pass it ends the stream instead, so what the
+        // client reads when it resumes is well-formed, and it can reconnect with `since`.
+        if (res.writableLength + line.length > EVENTS_BACKLOG_MAX) {
+          stop();
+          lingering = setTimeout(() => res.destroy(), EVENTS_LINGER_MS).unref();
+          res.once('close', () => clearTimeout(lingering));
+          return;
+        }
+        res.write(line);
+      }, since);
+      if (stopped) unsubscribe();
       ctx.signal.addEventListener('abort', stop, { once: true });
       if (until !== undefined) setTimeout(stop, Math.max(0, until * 1000 - Date.now()));
     });

@@ -115,7 +115,7 @@ export class FakeRuntime implements RuntimeLifecycle, RuntimeIO, ExitFeed, Proce
   }
   async attach(id: string): Promise<AttachConnection> {
     this.#call('attach', id);
-    return Object.assign(new EventEmitter(), { writeStdin() {}, closeStdin() {}, close() {} });
+    return Object.assign(new EventEmitter(), { pause() {}, resume() {}, writeStdin: () => true, closeStdin() {}, close() {} });
   }
   async resize(id: string): Promise<void> {
     this.#call('resize', id);
