@@ -36,7 +36,7 @@ test('--help prints usage and flags for grouped commands too', async () => {
 test('an unreachable daemon is reported and exits 1', async () => {
   const r = await runCaptured(['-H', 'unix:///nonexistent.sock', 'ps']);
   assert.equal(r.code, 1);
-  assert.equal(r.stderr, 'Cannot connect to the berth daemon at unix:///nonexistent.sock. Is the berth daemon running?\n');
+  assert.equal(r.stderr, 'Cannot connect to the Docker daemon at unix:///nonexistent.sock. Is the docker daemon running?\n');
 });
 
 test('BERTH_HOST is used when -H is absent', async () => {

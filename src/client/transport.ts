@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import type { Readable } from 'node:stream';
 import { parseEndpoint, type Endpoint } from './endpoint.js';
+import { uploadConnection } from './upload-socket.js';
 
 /** The Engine API version berth's client speaks (docker CLI 28). */
 export const API_VERSION = '1.50';
@@ -49,15 +50,19 @@ export class EngineClient {
     return `/v${this.version}${path}${s ? `?${s}` : ''}`;
   }
 
-  /** Connection options for node:http, shared with the hijacking requests. */
-  connectOptions(): http.RequestOptions {
+  /**
+   * Connection options for node:http, shared with the hijacking requests. With `onWriteFailed`
+   * the connection outlives a failed write (see upload-socket.ts), for requests that upload.
+   */
+  connectOptions(onWriteFailed?: (err: Error) => void): http.RequestOptions {
     // One fresh connection per request and no Agent: a CLI makes a handful of requests, a
     // pooled socket the daemon closed while idle would fail the next one, and the Agent's
     // server-name check compiles node's large IPv6 regex, about 5 ms of a cold start.
     const endpoint = this.endpoint;
-    const createConnection = endpoint.kind === 'unix'
+    const connect = endpoint.kind === 'unix'
       ? () => net.connect(endpoint.socketPath)
       : () => net.connect({ host: endpoint.host, port: endpoint.port });
+    const createConnection = onWriteFailed ? () => uploadConnection(connect, onWriteFailed) : connect;
     return { host: endpoint.kind === 'unix' ? 'localhost' : endpoint.host, createConnection };
   }
 
@@ -71,18 +76,28 @@ export class EngineClient {
     const headers: Record<string, string> = { 'User-Agent': 'berth-cli', ...opts.headers };
     if (contentType && !hasHeader(headers, 'content-type')) headers['Content-Type'] = contentType;
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const streaming = payload !== undefined && typeof payload !== 'string' && !Buffer.isBuffer(payload);
+      // a daemon that refuses an upload answers and closes: stop sending, keep the answer
+      let writeError: Error | undefined;
+      const onWriteFailed = (err: Error): void => {
+        writeError = err;
+        if (streaming) {
+          payload.unpipe(req);
+          payload.destroy();
+        }
+      };
       const req = http.request({
-        ...this.connectOptions(),
+        ...this.connectOptions(streaming ? onWriteFailed : undefined),
         method: opts.method,
         path: this.url(opts.path, opts.query),
         headers,
         signal: opts.signal,
       }, resolve);
-      req.on('error', (err: NodeJS.ErrnoException) => { this.#connectionError(err).then(reject, reject); });
+      req.on('error', (err: NodeJS.ErrnoException) => { this.#connectionError(writeError ?? err).then(reject, reject); });
       if (payload === undefined) req.end();
-      else if (typeof payload === 'string' || Buffer.isBuffer(payload)) req.end(payload);
+      else if (!streaming) req.end(payload);
       else {
-        payload.on('error', (err) => req.destroy(err));
+        payload.on('error', (err) => { if (!writeError) req.destroy(err); });
         payload.pipe(req);
       }
     });
@@ -109,15 +124,10 @@ export class EngineClient {
   }
 
   async #connectionError(err: NodeJS.ErrnoException): Promise<Error> {
-    if (err.name === 'AbortError') return err;
-    if (['ECONNREFUSED', 'ENOENT', 'EACCES', 'EHOSTUNREACH', 'ETIMEDOUT'].includes(err.code ?? '')) {
-      // docker's wording; the CLI adds no further hint when it sees this kind
-      const why = err.code === 'EACCES' ? 'permission denied while trying to connect to the daemon socket'
-        : `Cannot connect to the berth daemon at ${this.endpoint.url}. Is the berth daemon running?`;
-      const { UnavailableError } = await import('../lib/errors/index.js');
-      return new UnavailableError(why, { cause: err });
-    }
-    return err;
+    if (err.name === 'AbortError' || !err.code) return err;
+    // loaded only on this path: a reachable daemon is the cold-start case
+    const { connectionError } = await import('./connection-error.js');
+    return connectionError(this.endpoint, err);
   }
 }
 
