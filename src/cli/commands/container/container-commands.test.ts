@@ -54,11 +54,24 @@ test('ps --format table, plain and json', async () => {
 test('rm reports each failure, echoes successes, exits 1', async () => {
   daemon.on('DELETE /containers/web', (_req, res) => { res.writeHead(204); res.end(); });
   daemon.json('DELETE /containers/ghost', 404, { message: 'No such container: ghost' });
-  const r = await berth('rm', '-f', 'web', 'ghost');
+  const r = await berth('rm', 'web', 'ghost');
   assert.equal(r.code, 1);
   assert.equal(r.stdout, 'web\n');
   assert.equal(r.stderr, 'Error response from daemon: No such container: ghost\n');
+});
+
+test('rm -f of a missing container prints the error and exits 0; other failures still fail', async () => {
+  daemon.on('DELETE /containers/web', (_req, res) => { res.writeHead(204); res.end(); });
+  daemon.json('DELETE /containers/ghost', 404, { message: 'No such container: ghost' });
+  daemon.json('DELETE /containers/stuck', 500, { message: 'driver failed to remove root filesystem' });
+  let r = await berth('rm', '-f', 'web', 'ghost');
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout, 'web\n');
+  assert.equal(r.stderr, 'Error response from daemon: No such container: ghost\n');
   assert.equal(daemon.seen('DELETE /containers/web').at(-1)!.query.get('force'), '1');
+  r = await berth('rm', '-f', 'ghost', 'stuck');
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'Error response from daemon: No such container: ghost\nError response from daemon: driver failed to remove root filesystem\n');
 });
 
 test('stop passes -t and treats already-stopped as success', async () => {
