@@ -41,8 +41,8 @@ function index(v: unknown, ...keys: unknown[]): unknown {
       if (!Number.isInteger(n) || n < 0 || n >= cur.length) throw new TemplateError(`index out of range: ${String(k)}`, 'execute');
       cur = cur[n];
     } else if (typeof cur === 'object') {
-      // a missing key yields the zero value of docker's typed maps (map[string]string): ""
-      cur = (cur as Record<string, unknown>)[String(k)] ?? '';
+      // an untyped map's element type is interface{}: a missing key is nil, printed <no value>
+      cur = (cur as Record<string, unknown>)[k as string];
     } else {
       throw new TemplateError(`can't index item of type ${typeof cur}`, 'execute');
     }
