@@ -42,12 +42,13 @@ describe('compat: bin/berth prints what the docker CLI prints', { skip: skipReas
       '{{print .State}}|{{json .Config.Entrypoint}}|{{.SizeRw}}|{{.HostConfig.PidsLimit}}|{{.Config.StopTimeout}}',
       '{{range $k, $v := .Config.Labels}}{{$k}}={{$v}};{{end}}{{index .Config.Labels "x"}}|{{.HostConfig.CpuShares}}',
       '{{.Config.Nope}}', '{{.State.Health.Status}}', '{{index .Config.Labels 1}}',
+      '{{json .}}', '{{json .NetworkSettings}}', '{{json .GraphDriver}}',
     ];
     for (const t of templates) {
       const [b, k] = await both(['inspect', '-f', t, name]);
       assertSame(b, k, sameAddresses);
     }
-    for (const t of ['{{.}}', '{{.Config}}', '{{.RootFS}}|{{.Metadata}}|{{.GraphDriver}}|{{.ContainerConfig}}', '{{.Config.Labels.x}}']) {
+    for (const t of ['{{.}}', '{{.Config}}', '{{.RootFS}}|{{.Metadata}}|{{.GraphDriver}}|{{.ContainerConfig}}', '{{.Config.Labels.x}}', '{{json .}}']) {
       const [b, k] = await both(['image', 'inspect', '-f', t, 'busybox']);
       assertSame(b, k, sameAddresses);
     }

@@ -13,6 +13,10 @@ export const GO_ADDRESS = '0xc000010000';
 export interface GoField {
   name: string;
   value: unknown;
+  /** The key in the daemon's JSON. */
+  json: string;
+  /** Left out of JSON when empty, as Go's `omitempty`. */
+  omitEmpty?: boolean;
   embedded?: boolean;
 }
 
@@ -58,9 +62,23 @@ export class GoStruct {
     return s ? s((name) => this.lookup(name).value) : undefined;
   }
 
-  /** `json` renders what the daemon sent, as docker marshals the decoded struct. */
+  /**
+   * What `json` prints: docker marshals the decoded struct again, so fields come in Go's
+   * order, embedded structs' fields inline, keys the struct lacks dropped; a field the daemon
+   * left out stays out (it is one Go omits when empty).
+   */
   toJSON(): unknown {
-    return this.#raw ?? null;
+    const raw = this.#raw;
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw ?? null;
+    const out: Record<string, unknown> = {};
+    for (const f of this.fields) {
+      if (f.embedded) {
+        if (f.value instanceof GoStruct) Object.assign(out, f.value.toJSON());
+      } else if (f.json in raw && !(f.omitEmpty && isEmpty(f.value))) {
+        out[f.json] = f.value;
+      }
+    }
+    return out;
   }
 }
 
@@ -86,8 +104,10 @@ export class GoMap {
     return [...this.entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
+  /** Go's encoder writes map keys sorted; a nil map is null. */
   toJSON(): unknown {
-    return this.#raw ?? null;
+    if (this.#raw === null || this.#raw === undefined) return null;
+    return Object.fromEntries(this.sortedKeys().map((k) => [k, this.entries.get(k)]));
   }
 }
 
@@ -130,6 +150,15 @@ export class GoDuration {
   toJSON(): unknown {
     return this.ns;
   }
+}
+
+/** Go's emptiness for `omitempty`: false, 0, "", nil, and empty slices and maps. */
+function isEmpty(v: unknown): boolean {
+  if (v === null || v === undefined || v === false || v === 0 || v === '') return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (v instanceof GoMap) return v.size === 0;
+  if (v instanceof GoDuration) return v.ns === 0;
+  return false;
 }
 
 /** Whether a value is one of the typed ones above. */

@@ -32,8 +32,13 @@ test('nulls and absent fields are their type\'s zero value, as docker evaluates 
   assert.equal(render('{{index .Config.Labels "x"}}|{{index .Config.Labels "tier"}}'), '|front');
 });
 
-test('json shows what the daemon sent', () => {
+test('json marshals the struct again, as docker does: Go\'s field order, omitempty, unknown keys dropped', () => {
   assert.equal(render('{{json .Config.Entrypoint}}|{{json .Config.Labels}}|{{json .State.Pid}}'), 'null|{"tier":"front"}|1234');
+  assert.equal(render('{{json .GraphDriver}}'), '{"Data":{"MergedDir":"/m","UpperDir":"/u"},"Name":"overlay2"}');
+  assert.equal(render('{{json .NetworkSettings}}', { NetworkSettings: { Networks: {}, Ports: {}, Bridge: '', Extra: 1 } }), '{"Bridge":"","Ports":{},"Networks":{}}');
+  const image = { Id: 'sha256:ab', Parent: '', Config: { User: '', Env: ['A=1'], Entrypoint: null, Cmd: ['sh'], Labels: null, OnBuild: null } };
+  assert.equal(render('{{json .Config}}', image, 'image.InspectResponse'), '{"Env":["A=1"],"Cmd":["sh"]}');
+  assert.equal(render('{{json .}}', image, 'image.InspectResponse'), '{"Id":"sha256:ab","Parent":"","Config":{"Env":["A=1"],"Cmd":["sh"]}}');
 });
 
 test('structs print in Go\'s field order; pointers as &{…} through print and as addresses inside', () => {

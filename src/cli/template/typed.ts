@@ -1,4 +1,4 @@
-import { GoDuration, GoMap, GoPointer, GoStruct, GoTime } from './go-value.js';
+import { GoDuration, GoMap, GoPointer, GoStruct, GoTime, type GoField } from './go-value.js';
 import { GO_STRUCTS } from './go-types.js';
 
 /**
@@ -55,11 +55,13 @@ export function typedValue(raw: unknown, type: string): unknown {
 
 function struct(raw: unknown, type: string, pointer: boolean): GoStruct {
   const object = raw && typeof raw === 'object' && !Array.isArray(raw) ? raw as Record<string, unknown> : undefined;
-  const fields = GO_STRUCTS[type]!.map(([name, fieldType, json]) => {
+  const fields = GO_STRUCTS[type]!.map(([name, fieldType, tag]): GoField => {
     // an embedded struct's fields sit in the same JSON object as its parent's, and the field
     // is named after its type (`.HostConfig.Resources`)
-    if (name === '') return { name: fieldType.replace(/^\*?[^.]*\./, ''), value: typedValue(object ?? {}, fieldType), embedded: true };
-    return { name, value: typedValue(object?.[json ?? name], fieldType) };
+    if (name === '') return { name: fieldType.replace(/^\*?[^.]*\./, ''), json: '', value: typedValue(object ?? {}, fieldType), embedded: true };
+    const [json = '', ...options] = (tag ?? name).split(',');
+    const key = json || name;
+    return { name, json: key, value: typedValue(object?.[key], fieldType), omitEmpty: options.includes('omitempty') };
   });
   return new GoStruct(type, pointer, fields, raw);
 }
