@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import type { EngineClient } from '../client/transport.js';
-import type { ConfigFile } from './config-file.js';
+import type { ConfigFile } from './client-config.js';
 
 /** Global options parsed before the command name. */
 export interface GlobalOptions {

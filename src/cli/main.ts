@@ -1,6 +1,6 @@
 import type { EngineClient } from '../client/transport.js';
 import { COMMANDS, COMMON_COMMANDS, GROUPS } from './commands.js';
-import type { ConfigFile } from './config-file.js';
+import type { ConfigFile } from './client-config.js';
 import type { CliContext, CliIO, GlobalOptions } from './context.js';
 import { checkArgs, parseFlags, renderHelp, UsageError, type CommandSpec, type FlagSpec } from './flags.js';
 
@@ -120,18 +120,17 @@ interface Connection {
  * prints for a choice it refuses before running any command.
  */
 async function connectionFactory(io: CliIO, globals: GlobalOptions): Promise<Connection | { error: string }> {
-  const [{ EngineClient: Client }, { chooseDaemon, InitError }, { configDir, loadConfigFile }] = await Promise.all([
+  const [{ EngineClient: Client }, { chooseDaemon, configDir, InitError, loadConfigFile }] = await Promise.all([
     import('../client/transport.js'),
-    import('./daemon-host.js'),
-    import('./config-file.js'),
+    import('./client-config.js'),
   ]);
-  const dir = configDir(globals.config, io.env);
+  const dir = await configDir(globals.config, io.env);
   // read up front, as docker does, so a broken config.json is reported by every command
   const config = loadConfigFile(dir, (line) => { io.stderr.write(`${line}\n`); });
   const configFile = (): ConfigFile => config;
   let host: string;
   try {
-    ({ context: globals.contextName, host } = chooseDaemon({ hosts: globals.hosts, context: globals.context, env: io.env, configDir: dir, config: configFile }));
+    ({ context: globals.contextName, host } = await chooseDaemon({ hosts: globals.hosts, context: globals.context, env: io.env, configDir: dir, config: configFile }));
   } catch (err) {
     if (err instanceof InitError) return { error: err.message };
     throw err;

@@ -2,7 +2,6 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import type { Readable } from 'node:stream';
 import { parseEndpoint, type Endpoint } from './endpoint.js';
-import { uploadConnection } from './upload-socket.js';
 
 /** The Engine API version berth's client speaks (docker CLI 28). */
 export const API_VERSION = '1.50';
@@ -51,10 +50,10 @@ export class EngineClient {
   }
 
   /**
-   * Connection options for node:http, shared with the hijacking requests. With `onWriteFailed`
-   * the connection outlives a failed write (see upload-socket.ts), for requests that upload.
+   * Connection options for node:http, shared with the hijacking requests. `wrap` opens the
+   * connection itself from the plain one (uploads use it to outlive a failed write).
    */
-  connectOptions(onWriteFailed?: (err: Error) => void): http.RequestOptions {
+  connectOptions(wrap?: (connect: () => net.Socket) => net.Socket): http.RequestOptions {
     // One fresh connection per request and no Agent: a CLI makes a handful of requests, a
     // pooled socket the daemon closed while idle would fail the next one, and the Agent's
     // server-name check compiles node's large IPv6 regex, about 5 ms of a cold start.
@@ -62,7 +61,7 @@ export class EngineClient {
     const connect = endpoint.kind === 'unix'
       ? () => net.connect(endpoint.socketPath)
       : () => net.connect({ host: endpoint.host, port: endpoint.port });
-    const createConnection = onWriteFailed ? () => uploadConnection(connect, onWriteFailed) : connect;
+    const createConnection = wrap ? () => wrap(connect) : connect;
     return { host: endpoint.kind === 'unix' ? 'localhost' : endpoint.host, createConnection };
   }
 
@@ -75,8 +74,10 @@ export class EngineClient {
     const { payload, contentType } = encodeBody(opts.body);
     const headers: Record<string, string> = { 'User-Agent': 'berth-cli', ...opts.headers };
     if (contentType && !hasHeader(headers, 'content-type')) headers['Content-Type'] = contentType;
+    const streaming = payload !== undefined && typeof payload !== 'string' && !Buffer.isBuffer(payload);
+    // loaded only for uploads (load, import, build): most commands send no stream
+    const uploadConnection = streaming ? (await import('./upload-socket.js')).uploadConnection : undefined;
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const streaming = payload !== undefined && typeof payload !== 'string' && !Buffer.isBuffer(payload);
       // a daemon that refuses an upload answers and closes: stop sending, keep the answer
       let writeError: Error | undefined;
       const onWriteFailed = (err: Error): void => {
@@ -87,7 +88,7 @@ export class EngineClient {
         }
       };
       const req = http.request({
-        ...this.connectOptions(streaming ? onWriteFailed : undefined),
+        ...this.connectOptions(uploadConnection && ((connect) => uploadConnection(connect, onWriteFailed))),
         method: opts.method,
         path: this.url(opts.path, opts.query),
         headers,
