@@ -42,7 +42,7 @@ describe('compat: bin/berth prints what the docker CLI prints', { skip: skipReas
       '{{print .State}}|{{json .Config.Entrypoint}}|{{.SizeRw}}|{{.HostConfig.PidsLimit}}|{{.Config.StopTimeout}}',
       '{{range $k, $v := .Config.Labels}}{{$k}}={{$v}};{{end}}{{index .Config.Labels "x"}}|{{.HostConfig.CpuShares}}',
       '{{.Config.Nope}}', '{{.State.Health.Status}}', '{{index .Config.Labels 1}}',
-      '{{json .}}', '{{json .NetworkSettings}}', '{{json .GraphDriver}}',
+      '{{json .}}', '{{json .NetworkSettings}}', '{{json .GraphDriver}}', '{{.Config.Labels.x | printf "%q"}}',
     ];
     for (const t of templates) {
       const [b, k] = await both(['inspect', '-f', t, name]);

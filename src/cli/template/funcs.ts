@@ -69,6 +69,8 @@ export function sprintf(format: string, ...args: unknown[]): string {
   return format.replace(/%([-+ 0#]*)(\d+)?(?:\.(\d+))?([vsdqtxXfge%])/g, (_m, flags: string, width?: string, prec?: string, verb?: string) => {
     if (verb === '%') return '%';
     const arg = args[n++];
+    // fmt's nil: `<nil>` for %v, a %!verb(<nil>) complaint for the rest
+    if (arg === null || arg === undefined) return verb === 'v' ? '<nil>' : `%!${verb}(<nil>)`;
     let s: string;
     switch (verb) {
       case 'd': s = typeof arg === 'number' ? String(Math.trunc(arg)) : `%!d(${goString(arg)})`; break;

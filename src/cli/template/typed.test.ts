@@ -30,6 +30,7 @@ test('nulls and absent fields are their type\'s zero value, as docker evaluates 
   assert.equal(render('{{.HostConfig.CPUShares}}|{{.Config.Domainname}}.'), '0|.');
   assert.throws(() => render('{{.HostConfig.CpuShares}}'), /can't evaluate field CpuShares/);
   assert.equal(render('{{index .Config.Labels "x"}}|{{index .Config.Labels "tier"}}'), '|front');
+  assert.equal(render('{{.Config.Labels.x | printf "%q"}}|{{printf "%v" .State.Health}}'), '%!q(<nil>)|<nil>');
 });
 
 test('json marshals the struct again, as docker does: Go\'s field order, omitempty, unknown keys dropped', () => {
