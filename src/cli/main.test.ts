@@ -105,6 +105,12 @@ describe('choosing the daemon and reading the client config', () => {
     assert.equal(r.stderr, 'Failed to initialize: unable to resolve docker endpoint: Specify only one -H\n');
   });
 
+  test('an address berth cannot dial is refused before the command runs', async () => {
+    const r = await runCaptured(['-H', 'bogus://x', 'ps']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'Failed to initialize: unable to resolve docker endpoint: invalid bind address format: bogus://x\n');
+  });
+
   test('-H without a scheme means TCP', async () => {
     const r = await runCaptured(['-H', '127.0.0.1:1', 'ps']);
     assert.equal(r.code, 1);

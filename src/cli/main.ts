@@ -137,7 +137,14 @@ async function connectionFactory(io: CliIO, globals: GlobalOptions): Promise<Con
   }
   // DOCKER_API_VERSION pins the API version, as with docker (`v1.41` or `1.41`)
   const version = io.env['DOCKER_API_VERSION']?.replace(/^v/, '') || undefined;
-  return { makeClient: () => new Client(host, { version }), configFile };
+  let client: EngineClient;
+  try {
+    client = new Client(host, { version });
+  } catch (err) {
+    // an address berth cannot dial is refused before the command runs, as docker does
+    return { error: `Failed to initialize: unable to resolve docker endpoint: ${(err as Error).message}` };
+  }
+  return { makeClient: () => client, configFile };
 }
 
 function makeContext(io: CliIO, globals: GlobalOptions, connection: Connection): CliContext {
