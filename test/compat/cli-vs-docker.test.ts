@@ -52,8 +52,11 @@ describe('compat: bin/berth prints what the docker CLI prints', { skip: skipReas
       const [b, k] = await both(['image', 'inspect', '-f', t, 'busybox']);
       assertSame(b, k, sameAddresses);
     }
-    const [b, k] = await both(['inspect', '-f', '{{.Nope}}', name, 'nosuch', name]);
-    assertSame(b, k);
+    for (const args of [['inspect', '-f', '{{.Nope}}', name, 'nosuch', name], ['inspect', '--format', 'json', name, 'nosuch'],
+      ['inspect', '--format', 'json', 'nosuch'], ['inspect', '-f', '{{.Id}}', 'nosuch']]) {
+      const [b, k] = await both(args);
+      assertSame(b, k);
+    }
   });
 
   it('rm -f of a missing container prints the error and exits 0', async () => {

@@ -10,12 +10,13 @@ export interface Inspected {
 
 /**
  * Runs `lookup` for every name and prints the results as `docker inspect` does: without a
- * format, one JSON array (Go's MarshalIndent, four spaces); with one, a rendered line per
- * object. Errors, a missing object or a template that fails on one, are printed after the
+ * format, one JSON array (Go's MarshalIndent, four spaces); with `json`, the same array on one
+ * line; with a template, a rendered line per object. Errors, a missing object or a template that fails on one, are printed after the
  * output, one line each, in the order of the names; the exit code is 1 if any failed.
  */
 export async function inspectAll(ctx: CliContext, names: string[], format: string | undefined, lookup: (name: string) => Promise<Inspected>): Promise<number> {
-  const render = format ? await templateRenderer(format === 'json' ? '{{json .}}' : format) : undefined;
+  // `--format json` is docker's compact array of the answers as sent, not a template
+  const render = format && format !== 'json' ? await templateRenderer(format) : undefined;
   const found: unknown[] = [];
   const lines: string[] = [];
   const errors: string[] = [];
@@ -40,6 +41,8 @@ export async function inspectAll(ctx: CliContext, names: string[], format: strin
   if (render) {
     // docker writes a lone newline when nothing rendered
     ctx.out(lines.length ? `${lines.join('\n')}\n` : '\n');
+  } else if (format === 'json') {
+    ctx.out(`${JSON.stringify(found)}\n`);
   } else {
     ctx.out(`${found.length ? JSON.stringify(found, null, 4) : '[]'}\n`);
   }

@@ -122,20 +122,37 @@ export class GoPointer {
   }
 }
 
-/** A `time.Time`, printed as Go's Time.String does. */
+/** A `time.Time`, printed as Go's Time.String does and marshalled as RFC 3339 with nanoseconds. */
 export class GoTime {
-  readonly text: string;
-  readonly #raw: unknown;
+  readonly #parts: TimeParts | undefined;
   constructor(raw: unknown) {
-    this.#raw = raw;
-    this.text = goTimeText(typeof raw === 'string' ? raw : '');
+    this.#parts = typeof raw === 'string' ? parseTime(raw) : undefined;
   }
   toString(): string {
-    return this.text;
+    const p = this.#parts;
+    if (!p) return '0001-01-01 00:00:00 +0000 UTC';
+    const offset = p.zone === 'Z' ? '+0000 UTC' : `${p.zone.replace(':', '')} ${p.zone.replace(':', '')}`;
+    return `${p.date} ${p.clock}${p.fraction ? `.${p.fraction}` : ''} ${offset}`;
   }
-  toJSON(): unknown {
-    return this.#raw ?? '0001-01-01T00:00:00Z';
+  toJSON(): string {
+    const p = this.#parts;
+    return p ? `${p.date}T${p.clock}${p.fraction ? `.${p.fraction}` : ''}${p.zone}` : '0001-01-01T00:00:00Z';
   }
+}
+
+interface TimeParts {
+  date: string;
+  clock: string;
+  /** Fractional seconds without trailing zeros, as Go prints them. */
+  fraction: string;
+  /** `Z` or `+hh:mm`. */
+  zone: string;
+}
+
+function parseTime(s: string): TimeParts | undefined {
+  const m = /^(\d{4,}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(s);
+  if (!m) return undefined;
+  return { date: m[1]!, clock: m[2]!, fraction: (m[3] ?? '').replace(/0+$/, ''), zone: m[4]! };
 }
 
 /** A `time.Duration` in nanoseconds, printed as Go's Duration.String does (`1m30s`). */
@@ -164,16 +181,6 @@ function isEmpty(v: unknown): boolean {
 /** Whether a value is one of the typed ones above. */
 export function isGoValue(v: unknown): v is GoStruct | GoMap | GoPointer | GoTime | GoDuration {
   return v instanceof GoStruct || v instanceof GoMap || v instanceof GoPointer || v instanceof GoTime || v instanceof GoDuration;
-}
-
-/** Go's `2006-01-02 15:04:05.999999999 -0700 MST` for an RFC 3339 timestamp. */
-function goTimeText(s: string): string {
-  const m = /^(\d{4,})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(s);
-  if (!m) return '0001-01-01 00:00:00 +0000 UTC';
-  const [, y, mo, d, h, mi, sec, frac = '', zone] = m;
-  const fraction = frac.replace(/0+$/, '');
-  const offset = zone === 'Z' ? '+0000 UTC' : `${zone!.replace(':', '')} ${zone!.replace(':', '')}`;
-  return `${y}-${mo}-${d} ${h}:${mi}:${sec}${fraction ? `.${fraction}` : ''} ${offset}`;
 }
 
 /** Go's Duration.String: `0s`, `1.5ms`, `2m0s`, `1h0m30.5s`. */

@@ -62,6 +62,7 @@ test('durations and times print as Go prints them', () => {
   assert.equal(render('{{.Metadata}}|{{.RootFS}}|{{.Config}}|{{.ContainerConfig}}', image, 'image.InspectResponse'),
     '{2026-12-01 06:15:01.943 +0000 UTC}|{layers [sha256:03]}|<nil>|<nil>');
   assert.equal(render('{{.Metadata.LastTagTime}}', {}, 'image.InspectResponse'), '0001-01-01 00:00:00 +0000 UTC');
+  assert.equal(render('{{json .Metadata}}', image, 'image.InspectResponse'), '{"LastTagTime":"2026-12-01T06:15:01.943Z"}');
 });
 
 test('ranges over typed maps follow key order; a field the struct lacks is an error', () => {

@@ -188,6 +188,9 @@ test('inspect -f evaluates against docker\'s typed structs, then the raw answer,
   assert.equal(r.stdout, '\n');
   assert.equal(r.stderr, 'template parsing error: template: :1:9: executing "" at <.Config.Nope>: map has no entry for key "Nope"\n'
     + 'Error: No such object: ghost\n');
+  r = await berth('inspect', '--format', 'json', 'web', 'ghost');
+  assert.equal(r.stdout, `${JSON.stringify([info])}\n`);
+  assert.equal(r.stderr, 'Error: No such object: ghost\n');
   r = await berth('inspect', '-f', '{{.Id', 'web');
   assert.equal(r.code, 64);
   assert.match(r.stderr, /^template parsing error: template: :1: unclosed action/);
