@@ -1,9 +1,15 @@
 import type { Readable, Writable } from 'node:stream';
 import type { EngineClient } from '../client/transport.js';
+import type { ConfigFile } from './client-config.js';
 
 /** Global options parsed before the command name. */
 export interface GlobalOptions {
-  host?: string;
+  /** Every `-H` given (docker refuses more than one). */
+  hosts: string[];
+  /** `--context`, when given. */
+  context?: string;
+  /** The context in use, once the daemon has been chosen (`default` without contexts). */
+  contextName?: string;
   debug: boolean;
   logLevel?: string;
   config?: string;
@@ -24,6 +30,8 @@ export interface CliContext extends CliIO {
   globals: GlobalOptions;
   /** The Engine API client, created on first use. */
   client(): EngineClient;
+  /** The client config file (config.json), read on first use. */
+  configFile(): ConfigFile;
   /** Writes to stdout. */
   out(text: string): void;
   /** Writes to stderr. */

@@ -1,5 +1,6 @@
 import type { EngineClient } from '../client/transport.js';
 import { COMMANDS, COMMON_COMMANDS, GROUPS } from './commands.js';
+import type { ConfigFile } from './client-config.js';
 import type { CliContext, CliIO, GlobalOptions } from './context.js';
 import { checkArgs, parseFlags, renderHelp, UsageError, type CommandSpec, type FlagSpec } from './flags.js';
 
@@ -40,7 +41,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     return 0;
   }
   const globals: GlobalOptions = {
-    host: g.list('host').at(-1),
+    hosts: g.list('host'),
+    context: g.changed('context') ? g.string('context') : undefined,
     debug: g.bool('debug'),
     logLevel: g.string('log-level'),
     config: g.string('config'),
@@ -71,9 +73,13 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     return 1;
   }
   // the command and the client load side by side; --version and help never load either
-  const [command, makeClient] = await Promise.all([loader(), clientFactory(io, globals)]);
+  const [command, connection] = await Promise.all([loader(), connectionFactory(io, globals)]);
+  if ('error' in connection) {
+    write(io.stderr, `${connection.error}\n`);
+    return 1;
+  }
   const spec: CommandSpec = { ...command.spec, name: key };
-  const ctx = makeContext(io, globals, makeClient);
+  const ctx = makeContext(io, globals, connection);
   try {
     const { flags, args: positionals } = parseFlags(spec, rest);
     if (flags.bool('help')) {
@@ -102,16 +108,46 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   }
 }
 
-/** Loads the client modules and returns a function that makes the client for the chosen host. */
-async function clientFactory(io: CliIO, globals: GlobalOptions): Promise<() => EngineClient> {
-  const [{ EngineClient: Client }, { resolveHost }] = await Promise.all([
-    import('../client/transport.js'),
-    import('../client/endpoint.js'),
-  ]);
-  return () => new Client(resolveHost(globals.host, io.env));
+/** How a command reaches its daemon and reads the client config, or why it cannot. */
+interface Connection {
+  makeClient: () => EngineClient;
+  configFile: () => ConfigFile;
 }
 
-function makeContext(io: CliIO, globals: GlobalOptions, makeClient: () => EngineClient): CliContext {
+/**
+ * Loads the client modules, reads the global options that pick the daemon (-H, --context, the
+ * environment, the config directory) and returns how to make the client, or the error docker
+ * prints for a choice it refuses before running any command.
+ */
+async function connectionFactory(io: CliIO, globals: GlobalOptions): Promise<Connection | { error: string }> {
+  const [{ EngineClient: Client }, { chooseDaemon, configDir, InitError, loadConfigFile }] = await Promise.all([
+    import('../client/transport.js'),
+    import('./client-config.js'),
+  ]);
+  const dir = await configDir(globals.config, io.env);
+  // read up front, as docker does, so a broken config.json is reported by every command
+  const config = loadConfigFile(dir, (line) => { io.stderr.write(`${line}\n`); });
+  const configFile = (): ConfigFile => config;
+  let host: string;
+  try {
+    ({ context: globals.contextName, host } = await chooseDaemon({ hosts: globals.hosts, context: globals.context, env: io.env, configDir: dir, config: configFile }));
+  } catch (err) {
+    if (err instanceof InitError) return { error: err.message };
+    throw err;
+  }
+  // DOCKER_API_VERSION pins the API version, as with docker (`v1.41` or `1.41`)
+  const version = io.env['DOCKER_API_VERSION']?.replace(/^v/, '') || undefined;
+  let client: EngineClient;
+  try {
+    client = new Client(host, { version });
+  } catch (err) {
+    // an address berth cannot dial is refused before the command runs, as docker does
+    return { error: `Failed to initialize: unable to resolve docker endpoint: ${(err as Error).message}` };
+  }
+  return { makeClient: () => client, configFile };
+}
+
+function makeContext(io: CliIO, globals: GlobalOptions, connection: Connection): CliContext {
   let client: EngineClient | undefined;
   return {
     // stdin stays lazy (see cmd/berth.ts): read through the getter, never copied
@@ -122,9 +158,10 @@ function makeContext(io: CliIO, globals: GlobalOptions, makeClient: () => Engine
     prog: PROG,
     globals,
     client() {
-      client ??= makeClient();
+      client ??= connection.makeClient();
       return client;
     },
+    configFile: connection.configFile,
     out: (text) => { io.stdout.write(text); },
     err: (text) => { io.stderr.write(text); },
   };

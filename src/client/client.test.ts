@@ -79,7 +79,7 @@ test('an unreachable daemon is unavailable with docker wording', async () => {
   const dead = new EngineClient('unix:///nonexistent/berth.sock');
   await assert.rejects(containerList(dead), (err: Error) => {
     assert.equal(kindOf(err), 'unavailable');
-    assert.match(err.message, /Cannot connect to the berth daemon at unix:\/\/\/nonexistent\/berth.sock/);
+    assert.match(err.message, /^Cannot connect to the Docker daemon at unix:\/\/\/nonexistent\/berth.sock. Is the docker daemon running\?$/);
     return true;
   });
 });
@@ -105,4 +105,11 @@ test('host resolution order and endpoint parsing', () => {
   assert.deepEqual(parseEndpoint('tcp://127.0.0.1:2375'), { kind: 'tcp', host: '127.0.0.1', port: 2375, url: 'tcp://127.0.0.1:2375' });
   assert.equal(parseEndpoint('unix:///run/x.sock').kind, 'unix');
   assert.throws(() => parseEndpoint('ssh://host'), /unsupported/);
+  // docker reads an address without a scheme as TCP, with its defaults for what is left out
+  assert.deepEqual(parseEndpoint('127.0.0.1:2375'), { kind: 'tcp', host: '127.0.0.1', port: 2375, url: 'tcp://127.0.0.1:2375' });
+  assert.equal(parseEndpoint('tcp://').url, 'tcp://localhost:2375');
+  assert.equal(parseEndpoint(':2376').url, 'tcp://localhost:2376');
+  assert.equal(parseEndpoint('tcp://[::1]:80').url, 'tcp://[::1]:80');
+  assert.throws(() => parseEndpoint('bogus://x'), /^Error: invalid bind address format: bogus:\/\/x$/);
+  assert.throws(() => parseEndpoint('tcp://h:99999'), /invalid bind address format/);
 });

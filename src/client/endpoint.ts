@@ -6,6 +6,9 @@ export type Endpoint =
 /** The socket berth's daemon listens on when nothing else is configured. */
 export const DEFAULT_HOST = 'unix:///run/berth/berth.sock';
 
+/** The port a TCP address without one gets, as docker's plain-HTTP default. */
+const DEFAULT_TCP_PORT = 2375;
+
 /**
  * Picks the daemon address the way the docker CLI does, with BERTH_HOST ahead of DOCKER_HOST:
  * the -H flag, then BERTH_HOST, then DOCKER_HOST, then the default socket.
@@ -15,25 +18,32 @@ export function resolveHost(flag: string | undefined, env: NodeJS.ProcessEnv = p
 }
 
 /**
- * Parses `unix:///path`, `tcp://host:port`, `http://host:port` or a bare `/path`.
- * @throws {Error} on a scheme berth cannot dial (ssh://, npipe://).
+ * Parses `unix:///path`, `tcp://host:port`, `http://host:port`, a bare `host:port` (TCP, as
+ * docker reads it) or a bare `/path` (a socket, berth's shorthand).
+ * @throws {Error} on a scheme berth cannot dial (ssh://, npipe://) or a malformed address.
  */
 export function parseEndpoint(host: string): Endpoint {
   if (host.startsWith('/')) return { kind: 'unix', socketPath: host, url: `unix://${host}` };
   const m = /^([a-z]+):\/\/(.*)$/.exec(host);
-  if (!m) throw new Error(`unable to parse docker host \`${host}\``);
-  const [, scheme, rest] = m as unknown as [string, string, string];
+  // docker reads an address without a scheme as TCP
+  const [scheme, rest] = m ? [m[1]!, m[2]!] : host.includes('://') ? ['', ''] : ['tcp', host];
   if (scheme === 'unix') {
-    if (!rest) throw new Error(`unable to parse docker host \`${host}\``);
+    if (!rest) throw new Error(`invalid bind address format: ${host}`);
     return { kind: 'unix', socketPath: rest, url: host };
   }
   if (scheme === 'tcp' || scheme === 'http') {
     const hostPort = rest.replace(/\/.*$/, '');
+    const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(hostPort);
     const idx = hostPort.lastIndexOf(':');
-    const name = idx >= 0 ? hostPort.slice(0, idx) : hostPort;
-    const port = idx >= 0 ? Number(hostPort.slice(idx + 1)) : 2375;
-    if (!Number.isInteger(port) || port <= 0) throw new Error(`invalid port in docker host \`${host}\``);
-    return { kind: 'tcp', host: name.replace(/^\[|\]$/g, '') || 'localhost', port, url: `tcp://${hostPort}` };
+    const [rawName, rawPort] = bracketed ? [bracketed[1]!, bracketed[2] ?? '']
+      : idx >= 0 && hostPort.indexOf(':') === idx ? [hostPort.slice(0, idx), hostPort.slice(idx + 1)]
+      : [hostPort, ''];
+    const port = rawPort === '' ? DEFAULT_TCP_PORT : Number(rawPort);
+    if (!/^\d*$/.test(rawPort) || !Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`invalid bind address format: ${host}`);
+    const name = rawName || 'localhost';
+    const shown = name.includes(':') ? `[${name}]` : name;
+    return { kind: 'tcp', host: name, port, url: `tcp://${shown}:${port}` };
   }
-  throw new Error(`unsupported docker host scheme \`${scheme}\` in \`${host}\``);
+  if (scheme === 'ssh' || scheme === 'npipe' || scheme === 'fd') throw new Error(`unsupported docker host scheme \`${scheme}\` in \`${host}\``);
+  throw new Error(`invalid bind address format: ${host}`);
 }

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { EngineClient, Query } from './transport.js';
 import { errorOfResponse } from './errors.js';
 import { readBody } from './transport.js';
-import { UnavailableError } from '../lib/errors/index.js';
+import { connectionError } from './connection-error.js';
 
 /** A connection the daemon handed over to raw bytes (attach, start with streams). */
 export interface HijackedConnection {
@@ -48,9 +48,7 @@ export function hijack(client: EngineClient, path: string, query?: Query, body?:
       readBody(res, 64 * 1024).then((text) => reject(errorOfResponse(status, text)), reject);
     });
     req.on('error', (err: NodeJS.ErrnoException) => {
-      reject(['ECONNREFUSED', 'ENOENT'].includes(err.code ?? '')
-        ? new UnavailableError(`Cannot connect to the berth daemon at ${client.endpoint.url}. Is the berth daemon running?`, { cause: err })
-        : err);
+      reject(connectionError(client.endpoint, err));
     });
     req.end(payload);
   });

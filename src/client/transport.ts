@@ -49,15 +49,19 @@ export class EngineClient {
     return `/v${this.version}${path}${s ? `?${s}` : ''}`;
   }
 
-  /** Connection options for node:http, shared with the hijacking requests. */
-  connectOptions(): http.RequestOptions {
+  /**
+   * Connection options for node:http, shared with the hijacking requests. `wrap` opens the
+   * connection itself from the plain one (uploads use it to outlive a failed write).
+   */
+  connectOptions(wrap?: (connect: () => net.Socket) => net.Socket): http.RequestOptions {
     // One fresh connection per request and no Agent: a CLI makes a handful of requests, a
     // pooled socket the daemon closed while idle would fail the next one, and the Agent's
     // server-name check compiles node's large IPv6 regex, about 5 ms of a cold start.
     const endpoint = this.endpoint;
-    const createConnection = endpoint.kind === 'unix'
+    const connect = endpoint.kind === 'unix'
       ? () => net.connect(endpoint.socketPath)
       : () => net.connect({ host: endpoint.host, port: endpoint.port });
+    const createConnection = wrap ? () => wrap(connect) : connect;
     return { host: endpoint.kind === 'unix' ? 'localhost' : endpoint.host, createConnection };
   }
 
@@ -70,19 +74,31 @@ export class EngineClient {
     const { payload, contentType } = encodeBody(opts.body);
     const headers: Record<string, string> = { 'User-Agent': 'berth-cli', ...opts.headers };
     if (contentType && !hasHeader(headers, 'content-type')) headers['Content-Type'] = contentType;
+    const streaming = payload !== undefined && typeof payload !== 'string' && !Buffer.isBuffer(payload);
+    // loaded only for uploads (load, import, build): most commands send no stream
+    const uploadConnection = streaming ? (await import('./upload-socket.js')).uploadConnection : undefined;
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      // a daemon that refuses an upload answers and closes: stop sending, keep the answer
+      let writeError: Error | undefined;
+      const onWriteFailed = (err: Error): void => {
+        writeError = err;
+        if (streaming) {
+          payload.unpipe(req);
+          payload.destroy();
+        }
+      };
       const req = http.request({
-        ...this.connectOptions(),
+        ...this.connectOptions(uploadConnection && ((connect) => uploadConnection(connect, onWriteFailed))),
         method: opts.method,
         path: this.url(opts.path, opts.query),
         headers,
         signal: opts.signal,
       }, resolve);
-      req.on('error', (err: NodeJS.ErrnoException) => { this.#connectionError(err).then(reject, reject); });
+      req.on('error', (err: NodeJS.ErrnoException) => { this.#connectionError(writeError ?? err).then(reject, reject); });
       if (payload === undefined) req.end();
-      else if (typeof payload === 'string' || Buffer.isBuffer(payload)) req.end(payload);
+      else if (!streaming) req.end(payload);
       else {
-        payload.on('error', (err) => req.destroy(err));
+        payload.on('error', (err) => { if (!writeError) req.destroy(err); });
         payload.pipe(req);
       }
     });
@@ -109,15 +125,10 @@ export class EngineClient {
   }
 
   async #connectionError(err: NodeJS.ErrnoException): Promise<Error> {
-    if (err.name === 'AbortError') return err;
-    if (['ECONNREFUSED', 'ENOENT', 'EACCES', 'EHOSTUNREACH', 'ETIMEDOUT'].includes(err.code ?? '')) {
-      // docker's wording; the CLI adds no further hint when it sees this kind
-      const why = err.code === 'EACCES' ? 'permission denied while trying to connect to the daemon socket'
-        : `Cannot connect to the berth daemon at ${this.endpoint.url}. Is the berth daemon running?`;
-      const { UnavailableError } = await import('../lib/errors/index.js');
-      return new UnavailableError(why, { cause: err });
-    }
-    return err;
+    if (err.name === 'AbortError' || !err.code) return err;
+    // loaded only on this path: a reachable daemon is the cold-start case
+    const { connectionError } = await import('./connection-error.js');
+    return connectionError(this.endpoint, err);
   }
 }
 

@@ -1,7 +1,8 @@
 import { FUNCS, truthy, type TemplateFunc } from './funcs.js';
+import { GoMap, GoPointer, GoStruct } from './go-value.js';
 import { TemplateError } from './lexer.js';
-import type { Node, Operand, Pipeline } from './parse.js';
-import { goString } from './print.js';
+import { operandText, type Node, type Operand, type Pipeline } from './parse.js';
+import { actionString } from './print.js';
 
 const BREAK = Symbol('break');
 const CONTINUE = Symbol('continue');
@@ -45,6 +46,19 @@ export function execute(nodes: Node[], data: unknown, funcs: Readonly<Record<str
     let cur = base;
     for (let k = 0; k < names.length; k++) {
       const name = names[k]!;
+      if (cur instanceof GoStruct) {
+        const r = cur.lookup(name);
+        if (!r.found) throw new TemplateError(`can't evaluate field ${name} in type ${cur.pointer ? '*' : ''}${cur.typeName}`, 'execute');
+        cur = r.value;
+        if (cur === null && k < names.length - 1) throw new TemplateError(`nil pointer evaluating .${names[k + 1]!}`, 'execute');
+        continue;
+      }
+      if (cur instanceof GoMap) {
+        // a missing key is Go's invalid value: printed as <no value>, false in if
+        cur = cur.entries.get(name);
+        continue;
+      }
+      if (cur instanceof GoPointer) throw new TemplateError(`can't evaluate field ${name} in type pointer`, 'execute');
       if (cur === null || cur === undefined) {
         if (cur === null) throw new TemplateError(`nil pointer evaluating .${name}`, 'execute');
         return undefined;
@@ -60,11 +74,25 @@ export function execute(nodes: Node[], data: unknown, funcs: Readonly<Record<str
     return cur;
   };
 
+  /**
+   * Runs `f`, placing an error that does not yet say where it happened at `op`, as Go reports
+   * it; `call` is the function call being made, whose errors Go words `error calling <name>`.
+   */
+  const at = <T>(op: Operand, f: () => T, call?: { name: string; node: string }): T => {
+    try {
+      return f();
+    } catch (err) {
+      if (!(err instanceof TemplateError) || err.located || !op.at) throw err;
+      const reason = call ? `error calling ${call.name}: ${err.reason}` : err.reason;
+      throw new TemplateError(reason, 'execute', { ...op.at, node: call ? call.node : operandText(op) });
+    }
+  };
+
   const operand = (op: Operand, dot: unknown): unknown => {
     switch (op.kind) {
       case 'literal': return op.value;
-      case 'field': return field(dot, op.fields);
-      case 'variable': return field(scope.get(op.name), op.fields);
+      case 'field': return at(op, () => field(dot, op.fields));
+      case 'variable': return at(op, () => field(scope.get(op.name), op.fields));
       case 'group': return field(pipeline(op.pipe, dot), op.fields);
       case 'ident': {
         const fn = funcs[op.name];
@@ -82,11 +110,13 @@ export function execute(nodes: Node[], data: unknown, funcs: Readonly<Record<str
       const fn = funcs[head.name];
       if (!fn) throw new TemplateError(`function "${head.name}" not defined`, 'execute');
       // and/or short-circuit in Go; evaluating eagerly differs only for erroring operands
-      return fn(...args());
+      const values = args();
+      return at(head, () => fn(...values), { name: head.name, node: [head, ...rest].map(operandText).join(' ') });
     }
     if ((head.kind === 'field' || head.kind === 'variable') && (rest.length || piped.length)) {
       const base = head.kind === 'field' ? dot : scope.get(head.name);
-      return field(base, head.fields, args());
+      const values = args();
+      return at(head, () => field(base, head.fields, values));
     }
     if (rest.length) throw new TemplateError(`can't give argument to non-function`, 'execute');
     return operand(head, dot);
@@ -108,7 +138,7 @@ export function execute(nodes: Node[], data: unknown, funcs: Readonly<Record<str
         case 'text': out.push(node.text); break;
         case 'action': {
           const v = pipeline(node.pipe, dot);
-          if (!node.pipe.decl.length) out.push(goString(v));
+          if (!node.pipe.decl.length) out.push(actionString(v));
           break;
         }
         case 'break': return BREAK;
@@ -130,6 +160,8 @@ export function execute(nodes: Node[], data: unknown, funcs: Readonly<Record<str
             const vars = node.pipe.decl;
             const v = pipeline({ ...node.pipe, decl: [] }, dot);
             const entries: Array<[unknown, unknown]> = Array.isArray(v) ? v.map((x, k) => [k, x])
+              : v instanceof GoMap ? v.sortedKeys().map((k) => [k, v.entries.get(k)])
+              : v instanceof GoStruct || v instanceof GoPointer ? rangeError(v)
               : typeof v === 'number' ? Array.from({ length: v }, (_, k) => [k, k])
               : v && typeof v === 'object' ? Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]])
               : [];
@@ -149,4 +181,8 @@ export function execute(nodes: Node[], data: unknown, funcs: Readonly<Record<str
 
   run(nodes, data);
   return out.join('');
+}
+
+function rangeError(v: GoStruct | GoPointer): never {
+  throw new TemplateError(`range can't iterate over ${v instanceof GoStruct ? `{${v.typeName}}` : 'pointer'}`, 'execute');
 }

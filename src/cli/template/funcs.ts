@@ -1,39 +1,60 @@
+import { GoMap, GoPointer, GoStruct, isGoValue } from './go-value.js';
 import { goNumber, goString } from './print.js';
 import { TemplateError } from './lexer.js';
 
 /** A template function: receives evaluated arguments, returns a value. */
 export type TemplateFunc = (...args: unknown[]) => unknown;
 
-/** Go's truth: false, 0, nil, and empty strings, slices and maps are false. */
+/** Go's truth: false, 0, nil, and empty strings, slices and maps are false; a struct is true. */
 export function truthy(v: unknown): boolean {
   if (v === undefined || v === null || v === false || v === 0 || v === '') return false;
   if (Array.isArray(v)) return v.length > 0;
+  if (v instanceof GoMap) return v.size > 0;
+  if (isGoValue(v)) return true;
   if (typeof v === 'object') return Object.keys(v as object).length > 0;
   return true;
 }
 
 function length(v: unknown): number {
   if (typeof v === 'string' || Array.isArray(v)) return v.length;
+  if (v instanceof GoMap) return v.size;
+  if (v instanceof GoStruct || v instanceof GoPointer) throw new TemplateError(`len of type ${v instanceof GoStruct ? v.typeName : 'pointer'}`, 'execute');
   if (v && typeof v === 'object') return Object.keys(v).length;
-  throw new TemplateError(`len of type ${typeof v}`, 'execute');
+  throw new TemplateError(`len of ${v === null || v === undefined ? 'nil pointer' : `type ${typeof v}`}`, 'execute');
 }
 
 function index(v: unknown, ...keys: unknown[]): unknown {
   let cur = v;
   for (const k of keys) {
     if (cur === null || cur === undefined) return undefined;
+    if ((cur instanceof GoMap || (typeof cur === 'object' && !Array.isArray(cur))) && typeof k !== 'string') {
+      throw new TemplateError(`value has type ${goKind(k)}; should be string`, 'execute');
+    }
+    if (cur instanceof GoMap) {
+      // a missing key yields the zero value of the map's element type
+      cur = cur.entries.has(String(k)) ? cur.entries.get(String(k)) : cur.zero();
+      continue;
+    }
+    if (cur instanceof GoStruct || cur instanceof GoPointer) throw new TemplateError(`can't index item of type ${cur instanceof GoStruct ? cur.typeName : 'pointer'}`, 'execute');
     if (Array.isArray(cur) || typeof cur === 'string') {
       const n = Number(k);
       if (!Number.isInteger(n) || n < 0 || n >= cur.length) throw new TemplateError(`index out of range: ${String(k)}`, 'execute');
       cur = cur[n];
     } else if (typeof cur === 'object') {
-      // a missing key yields the zero value of docker's typed maps (map[string]string): ""
-      cur = (cur as Record<string, unknown>)[String(k)] ?? '';
+      // an untyped map's element type is interface{}: a missing key is nil, printed <no value>
+      cur = (cur as Record<string, unknown>)[k as string];
     } else {
       throw new TemplateError(`can't index item of type ${typeof cur}`, 'execute');
     }
   }
   return cur;
+}
+
+/** The Go kind of a template literal, for error messages. */
+function goKind(v: unknown): string {
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float64';
+  if (v === null || v === undefined) return 'nil';
+  return typeof v;
 }
 
 function compare(a: unknown, b: unknown): number {
@@ -48,6 +69,8 @@ export function sprintf(format: string, ...args: unknown[]): string {
   return format.replace(/%([-+ 0#]*)(\d+)?(?:\.(\d+))?([vsdqtxXfge%])/g, (_m, flags: string, width?: string, prec?: string, verb?: string) => {
     if (verb === '%') return '%';
     const arg = args[n++];
+    // fmt's nil: `<nil>` for %v, a %!verb(<nil>) complaint for the rest
+    if (arg === null || arg === undefined) return verb === 'v' ? '<nil>' : `%!${verb}(<nil>)`;
     let s: string;
     switch (verb) {
       case 'd': s = typeof arg === 'number' ? String(Math.trunc(arg)) : `%!d(${goString(arg)})`; break;

@@ -1,12 +1,32 @@
-import { lex, TemplateError, type Token } from './lexer.js';
+import { lex, TemplateError, type Location, type Token } from './lexer.js';
 
-/** An argument of a command: a literal, a field chain, a variable, a function name or a group. */
-export type Operand =
+/**
+ * An argument of a command: a literal, a field chain, a variable, a function name or a group.
+ * `at` is where Go reports an error in it: a chain `.A.B` is placed at its second link.
+ */
+export type Operand = { at?: Location } & (
   | { kind: 'field'; fields: string[] }
   | { kind: 'variable'; name: string; fields: string[] }
   | { kind: 'ident'; name: string }
   | { kind: 'literal'; value: unknown }
-  | { kind: 'group'; pipe: Pipeline; fields: string[] };
+  | { kind: 'group'; pipe: Pipeline; fields: string[] });
+
+/** The operand as Go prints a node in an error (`.Config.Labels`, `$x.A`, `"s"`). */
+export function operandText(op: Operand): string {
+  switch (op.kind) {
+    case 'field': return op.fields.length ? op.fields.map((f) => `.${f}`).join('') : '.';
+    case 'variable': return `$${op.name}${op.fields.map((f) => `.${f}`).join('')}`;
+    case 'ident': return op.name;
+    case 'literal': return typeof op.value === 'string' ? JSON.stringify(op.value) : op.value === null ? 'nil' : String(op.value);
+    case 'group': return `(${op.pipe.commands.map((c) => c.map(operandText).join(' ')).join(' | ')})${op.fields.map((f) => `.${f}`).join('')}`;
+  }
+}
+
+/** Go's position of a chain: its second link when there is one, else its start. */
+function chainAt(t: Token, headLength: number, fields: string[]): Location | undefined {
+  if (!t.at) return undefined;
+  return fields.length > (t.type === 'field' ? 1 : 0) ? { line: t.at.line, col: t.at.col + headLength } : t.at;
+}
 
 /** `a b c | d e`: commands joined by pipes, optionally declaring variables (`$x := ...`). */
 export interface Pipeline {
@@ -111,11 +131,11 @@ export function parsePipeline(tokens: Token[]): Pipeline {
         current = [];
         break;
       case 'lparen': current.push({ kind: 'group', ...parseGroup() }); break;
-      case 'field': current.push({ kind: 'field', fields: t.value }); break;
-      case 'variable': current.push({ kind: 'variable', name: t.value, fields: t.fields }); break;
-      case 'ident': current.push({ kind: 'ident', name: t.value }); break;
-      case 'string': case 'number': case 'bool': current.push({ kind: 'literal', value: t.value }); break;
-      case 'nil': current.push({ kind: 'literal', value: null }); break;
+      case 'field': current.push({ kind: 'field', fields: t.value, at: chainAt(t, 1 + (t.value[0]?.length ?? 0), t.value) }); break;
+      case 'variable': current.push({ kind: 'variable', name: t.value, fields: t.fields, at: chainAt(t, 1 + t.value.length, t.fields) }); break;
+      case 'ident': current.push({ kind: 'ident', name: t.value, at: t.at }); break;
+      case 'string': case 'number': case 'bool': current.push({ kind: 'literal', value: t.value, at: t.at }); break;
+      case 'nil': current.push({ kind: 'literal', value: null, at: t.at }); break;
       default: throw new TemplateError(`unexpected ${t.type} in operand`);
     }
   }

@@ -8,7 +8,11 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI in-process with captured streams and an empty stdin. */
+/**
+ * Runs the CLI in-process with captured streams and an empty stdin. Unless the test gives
+ * DOCKER_CONFIG, the config directory is one that does not exist, so the machine's own
+ * ~/.docker/config.json never changes a result.
+ */
 export async function runCaptured(argv: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -19,7 +23,8 @@ export async function runCaptured(argv: string[], options: { env?: NodeJS.Proces
   stderr.on('data', (c: Buffer) => { err += c.toString('utf8'); });
   if (options.stdin !== undefined) stdin.end(options.stdin);
   else stdin.end();
-  const code = await runCli(argv, { stdin, stdout, stderr, env: options.env ?? {} });
+  const env = { DOCKER_CONFIG: '/nonexistent/berth-test-config', ...options.env };
+  const code = await runCli(argv, { stdin, stdout, stderr, env });
   await new Promise((r) => setImmediate(r));
   return { code, stdout: out, stderr: err };
 }

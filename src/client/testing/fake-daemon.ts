@@ -9,6 +9,8 @@ export interface SeenRequest {
   method: string;
   /** Path without the `/vX.Y` prefix. */
   path: string;
+  /** The API version of the `/vX.Y` prefix, '' without one. */
+  version: string;
   query: URLSearchParams;
   body: string;
 }
@@ -84,6 +86,7 @@ export class FakeDaemon {
     const seen = {
       method: req.method ?? 'GET',
       path: url.pathname.replace(/^\/v\d+\.\d+/, ''),
+      version: /^\/v(\d+\.\d+)\//.exec(url.pathname)?.[1] ?? '',
       query: url.searchParams,
       body: Buffer.concat(chunks).toString('utf8'),
     };

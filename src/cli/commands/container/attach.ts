@@ -27,7 +27,7 @@ export const command: Command = {
     if (info.State.Paused) throw new Error('You cannot attach to a paused container, unpause it first');
     const tty = info.Config.Tty === true;
     const stdin = !flags.bool('no-stdin') && info.Config.OpenStdin === true;
-    const conn = await containerAttach(client, name!, { stream: true, stdin, stdout: true, stderr: true, detachKeys: flags.string('detach-keys') });
+    const conn = await containerAttach(client, name!, { stream: true, stdin, stdout: true, stderr: true, detachKeys: flags.string('detach-keys') ?? ctx.configFile().detachKeys });
     const stopResize = tty ? followTerminalSize(ctx, (size) => containerResize(client, name!, size), { nudge: true }) : () => {};
     const stopSignals = flags.bool('sig-proxy') && !tty
       ? proxySignals((signal) => { containerKill(client, name!, { signal }).catch(() => {}); })

@@ -54,11 +54,24 @@ test('ps --format table, plain and json', async () => {
 test('rm reports each failure, echoes successes, exits 1', async () => {
   daemon.on('DELETE /containers/web', (_req, res) => { res.writeHead(204); res.end(); });
   daemon.json('DELETE /containers/ghost', 404, { message: 'No such container: ghost' });
-  const r = await berth('rm', '-f', 'web', 'ghost');
+  const r = await berth('rm', 'web', 'ghost');
   assert.equal(r.code, 1);
   assert.equal(r.stdout, 'web\n');
   assert.equal(r.stderr, 'Error response from daemon: No such container: ghost\n');
+});
+
+test('rm -f of a missing container prints the error and exits 0; other failures still fail', async () => {
+  daemon.on('DELETE /containers/web', (_req, res) => { res.writeHead(204); res.end(); });
+  daemon.json('DELETE /containers/ghost', 404, { message: 'No such container: ghost' });
+  daemon.json('DELETE /containers/stuck', 500, { message: 'driver failed to remove root filesystem' });
+  let r = await berth('rm', '-f', 'web', 'ghost');
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout, 'web\n');
+  assert.equal(r.stderr, 'Error response from daemon: No such container: ghost\n');
   assert.equal(daemon.seen('DELETE /containers/web').at(-1)!.query.get('force'), '1');
+  r = await berth('rm', '-f', 'ghost', 'stuck');
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'Error response from daemon: No such container: ghost\nError response from daemon: driver failed to remove root filesystem\n');
 });
 
 test('stop passes -t and treats already-stopped as success', async () => {
@@ -155,6 +168,32 @@ test('inspect prints JSON, formats, and reports missing objects', async () => {
   assert.equal(r.stderr, 'Error: No such object: ghost\n');
   r = await berth('container', 'inspect', 'ghost');
   assert.equal(r.stderr, 'Error response from daemon: No such container: ghost\n');
+});
+
+test('inspect -f evaluates against docker\'s typed structs, then the raw answer, as docker does', async () => {
+  const info = { Id: ID, Name: '/web', State: { Status: 'running', Running: true, Pid: 7 }, Config: { Labels: null, Entrypoint: null, Tty: false },
+    HostConfig: { CpuShares: 0, Extra: 'x' } };
+  daemon.json('GET /containers/web/json', 200, info);
+  let r = await berth('inspect', '-f', '{{.Config.Labels.x}}|{{if .State.Health}}a{{else}}b{{end}}|{{len .Config.Entrypoint}}|{{.Config.ExposedPorts}}', 'web');
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout, '<no value>|b|0|map[]\n');
+  r = await berth('container', 'inspect', '-f', '{{.State}}', 'web');
+  assert.equal(r.stdout, '{running true false false false false 7 0    <nil>}\n');
+  // fields the typed struct lacks still come from the answer itself
+  r = await berth('inspect', '-f', '{{.HostConfig.CpuShares}} {{.HostConfig.Extra}}', 'web');
+  assert.equal(r.stdout, '0 x\n');
+  // a key in neither: docker prints a lone newline, then each failure in the order of the names
+  r = await berth('inspect', '-f', '{{.Config.Nope}}', 'web', 'ghost');
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '\n');
+  assert.equal(r.stderr, 'template parsing error: template: :1:9: executing "" at <.Config.Nope>: map has no entry for key "Nope"\n'
+    + 'Error: No such object: ghost\n');
+  r = await berth('inspect', '--format', 'json', 'web', 'ghost');
+  assert.equal(r.stdout, `${JSON.stringify([info])}\n`);
+  assert.equal(r.stderr, 'Error: No such object: ghost\n');
+  r = await berth('inspect', '-f', '{{.Id', 'web');
+  assert.equal(r.code, 64);
+  assert.match(r.stderr, /^template parsing error: template: :1: unclosed action/);
 });
 
 test('logs demultiplexes and passes tail, timestamps and since', async () => {

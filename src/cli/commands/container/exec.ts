@@ -44,7 +44,7 @@ export const command: Command = {
       Privileged: flags.bool('privileged'),
       User: flags.string('user') ?? '',
       WorkingDir: flags.string('workdir') ?? '',
-      DetachKeys: flags.string('detach-keys'),
+      DetachKeys: flags.string('detach-keys') ?? ctx.configFile().detachKeys,
     });
     if (detach) {
       await execStartDetached(client, execId, { Tty: tty });

@@ -18,7 +18,7 @@ export const command: Command = {
   run(ctx, flags, args) {
     return inspectAll(ctx, args, flags.string('format'), async (name) => {
       try {
-        return await containerInspect(ctx.client(), name, { size: flags.bool('size') });
+        return { value: await containerInspect(ctx.client(), name, { size: flags.bool('size') }), goType: 'container.InspectResponse' };
       } catch (err) {
         throw new Error(describeError(err));
       }

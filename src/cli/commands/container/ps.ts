@@ -26,8 +26,9 @@ export const command: Command = {
   async run(ctx, flags) {
     let last = flags.int('last') ?? -1;
     if (flags.bool('latest') && last === -1) last = 1;
-    const format = flags.string('format') ?? '';
     const quiet = flags.bool('quiet');
+    // config.json's psFormat stands in for a missing --format, as with docker
+    const format = flags.string('format') ?? (quiet ? undefined : ctx.configFile().psFormat) ?? '';
     // docker asks for sizes only when they are shown: -s, or a format naming .Size
     const size = flags.bool('size') || (!quiet && /\.Size\b/.test(format));
     const list = await containerList(ctx.client(), {

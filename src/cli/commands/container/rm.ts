@@ -1,4 +1,5 @@
 import { containerDelete } from '../../../client/container-delete.js';
+import { isNotFound } from '../../../lib/errors/index.js';
 import type { Command } from '../../command.js';
 import { forEachContainer } from './each-container.js';
 
@@ -17,8 +18,11 @@ export const command: Command = {
     ],
   },
   run(ctx, flags, args) {
+    const force = flags.bool('force');
+    // with --force a container that is already gone is printed but not a failure, as docker
+    // does: cleanup steps under `set -e` rely on `rm -f` succeeding
     return forEachContainer(ctx, args, (name) => containerDelete(ctx.client(), name, {
-      force: flags.bool('force'), volumes: flags.bool('volumes'), link: flags.bool('link'),
-    }));
+      force, volumes: flags.bool('volumes'), link: flags.bool('link'),
+    }), true, (err) => force && isNotFound(err));
   },
 };

@@ -68,7 +68,7 @@ export const command: Command = {
       stderr: plan.config.AttachStderr === true,
       autoRemove: plan.config.HostConfig?.AutoRemove === true,
       sigProxy: flags.bool('sig-proxy'),
-      detachKeys: flags.string('detach-keys'),
+      detachKeys: flags.string('detach-keys') ?? ctx.configFile().detachKeys,
     }, failed);
   },
 };

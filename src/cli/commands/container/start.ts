@@ -36,7 +36,7 @@ export const command: Command = {
     const info = await containerInspect(client, name);
     const tty = info.Config.Tty === true;
     const stdin = flags.bool('interactive') && info.Config.OpenStdin === true;
-    const conn = await containerAttach(client, name, { stream: true, stdin, stdout: true, stderr: true, detachKeys: flags.string('detach-keys') });
+    const conn = await containerAttach(client, name, { stream: true, stdin, stdout: true, stderr: true, detachKeys: flags.string('detach-keys') ?? ctx.configFile().detachKeys });
     const waiter = containerWait(client, name, { condition: 'next-exit' });
     waiter.catch(() => {});
     try {

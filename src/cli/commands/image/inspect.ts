@@ -18,7 +18,7 @@ export const command: Command = {
   run(ctx, flags, args) {
     return inspectAll(ctx, args, flags.string('format'), async (name) => {
       try {
-        return await imageInspect(ctx.client(), name);
+        return { value: await imageInspect(ctx.client(), name), goType: 'image.InspectResponse' };
       } catch (err) {
         throw new Error(describeError(err));
       }

@@ -30,12 +30,12 @@ export const command: Command = {
     const noTrunc = flags.bool('no-trunc');
     const rows = images.flatMap((img) => imageRows(img, { noTrunc, now }));
     if (flags.bool('quiet')) {
-      // one id per image, even when it has several tags
-      const seen = new Set<string>();
-      for (const r of rows) if (!seen.has(r.ID)) { seen.add(r.ID); ctx.out(`${r.ID}\n`); }
+      // one line per row, so an image with several tags repeats its id, as docker prints it
+      for (const r of rows) ctx.out(`${r.ID}\n`);
       return 0;
     }
-    const format = flags.string('format') ?? '';
+    // config.json's imagesFormat stands in for a missing --format, as with docker
+    const format = flags.string('format') ?? ctx.configFile().imagesFormat ?? '';
     if (!format || format === 'table') {
       const digests = flags.bool('digests');
       const header = digests ? ['REPOSITORY', 'TAG', 'DIGEST', 'IMAGE ID', 'CREATED', 'SIZE'] : ['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'];

@@ -4,7 +4,7 @@ import { isNotFound } from '../../../lib/errors/index.js';
 import type { Command } from '../../command.js';
 import { describeError } from '../../errors.js';
 import { UsageError } from '../../flags.js';
-import { inspectAll } from '../../format/inspect-output.js';
+import { inspectAll, type Inspected } from '../../format/inspect-output.js';
 
 /** `berth inspect`: prints low-level details of containers or images, whichever the name is. */
 export const command: Command = {
@@ -24,9 +24,11 @@ export const command: Command = {
     if (type && !['container', 'image'].includes(type)) throw new UsageError(`"${type}" is not a valid value for --type`, 1);
     const client = ctx.client();
     return inspectAll(ctx, args, flags.string('format'), async (name) => {
-      const tries: Array<() => Promise<unknown>> = [];
-      if (!type || type === 'container') tries.push(() => containerInspect(client, name, { size: flags.bool('size') }));
-      if (!type || type === 'image') tries.push(() => imageInspect(client, name));
+      const tries: Array<() => Promise<Inspected>> = [];
+      if (!type || type === 'container') {
+        tries.push(async () => ({ value: await containerInspect(client, name, { size: flags.bool('size') }), goType: 'container.InspectResponse' }));
+      }
+      if (!type || type === 'image') tries.push(async () => ({ value: await imageInspect(client, name), goType: 'image.InspectResponse' }));
       for (const attempt of tries) {
         try {
           return await attempt();

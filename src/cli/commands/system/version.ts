@@ -16,14 +16,14 @@ export const command: Command = {
   async run(ctx, flags) {
     const client = {
       Version: BERTH_VERSION,
-      ApiVersion: API_VERSION,
+      ApiVersion: ctx.client().version,
       DefaultAPIVersion: API_VERSION,
       GitCommit: BERTH_BUILD,
       GoVersion: `node ${process.version}`,
       Os: process.platform,
       Arch: process.arch === 'x64' ? 'amd64' : process.arch,
       BuildTime: '',
-      Context: 'default',
+      Context: ctx.globals.contextName ?? 'default',
     };
     let server: Awaited<ReturnType<typeof systemVersion>> | undefined;
     let serverError: unknown;
