@@ -1,10 +1,11 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { Readable } from 'node:stream';
+import { API_VERSION } from '../api/version.js';
 import { parseEndpoint, type Endpoint } from './endpoint.js';
 
-/** The Engine API version berth's client speaks (docker CLI 28). */
-export const API_VERSION = '1.50';
+// The client speaks the version the contract defines (docker CLI 28's), the daemon's own.
+export { API_VERSION };
 
 /** Query values; arrays repeat the key, undefined and false-y optional values are left out. */
 export type Query = Record<string, string | number | boolean | string[] | undefined>;
