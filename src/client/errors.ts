@@ -11,6 +11,7 @@ export function kindOfStatus(status: number): ErrorKind {
     case 401: return 'unauthorized';
     case 403: return 'forbidden';
     case 404: return 'not-found';
+    case 405: return 'method-not-allowed';
     case 409: return 'conflict';
     case 501: return 'not-implemented';
     case 503: return 'unavailable';

@@ -185,9 +185,10 @@ export interface ExitFeed {
    * Watches the monitor of a running container. A monitor that dies without recording an exit
    * (killed, crashed) is reported through `onExit` with `monitorLost`: the container is killed if
    * its process outlived the monitor (exit 137), else it is gone without a code (exit 255).
-   * Watching ends with the exit, or with `delete`.
+   * Watching ends with the exit, or with `delete`. `checkNow` looks at once (restore: the monitor
+   * may have died while berthd was down); otherwise from the next periodic check.
    */
-  watchMonitor(id: string): void;
+  watchMonitor(id: string, opts?: { checkNow?: boolean }): void;
 }
 
 /** Processes inside a running container. */

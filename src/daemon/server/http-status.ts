@@ -9,6 +9,7 @@ const STATUS: Record<ErrorKind, number> = {
   forbidden: 403,
   unavailable: 503,
   'not-implemented': 501,
+  'method-not-allowed': 405,
   cancelled: 499,
   'deadline-exceeded': 504,
   'data-loss': 500,

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { chmod, mkdir, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { InvalidArgumentError, NotFoundError, kindOf, messageOf } from '../../lib/errors/index.js';
+import { InvalidArgumentError, MethodNotAllowedError, NotFoundError, kindOf, messageOf } from '../../lib/errors/index.js';
 import { httpStatusFromError } from './http-status.js';
 import type { RequestContext } from './context.js';
 import type { Router } from './router.js';
@@ -143,7 +143,7 @@ export class ApiServer {
       }
       const found = this.#opts.router.match(req.method ?? 'GET', ctx.path);
       if (!found.route) {
-        if (found.methodMismatch) throw Object.assign(new InvalidArgumentError('method not allowed'), { status: 405 });
+        if (found.methodMismatch) throw new MethodNotAllowedError('method not allowed');
         throw new NotFoundError('page not found');
       }
       ctx.params = found.params;
@@ -154,8 +154,10 @@ export class ApiServer {
       this.#opts.log('debug', `${req.method} ${req.url} ${(performance.now() - t0).toFixed(1)}ms`);
     } catch (err) {
       if (abort.signal.aborted || (isClientGone(err) && (sock.destroyed || !sock.writable))) {
-        // The client left; nobody reads an answer, and it is no fault of the daemon.
-        this.#opts.log('debug', `${req.method} ${req.url}: client went away (${messageOf(err)})`);
+        // The client left; nobody reads an answer. Its leaving is no fault of the daemon, but a
+        // failure of berth's own that happened meanwhile still is.
+        const own = !isClientGone(err) && (err as Error)?.name !== 'AbortError' && httpStatusFromError(err) >= 500;
+        this.#opts.log(own ? 'error' : 'debug', `${req.method} ${req.url}: ${own ? '' : 'client went away: '}${messageOf(err)}`);
         if (ctx.res && !ctx.res.writableEnded) ctx.res.destroy();
         ctx.upgrade?.socket.destroy();
         return;
@@ -173,8 +175,7 @@ export class ApiServer {
   }
 
   #writeError(ctx: RequestContext, err: unknown): void {
-    const explicit = (err as { status?: number }).status;
-    const status = explicit ?? httpStatusFromError(err);
+    const status = httpStatusFromError(err);
     const message = messageOf(err);
     const close = err instanceof ConnectionError;
     // Only berth's own failures are errors; a client asking for what berth lacks (501) is not.

@@ -73,7 +73,14 @@ export class AttachSession {
     });
     out.on('close', () => this.close());
     if (this.#opts.stdin) {
-      const input = await runtime.attach(id);
+      let input: AttachConnection;
+      try {
+        input = await runtime.attach(id);
+      } catch (err) {
+        // Half a session is none: the output connection must not stay open unread.
+        this.close();
+        throw err;
+      }
       if (this.#closed) {
         input.close();
         return;

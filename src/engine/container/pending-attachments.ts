@@ -21,12 +21,18 @@ export class PendingAttachments {
     if (set?.delete(session) && set.size === 0) this.#byId.delete(id);
   }
 
-  /** Connects the waiting sessions to the created container. */
-  async connect(id: string, runtime: RuntimeIO): Promise<void> {
+  /**
+   * Connects the waiting sessions to the created container. A session that cannot connect ends
+   * (its client hears so) without failing the start for the others.
+   */
+  async connect(id: string, runtime: Pick<RuntimeIO, 'attach'>, log: (msg: string) => void): Promise<void> {
     const set = this.#byId.get(id);
     if (!set) return;
     this.#byId.delete(id);
-    for (const s of set) await s.connect(runtime, id);
+    await Promise.all([...set].map((s) => s.connect(runtime, id).catch((err: unknown) => {
+      log(`attaching to ${id}: ${(err as Error).message}`);
+      s.close();
+    })));
   }
 
   /** Ends the waiting sessions (start failed, container removed). */

@@ -33,14 +33,14 @@ export async function restoreContainers(c: ContainerContext): Promise<{ cleanup:
       const exit = await runtime.readExit(rec.id);
       if (exit) {
         await handleExit(c, rec.id, exit);
-      } else {
-        if ((await runtime.isMonitorAlive(rec.id)) && (await runtime.isStartPending(rec.id))) {
-          // berthd died between saving "running" and the runtime's start: finish the start.
-          await runtime.start(rec.id);
-        }
-        // A monitor lost with the host (reboot) or killed while berthd was down is reported
-        // as an exit by the watch at once.
+      } else if (await runtime.isMonitorAlive(rec.id)) {
+        // berthd died between saving "running" and the runtime's start: finish the start.
+        if (await runtime.isStartPending(rec.id)) await runtime.start(rec.id);
         runtime.watchMonitor(rec.id);
+      } else {
+        // Lost with the host (reboot) or killed while berthd was down: the watch reports it as
+        // an exit at once (killing a container process that outlived its monitor).
+        runtime.watchMonitor(rec.id, { checkNow: true });
       }
     } catch (err) {
       log(`restoring ${rec.id}: ${messageOf(err)}`);

@@ -37,11 +37,15 @@ export async function startLocked(c: ContainerContext, rec: ContainerRecord, byP
   try {
     const undo = await applySteps(steps, ctx);
     try {
-      await c.attachments.connect(rec.id, runtime);
+      await c.attachments.connect(rec.id, runtime, c.deps.log);
       // FinishedAt keeps the last exit's time until the next exit, as in Docker.
       rec.state = { ...rec.state, status: 'running', pid: ctx.pid ?? 0, exitCode: 0, error: '', oomKilled: false, startedAt: rfc3339Nano(c.deps.clock.now()) };
       rec.hasBeenStarted = true;
-      await Promise.all([store.save(rec), runtime.start(rec.id)]);
+      // Side by side to save a round of latency; the undo below waits for both to settle, so it
+      // never deletes a container whose start is still in flight.
+      const [saved, started] = await Promise.allSettled([store.save(rec), runtime.start(rec.id)]);
+      if (saved.status === 'rejected') throw saved.reason;
+      if (started.status === 'rejected') throw started.reason;
     } catch (err) {
       rec.state = before.state;
       rec.hasBeenStarted = before.hasBeenStarted;

@@ -12,6 +12,7 @@ export type ErrorKind =
   | 'forbidden'
   | 'unavailable'
   | 'not-implemented'
+  | 'method-not-allowed'
   | 'cancelled'
   | 'deadline-exceeded'
   | 'data-loss'
@@ -61,6 +62,11 @@ export class NotImplementedError extends EngineError {
   override readonly kind = 'not-implemented' as const;
   override readonly code: string = 'ERR_NOT_IMPLEMENTED';
 }
+/** The resource exists but not for this method (an HTTP router's 405). */
+export class MethodNotAllowedError extends EngineError {
+  override readonly kind = 'method-not-allowed' as const;
+  override readonly code: string = 'ERR_METHOD_NOT_ALLOWED';
+}
 export class CancelledError extends EngineError {
   override readonly kind = 'cancelled' as const;
   override readonly code: string = 'ERR_CANCELLED';
@@ -76,7 +82,7 @@ export class InternalError extends EngineError {
 
 const KINDS: ReadonlySet<string> = new Set<ErrorKind>([
   'not-found', 'invalid-argument', 'conflict', 'not-modified', 'unauthorized', 'forbidden',
-  'unavailable', 'not-implemented', 'cancelled', 'deadline-exceeded', 'data-loss', 'internal', 'unknown',
+  'unavailable', 'not-implemented', 'method-not-allowed', 'cancelled', 'deadline-exceeded', 'data-loss', 'internal', 'unknown',
 ]);
 
 /**
@@ -116,6 +122,7 @@ export function errorOfKind(kind: ErrorKind, message: string, cause?: unknown): 
     case 'forbidden': return new ForbiddenError(message, opts);
     case 'unavailable': return new UnavailableError(message, opts);
     case 'not-implemented': return new NotImplementedError(message, opts);
+    case 'method-not-allowed': return new MethodNotAllowedError(message, opts);
     case 'cancelled': return new CancelledError(message, opts);
     case 'data-loss': return new DataLossError(message, opts);
     case 'internal': return new InternalError(message, opts);

@@ -4,7 +4,7 @@ import {
   InternalError, InvalidArgumentError, NotFoundError, UnavailableError,
 } from '../../lib/errors/index.js';
 import { execFile } from '../../sys/exec.js';
-import { buildSpec } from '../spec/index.js';
+import { buildSpec, readHostFacts, type SpecHostFacts } from '../spec/index.js';
 import type {
   AttachConnection, ContainerRuntime, CreateOptions, ExitRecord, RuntimeInfo, SpecInput,
 } from '../types.js';
@@ -56,6 +56,7 @@ export class ConmonRuntime implements ContainerRuntime {
   private readonly clis = new Map<string, OciRuntimeCli>();
   private readonly exits: ExitWatcher;
   private readonly monitors: MonitorWatch;
+  private hostFacts?: SpecHostFacts;
   /** The exec-root directories, made once (a failed attempt is retried on the next create). */
   private dirsReady?: Promise<void>;
   /** Containers between conmon launch and the sync report: their exits wait (see create). */
@@ -78,7 +79,7 @@ export class ConmonRuntime implements ContainerRuntime {
     this.monitors = new MonitorWatch({
       intervalMs: opts.monitorPollMs ?? 2000,
       monitorPid: (id) => this.pidFromBundle(id, BundleFiles.conmonPid),
-      onLost: (id) => this.monitorLost(id),
+      onLost: (id, superseded) => this.monitorLost(id, superseded),
       onError: (err) => opts.logger?.warn({ err }, 'monitor watch'),
     });
   }
@@ -111,7 +112,9 @@ export class ConmonRuntime implements ContainerRuntime {
   }
 
   async writeSpec(bundleDir: string, input: SpecInput): Promise<void> {
-    const spec = buildSpec(input);
+    // The host's capabilities, rlimits and kernel do not change while berthd runs: read once.
+    this.hostFacts ??= readHostFacts();
+    const spec = buildSpec(input, this.hostFacts);
     await mkdir(bundleDir, { recursive: true, mode: 0o700 });
     // Temp file then rename, so the runtime never reads a half-written config. No fsync: the
     // spec is rebuilt from the container record at every start, so a crash loses nothing.
@@ -263,8 +266,8 @@ export class ConmonRuntime implements ContainerRuntime {
     return pid !== undefined && isLiveConmon(pid);
   }
 
-  watchMonitor(id: string): void {
-    this.monitors.watch(checkId(id));
+  watchMonitor(id: string, opts: { checkNow?: boolean } = {}): void {
+    this.monitors.watch(checkId(id), opts);
   }
 
   /**
@@ -272,14 +275,16 @@ export class ConmonRuntime implements ContainerRuntime {
    * since nothing would log its output or record its end (exit 137); one already gone has no
    * known code (255).
    */
-  private async monitorLost(id: string): Promise<void> {
+  private async monitorLost(id: string, superseded: () => boolean): Promise<void> {
     let exitCode = 255;
     const pid = await this.pidFromBundle(id, BundleFiles.containerPid);
-    if (pid !== undefined && (await isLiveProcess(pid))) {
+    if (superseded()) return;
+    if (pid !== undefined && (await isLiveProcess(pid)) && !superseded()) {
       const cli = await this.cliOf(id).catch(() => undefined);
       await cli?.kill(id, 9).catch((err) => this.opts.logger?.warn({ err, id }, 'killing a container whose monitor died'));
       exitCode = 137;
     }
+    if (superseded()) return;
     this.opts.logger?.warn({ id, exitCode }, 'container monitor died without recording an exit');
     await this.exits.report(id, { exitCode, finishedAt: rfc3339Nano(BigInt(Date.now()) * 1000000n), monitorLost: true });
   }

@@ -6,9 +6,19 @@ export interface MonitorWatchOptions {
   intervalMs: number;
   /** The pid of a container's conmon, as it recorded it; undefined when unknown. */
   monitorPid: (id: string) => Promise<number | undefined>;
-  /** Called once when a watched monitor is found gone (it is no longer watched then). */
-  onLost: (id: string) => Promise<void>;
+  /** Whether `pid` is a live monitor (default: a live process named conmon). */
+  isLive?: (pid: number) => Promise<boolean>;
+  /**
+   * Called once when a watched monitor is found gone (it is no longer watched then). `superseded`
+   * turns true if the id is watched again meanwhile (a new run): act on the old one no more.
+   */
+  onLost: (id: string, superseded: () => boolean) => Promise<void>;
   onError: (err: unknown) => void;
+}
+
+/** One watch of one container's monitor; a new watch of the same id is a new object. */
+interface Watch {
+  pid?: number;
 }
 
 /**
@@ -18,24 +28,29 @@ export interface MonitorWatchOptions {
  */
 export class MonitorWatch {
   readonly #opts: MonitorWatchOptions;
-  /** Watched ids and their monitor's pid once read. */
-  readonly #watched = new Map<string, number | undefined>();
+  readonly #isLive: (pid: number) => Promise<boolean>;
+  readonly #watched = new Map<string, Watch>();
   #timer?: NodeJS.Timeout;
   #ticking = false;
 
   constructor(opts: MonitorWatchOptions) {
     this.#opts = opts;
+    this.#isLive = opts.isLive ?? isLiveConmon;
   }
 
-  /** Starts watching `id`; its monitor is looked at right away and then on every tick. */
-  watch(id: string): void {
+  /**
+   * Starts watching `id` from the next tick; `checkNow` looks right away too (restore, where the
+   * monitor may have died while berthd was down; a start has just seen its monitor alive).
+   */
+  watch(id: string, opts: { checkNow?: boolean } = {}): void {
     if (this.#watched.has(id)) return;
-    this.#watched.set(id, undefined);
+    const w: Watch = {};
+    this.#watched.set(id, w);
     if (!this.#timer) {
       this.#timer = setInterval(() => void this.#tick(), this.#opts.intervalMs);
       this.#timer.unref();
     }
-    void this.#check(id).catch((err) => this.#opts.onError(err));
+    if (opts.checkNow) void this.#check(id, w).catch((err) => this.#opts.onError(err));
   }
 
   unwatch(id: string): void {
@@ -44,6 +59,10 @@ export class MonitorWatch {
       clearInterval(this.#timer);
       this.#timer = undefined;
     }
+  }
+
+  isWatched(id: string): boolean {
+    return this.#watched.has(id);
   }
 
   close(): void {
@@ -56,23 +75,26 @@ export class MonitorWatch {
     if (this.#ticking) return;
     this.#ticking = true;
     try {
-      for (const id of [...this.#watched.keys()]) await this.#check(id).catch((err) => this.#opts.onError(err));
+      for (const [id, w] of [...this.#watched]) await this.#check(id, w).catch((err) => this.#opts.onError(err));
     } finally {
       this.#ticking = false;
     }
   }
 
-  async #check(id: string): Promise<void> {
-    if (!this.#watched.has(id)) return;
-    let pid = this.#watched.get(id);
-    if (pid === undefined) {
-      pid = await this.#opts.monitorPid(id);
-      if (!this.#watched.has(id)) return;
-      if (pid !== undefined) this.#watched.set(id, pid);
+  /**
+   * Looks at one watch. After every await it checks that this watch is still the current one:
+   * meanwhile the container may have exited and been started again under the same id, and the
+   * new run's monitor must not be judged by the old one's pid.
+   */
+  async #check(id: string, w: Watch): Promise<void> {
+    const current = (): boolean => this.#watched.get(id) === w;
+    if (w.pid === undefined) {
+      w.pid = await this.#opts.monitorPid(id);
+      if (!current()) return;
     }
-    if (pid !== undefined && (await isLiveConmon(pid))) return;
-    if (!this.#watched.has(id)) return;
+    if (w.pid !== undefined && (await this.#isLive(w.pid))) return;
+    if (!current()) return;
     this.unwatch(id);
-    await this.#opts.onLost(id);
+    await this.#opts.onLost(id, () => this.#watched.has(id));
   }
 }

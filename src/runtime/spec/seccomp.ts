@@ -28,12 +28,26 @@ function compact(rules: OciSyscallRule[]): OciSyscallRule[] {
   return [...byShape.values()].map(({ rule, names }) => ({ ...rule, names: [...names] }));
 }
 
+/**
+ * Built filters by target: nearly every container has the default capabilities, so the start
+ * path evaluates the built-in profile once, not at every start. Bounded: a new entry past the
+ * cap clears the rest (capability sets are few in practice).
+ */
+const builtCache = new Map<string, OciSeccomp>();
+const BUILT_CACHE_MAX = 64;
+
 /** berth's default filter for a container with these (CAP_-prefixed) capabilities. */
 export function defaultSeccomp(target: SeccompTarget): OciSeccomp {
+  const key = JSON.stringify([[...target.capabilities].sort(), target.arch, target.kernel, target.x32]);
+  const cached = builtCache.get(key);
+  // A copy: the spec builder owns what it is handed.
+  if (cached) return structuredClone(cached);
   const filter = seccompFromProfile(BUILTIN_PROFILE, target)!;
   filter.syscalls = compact(filter.syscalls ?? []);
   if (target.x32 === false && filter.architectures) filter.architectures = filter.architectures.filter((a) => a !== 'SCMP_ARCH_X32');
-  return filter;
+  if (builtCache.size >= BUILT_CACHE_MAX) builtCache.clear();
+  builtCache.set(key, filter);
+  return structuredClone(filter);
 }
 
 /** The filter for a choice, or undefined for none. */

@@ -137,15 +137,17 @@ static void release(conn_t *c) {
   if (--c->owners == 0) free(c);
 }
 
+/* The fd is closed only once libuv is done with it: closing first would let a thread-pool
+ * open() reuse the number before uv_close takes it out of the loop's epoll set. */
 static void on_poll_closed(uv_handle_t *h) {
-  release(h->data);
+  conn_t *c = h->data;
+  if (c->fd >= 0) close(c->fd);
+  c->fd = -1;
+  release(c);
 }
 
 static void close_fd(conn_t *c) {
   c->closed = 1;
-  uv_poll_stop(&c->poll);
-  close(c->fd);
-  c->fd = -1;
   uv_close((uv_handle_t *)&c->poll, on_poll_closed);
 }
 
