@@ -1,7 +1,7 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { DataLossError, InvalidArgumentError, NotFoundError } from '../lib/errors/index.js';
 import { writeFileAtomic } from '../lib/fs/atomic.js';
-import { digestHex, sha256Digest } from './digest.js';
+import { digestHex, sha256Digest } from '../oci/digest.js';
 import type { ImagePaths } from './paths.js';
 
 /**

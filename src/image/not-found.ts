@@ -1,6 +1,6 @@
 import { NotFoundError } from '../lib/errors/index.js';
-import { isDigest } from './digest.js';
-import { familiarDigested, familiarTagged, parseReference } from './reference.js';
+import { isDigest } from '../oci/digest.js';
+import { familiarDigested, familiarTagged, parseReference } from '../oci/reference.js';
 
 /**
  * Docker's not-found error for images: names are shown with their tag made explicit

@@ -1,6 +1,6 @@
 import { ConflictError } from '../lib/errors/index.js';
-import { shortId } from './digest.js';
-import { familiarDigested, familiarTagged, parseReference } from './reference.js';
+import { shortId } from '../oci/digest.js';
+import { familiarDigested, familiarTagged, parseReference } from '../oci/reference.js';
 
 /** What `rmi` knows when it decides. */
 export interface RemovalFacts {

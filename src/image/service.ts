@@ -7,14 +7,14 @@ import type { OverlaySnapshotter } from '../snapshot/overlay.js';
 import { BlobStore } from './blob-store.js';
 import { BUSYBOX_EPOCH, busyboxRootfsTar, HOST_BUSYBOX } from './busybox-rootfs.js';
 import { applyChanges } from './changes.js';
-import { chainIds, isDigest, sha256Digest } from './digest.js';
+import { chainIds, isDigest, sha256Digest } from '../oci/digest.js';
 import { labelsMatch } from './filters.js';
 import { ImageMetadataStore, type StoredImage } from './metadata-store.js';
 import { imageNotFound } from './not-found.js';
 import { ImagePaths } from './paths.js';
 import { parsePlatform } from './platform.js';
 import { planImageRemoval } from './remove-policy.js';
-import { familiarDigested, familiarTagged, parseNamedReference, parseReference } from './reference.js';
+import { familiarDigested, familiarTagged, parseNamedReference, parseReference } from '../oci/reference.js';
 import type {
   HistoryResponseItem, ImageAddOptions, ImageConfigFile, ImageDeleteResponseItem, ImageImportOptions, ImagePruneOptions,
   ImageRecord, ImageRemoveOptions, ImageRunConfig, ImageService,
