@@ -7,12 +7,17 @@ import { isMounted, mount, unmount } from '../sys/mount.js';
 import { fsyncDir, writeFileAtomic } from '../lib/fs/atomic.js';
 import { KeyedLock } from '../lib/sync/keyed-lock.js';
 import { SnapshotPaths } from './paths.js';
+import { TrashReaper, type TreeRemover } from './reaper.js';
 import type { Snapshotter } from './types.js';
 
 /** Constructor options of {@link OverlaySnapshotter}. */
 export interface OverlaySnapshotterOptions {
   /** Directory owned by the snapshotter (see paths.ts for its layout). */
   root: string;
+  /** Deletes a doomed tree in the background (default: `rm -rf`); tests inject a gate. */
+  removeTree?: TreeRemover;
+  /** Told when a background deletion fails (it is retried at the next removal or start). */
+  onWarning?: (message: string) => void;
 }
 
 /** What the snapshotter records about a committed layer. */
@@ -112,9 +117,27 @@ export class OverlaySnapshotter implements Snapshotter {
   private readonly snapshots = new Map<string, SnapshotRecord>();
   private readonly locks = new KeyedLock();
   private initialised: Promise<void> | undefined;
+  readonly #reaper: TrashReaper;
 
   constructor(opts: OverlaySnapshotterOptions) {
     this.paths = new SnapshotPaths(opts.root);
+    this.#reaper = new TrashReaper(this.paths.trash, opts.removeTree, (err) => opts.onWarning?.(`removing a deleted layer or snapshot failed (retried later): ${(err as Error).message}`));
+  }
+
+  /** Resolves once removed layers and snapshots (and crash leftovers) are deleted from disk. */
+  trashEmptied(): Promise<void> {
+    return this.#reaper.idle();
+  }
+
+  /** Moves a tree into trash/ (one rename: it stops existing under its name at once) for the reaper. */
+  async #discard(path: string, label: string): Promise<void> {
+    try {
+      await rename(path, join(this.paths.trash, tmpName(label)));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    this.#reaper.kick();
   }
 
   /** Creates the tree, removes leftovers of interrupted operations and loads the snapshots. Idempotent. */
@@ -125,20 +148,27 @@ export class OverlaySnapshotter implements Snapshotter {
 
   private async load(): Promise<void> {
     const p = this.paths;
-    for (const d of [p.root, p.layers, p.snapshots, p.empty, p.tmp, p.shortLinks]) await mkdir(d, { recursive: true, mode: 0o700 });
-    for (const name of await readdir(p.tmp)) await rm(join(p.tmp, name), { recursive: true, force: true });
+    for (const d of [p.root, p.layers, p.snapshots, p.empty, p.tmp, p.shortLinks, p.trash]) await mkdir(d, { recursive: true, mode: 0o700 });
+    // Whatever a crash left in tmp/ (a half-unpacked layer, a layer being deleted) can be huge:
+    // move all of it aside with one rename and let the reaper delete it while berthd serves.
+    if ((await readdir(p.tmp)).length > 0) {
+      await this.#discard(p.tmp, 'tmp');
+      await mkdir(p.tmp, { mode: 0o700 });
+    }
     for (const key of await readdir(p.snapshots)) {
       try {
         const rec = JSON.parse(await readFile(p.snapshotMeta(key), 'utf8')) as SnapshotRecord;
         if (rec.key === key && Array.isArray(rec.layers)) this.snapshots.set(key, rec);
       } catch {
         // A snapshot dir without readable metadata cannot have been handed out: it never finished.
-        await rm(p.snapshot(key), { recursive: true, force: true });
+        await this.#discard(p.snapshot(key), 'snap-unfinished');
       }
     }
     for (const hex of await readdir(p.layers)) {
-      if (!(await exists(p.layerMeta(hex)))) await rm(p.layer(hex), { recursive: true, force: true });
+      if (!(await exists(p.layerMeta(hex)))) await this.#discard(p.layer(hex), 'layer-unfinished');
     }
+    // Leftovers of a deletion the last run did not finish.
+    this.#reaper.kick();
   }
 
   // ---- layers -------------------------------------------------------------------------------
@@ -221,8 +251,9 @@ export class OverlaySnapshotter implements Snapshotter {
   }
 
   /**
-   * Deletes a committed layer. ConflictError when a snapshot uses it. The dir is first renamed
-   * into tmp/ so a crash mid-delete never leaves a half layer under its real name.
+   * Deletes a committed layer. ConflictError when a snapshot uses it. The dir is renamed into
+   * trash/ (so a crash mid-delete never leaves a half layer under its real name) and deleted from
+   * there in the background.
    */
   async removeLayer(chainId: string): Promise<void> {
     const hex = chainHex(chainId);
@@ -230,10 +261,8 @@ export class OverlaySnapshotter implements Snapshotter {
       if (this.layersInUse().has(chainId)) throw new ConflictError(`layer ${chainId} is in use by a container`);
       const dir = this.paths.layer(hex);
       if (!(await exists(dir))) return;
-      const doomed = join(this.paths.tmp, tmpName(`${hex}-removing`));
       await rm(this.shortLinkPath(chainId), { force: true });
-      await rename(dir, doomed);
-      await rm(doomed, { recursive: true, force: true });
+      await this.#discard(dir, `layer-${hex}`);
     });
   }
 
@@ -344,10 +373,8 @@ export class OverlaySnapshotter implements Snapshotter {
       if (!this.snapshots.has(key)) return;
       const merged = this.paths.merged(key);
       await unmount(merged);
-      const doomed = join(this.paths.tmp, tmpName(`snap-${key}-removing`));
-      await rename(this.paths.snapshot(key), doomed);
+      await this.#discard(this.paths.snapshot(key), `snap-${key}`);
       this.snapshots.delete(key);
-      await rm(doomed, { recursive: true, force: true });
     });
   }
 
