@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isConflict, isNotFound } from '../lib/errors/index.js';
 import { isMounted } from '../sys/mount.js';
+import { Readable } from 'node:stream';
+import { unpackLayer } from '../lib/tar/unpack-layer.js';
+import { sha256Digest } from '../oci/digest.js';
 import { OverlaySnapshotter } from './overlay.js';
+import { snapshotterConformance } from './testsuite.js';
 
 const skip = process.getuid?.() === 0 ? false : 'needs root for overlay mounts';
 const L1 = `sha256:${'1'.repeat(64)}`;
@@ -164,3 +168,24 @@ describe('OverlaySnapshotter', { skip }, () => {
     }
   });
 });
+
+snapshotterConformance('overlay', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'berth-snap-conf-'));
+  const snapshotter = new OverlaySnapshotter({ root });
+  await snapshotter.init();
+  return {
+    snapshotter,
+    async addLayer(tar, parents) {
+      const staged = await snapshotter.stageLayer();
+      const r = await unpackLayer(Buffer.isBuffer(tar) ? Readable.from([tar]) : tar, staged.dir, { allowDevices: true, lowerDirs: snapshotter.lowerDirs(parents) });
+      // Chain id: the parent's chain id and this diff id, as the OCI image spec defines it.
+      const id = parents.length === 0 ? r.diffId : sha256Digest(`${parents[parents.length - 1]} ${r.diffId}`);
+      await staged.commit({ chainId: id, diffId: r.diffId, size: r.size });
+      return id;
+    },
+    async cleanup() {
+      await snapshotter.trashEmptied();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}, skip);

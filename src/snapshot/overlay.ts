@@ -8,7 +8,10 @@ import { fsyncDir, writeFileAtomic } from '../lib/fs/atomic.js';
 import { KeyedLock } from '../lib/sync/keyed-lock.js';
 import { SnapshotPaths } from './paths.js';
 import { TrashReaper, type TreeRemover } from './reaper.js';
-import type { Snapshotter } from './types.js';
+import { packLayer } from '../lib/tar/pack-layer.js';
+import type { Readable } from 'node:stream';
+import { overlayChanges } from './changes.js';
+import type { FilesystemChange, LayerExporter, SnapshotDiffer, Snapshotter, SnapshotViewer } from './types.js';
 
 /** Constructor options of {@link OverlaySnapshotter}. */
 export interface OverlaySnapshotterOptions {
@@ -51,6 +54,8 @@ interface SnapshotRecord {
   key: string;
   layers: string[];
   createdAt: number;
+  /** A read-only view has no upper dir; absent in records written before views existed. */
+  kind?: 'active' | 'view';
 }
 
 const CHAIN_ID = /^sha256:([a-f0-9]{64})$/;
@@ -112,7 +117,7 @@ async function treeSize(dir: string): Promise<number> {
  * `prepare(key, image.layers)` then `mount(key)`, which returns the merged directory.
  * Call {@link init} once before use: it loads the snapshot index and clears crash leftovers.
  */
-export class OverlaySnapshotter implements Snapshotter {
+export class OverlaySnapshotter implements Snapshotter, SnapshotDiffer, SnapshotViewer, LayerExporter {
   readonly paths: SnapshotPaths;
   private readonly snapshots = new Map<string, SnapshotRecord>();
   private readonly locks = new KeyedLock();
@@ -158,7 +163,13 @@ export class OverlaySnapshotter implements Snapshotter {
     for (const key of await readdir(p.snapshots)) {
       try {
         const rec = JSON.parse(await readFile(p.snapshotMeta(key), 'utf8')) as SnapshotRecord;
-        if (rec.key === key && Array.isArray(rec.layers)) this.snapshots.set(key, rec);
+        if (rec.kind === 'view') {
+          // Views serve one operation of the run that made them; a restart ends it.
+          await unmount(p.merged(key));
+          await this.#discard(p.snapshot(key), `view-${key}`);
+        } else if (rec.key === key && Array.isArray(rec.layers)) {
+          this.snapshots.set(key, rec);
+        }
       } catch {
         // A snapshot dir without readable metadata cannot have been handed out: it never finished.
         await this.#discard(p.snapshot(key), 'snap-unfinished');
@@ -284,6 +295,20 @@ export class OverlaySnapshotter implements Snapshotter {
   }
 
   async prepare(key: string, layers: string[]): Promise<void> {
+    await this.#create(key, layers, 'active');
+  }
+
+  async view(key: string, layers: string[]): Promise<string> {
+    await this.#create(key, layers, 'view');
+    try {
+      return await this.mount(key);
+    } catch (err) {
+      await this.remove(key);
+      throw err;
+    }
+  }
+
+  async #create(key: string, layers: string[], kind: 'active' | 'view'): Promise<void> {
     checkKey(key);
     for (const l of layers) chainHex(l);
     await this.init();
@@ -293,9 +318,10 @@ export class OverlaySnapshotter implements Snapshotter {
         if (!(await this.hasLayer(l))) throw new NotFoundError(`layer ${l} does not exist`);
       }
       const staging = join(this.paths.tmp, tmpName(`snap-${key}`));
-      const rec: SnapshotRecord = { key, layers: [...layers], createdAt: Date.now() };
+      const rec: SnapshotRecord = { key, layers: [...layers], createdAt: Date.now(), kind };
       try {
         await mkdir(staging, { mode: 0o711 });
+        // A view's "upper" stays empty: it only gives a zero-layer view its second lower dir.
         for (const d of ['upper', 'work', 'merged']) await mkdir(join(staging, d), { mode: 0o755 });
         await writeFileAtomic(join(staging, 'snapshot.json'), JSON.stringify(rec));
         await rename(staging, this.paths.snapshot(key));
@@ -310,13 +336,21 @@ export class OverlaySnapshotter implements Snapshotter {
 
   /** The overlay mount for a prepared snapshot (absolute paths). */
   mountSpec(key: string): OverlayMountSpec {
+    return { type: 'overlay', source: 'overlay', options: this.#mountOptions(key, this.lowerDirs(this.record(key).layers), (p) => p) };
+  }
+
+  /**
+   * Overlay options over the given lower dirs (top first). A view has no upper dir, and overlayfs
+   * then wants at least two lower dirs: the empty dirs below the layers make up the count.
+   */
+  #mountOptions(key: string, lower: string[], path: (p: string) => string): string[] {
     const rec = this.record(key);
-    const lower = rec.layers.length > 0 ? this.lowerDirs(rec.layers) : [this.paths.empty];
-    return {
-      type: 'overlay',
-      source: 'overlay',
-      options: [`lowerdir=${lower.join(':')}`, `upperdir=${this.paths.upper(key)}`, `workdir=${this.paths.work(key)}`],
-    };
+    if (rec.kind === 'view') {
+      const dirs = [...lower, path(this.paths.empty), ...(lower.length === 0 ? [path(this.paths.upper(key))] : [])];
+      return [`lowerdir=${dirs.join(':')}`];
+    }
+    const dirs = lower.length > 0 ? lower : [path(this.paths.empty)];
+    return [`lowerdir=${dirs.join(':')}`, `upperdir=${path(this.paths.upper(key))}`, `workdir=${path(this.paths.work(key))}`];
   }
 
   /** The directory the snapshot is (or will be) mounted on. */
@@ -337,7 +371,7 @@ export class OverlaySnapshotter implements Snapshotter {
         const rel = (p: string): string => relative(this.paths.root, p);
         const lower: string[] = [];
         for (const l of [...this.record(key).layers].reverse()) lower.push(rel(await this.shortLink(l)));
-        options = [`lowerdir=${lower.join(':')}`, `upperdir=${rel(this.paths.upper(key))}`, `workdir=${rel(this.paths.work(key))}`];
+        options = this.#mountOptions(key, lower, rel);
       }
       await mount('overlay', target, 'overlay', options, { cwd: this.paths.root });
       return target;
@@ -381,5 +415,32 @@ export class OverlaySnapshotter implements Snapshotter {
   async usage(key: string): Promise<number> {
     this.record(key);
     return treeSize(this.paths.upper(key));
+  }
+
+  // ---- diffs --------------------------------------------------------------------------------
+
+  exportChanges(key: string, opts: { signal?: AbortSignal } = {}): Readable {
+    this.#active(key);
+    return packLayer(this.paths.upper(key), opts);
+  }
+
+  async changes(key: string): Promise<FilesystemChange[]> {
+    const rec = this.#active(key);
+    return overlayChanges(this.paths.upper(key), this.lowerDirs(rec.layers));
+  }
+
+  /**
+   * A committed layer as a layer tar stream, made from its unpacked dir. Deterministic, so the
+   * digest of this stream is the layer's diff id whenever the layer was made by berth (import,
+   * commit, build); for a pulled or loaded layer it is not, and its original blob must be used.
+   */
+  exportLayer(chainId: string, opts: { signal?: AbortSignal } = {}): Readable {
+    return packLayer(this.layerDir(chainId), opts);
+  }
+
+  #active(key: string): SnapshotRecord {
+    const rec = this.record(key);
+    if (rec.kind === 'view') throw new InvalidArgumentError(`snapshot ${key} is a read-only view: it has no changes`);
+    return rec;
   }
 }

@@ -27,6 +27,14 @@ function fields(st: Stats, name: string, type: TarHeaderFields['type'], extra: P
   return { name, type, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: 0, mtime: Math.floor(st.mtimeMs / 1000), ...extra };
 }
 
+/**
+ * Whiteout and opaque markers carry no metadata worth keeping, and unpacking does not keep
+ * theirs: fixed fields make a layer made from this stream pack back to the same bytes.
+ */
+function marker(name: string): TarHeaderFields {
+  return { name, type: 'file', mode: 0, uid: 0, gid: 0, size: 0, mtime: 0 };
+}
+
 async function* fileContent(path: string, size: number, signal?: AbortSignal): AsyncGenerator<Buffer> {
   // O_NOFOLLOW: the walk saw a regular file; if it has since been swapped for a symlink, stop.
   const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -48,10 +56,7 @@ async function* fileContent(path: string, size: number, signal?: AbortSignal): A
 async function* walk(root: string, rel: string, opaque: Set<string>, links: Map<string, string>, signal?: AbortSignal): AsyncGenerator<Buffer> {
   const abs = rel === '' ? root : join(root, rel);
   const prefix = rel === '' ? '' : `${rel}/`;
-  if (opaque.has(rel)) {
-    const st = await lstat(abs);
-    yield encodeTarHeader(fields(st, `${prefix}${OPAQUE_WHITEOUT}`, 'file'));
-  }
+  if (opaque.has(rel)) yield encodeTarHeader(marker(`${prefix}${OPAQUE_WHITEOUT}`));
   const names = (await readdir(abs)).sort(byteOrder);
   for (const name of names) {
     signal?.throwIfAborted();
