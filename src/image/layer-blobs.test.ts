@@ -82,6 +82,8 @@ describe('layer blobs: kept, made once, reproduced', { skip }, () => {
     await assert.rejects(images.addImage({ config: configFor([sha256Digest(tar)]), layers: [desc], openLayer: async () => Readable.from([gz]) }),
       (e: unknown) => isInvalidArgument(e) && /digest mismatch/.test((e as Error).message));
     await assert.rejects(images.addImage({ config: configFor([sha256Digest(tar)]), layers: [{ ...desc, mediaType: 'text/plain' }], openLayer: async () => Readable.from([gz]) }), isInvalidArgument);
+    await assert.rejects(images.addImage({ config: configFor([sha256Digest(tar)]), layers: [{ ...desc, digest: sha256Digest(tar), size: tar.length }], openLayer: async () => Readable.from([tar]) }),
+      (e: unknown) => isInvalidArgument(e) && /uncompressed but its media type/.test((e as Error).message));
     assert.deepEqual(images.list(), []);
     assert.deepEqual(await snap.listLayers(), []);
     assert.deepEqual(await readdir(images.paths.blobs), []);

@@ -48,8 +48,11 @@ export async function ingestLayer(
   const out = new PassThrough();
   try {
     const compression = detectCompression(await peekBytes(source, 6));
-    if (descriptor && layerCompression(descriptor.mediaType) === undefined) {
-      throw new InvalidArgumentError(`unsupported layer media type ${JSON.stringify(descriptor.mediaType)}`);
+    if (descriptor) {
+      const declared = layerCompression(descriptor.mediaType);
+      if (declared === undefined) throw new InvalidArgumentError(`unsupported layer media type ${JSON.stringify(descriptor.mediaType)}`);
+      // The blob is kept under this media type, so it must say what the bytes are.
+      if (declared !== compression) throw new InvalidArgumentError(`layer ${descriptor.digest} is ${compression === 'none' ? 'uncompressed' : compression} but its media type ${descriptor.mediaType} says ${declared}`);
     }
     const decompress = decompressor(compression);
     const keepAsIs = descriptor !== undefined || compression === 'gzip';

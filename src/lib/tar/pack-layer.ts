@@ -13,6 +13,17 @@ export interface PackLayerOptions {
 }
 
 const CHUNK = 64 * 1024;
+const STAT_BATCH = 32;
+
+/** lstat, or null when the entry is gone since the listing (a running container deleted it). */
+async function statIfThere(path: string): Promise<Stats | null> {
+  try {
+    return await lstat(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
 
 /** Names compare as bytes, so the order never depends on a locale or on UTF-16 code units. */
 function byteOrder(a: string, b: string): number {
@@ -58,14 +69,14 @@ async function* walk(root: string, rel: string, opaque: Set<string>, links: Map<
   const prefix = rel === '' ? '' : `${rel}/`;
   if (opaque.has(rel)) yield encodeTarHeader(marker(`${prefix}${OPAQUE_WHITEOUT}`));
   const names = (await readdir(abs)).sort(byteOrder);
-  for (const name of names) {
+  let stats: Array<Stats | null> = [];
+  for (let i = 0; i < names.length; i++) {
     signal?.throwIfAborted();
+    // Stat a batch of names at once: the thread pool overlaps them, and memory stays bounded.
+    if (i % STAT_BATCH === 0) stats = await Promise.all(names.slice(i, i + STAT_BATCH).map((n) => statIfThere(join(abs, n))));
+    const name = names[i]!;
     const path = join(abs, name);
-    const st = await lstat(path).catch((err: NodeJS.ErrnoException) => {
-      // Gone since the listing (a running container deleted it): it is not part of the layer.
-      if (err.code === 'ENOENT') return null;
-      throw err;
-    });
+    const st = stats[i % STAT_BATCH];
     if (!st) continue;
     const entry = `${prefix}${name}`;
     if (st.isDirectory()) {
