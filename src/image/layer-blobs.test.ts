@@ -7,8 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { isConflict, isInvalidArgument } from '../lib/errors/index.js';
 import { makeTar } from '../lib/tar/test-helpers.js';
-import { chainIds, sha256Digest } from '../oci/digest.js';
-import { MediaType } from '../oci/media-types.js';
+import { chainIds, MediaType, sha256Digest } from '../oci/index.js';
 import { OverlaySnapshotter } from '../snapshot/overlay.js';
 import { LocalImageService } from './service.js';
 

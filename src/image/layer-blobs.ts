@@ -1,8 +1,8 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../lib/fs/atomic.js';
-import { digestHex, isDigest } from '../oci/digest.js';
-import type { Descriptor } from '../oci/descriptor.js';
+import { digestHex, isDigest } from '../oci/index.js';
+import type { Descriptor } from '../oci/index.js';
 
 /** A stored blob of a layer: what a manifest lists for it. */
 export type LayerBlob = Pick<Descriptor, 'digest' | 'mediaType' | 'size'>;

@@ -3,9 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { ConflictError, InvalidArgumentError } from '../lib/errors/index.js';
 import { decompressor, detectCompression, peekBytes, unpackLayer, type UnpackLayerOptions, type UnpackLayerResult } from '../lib/tar/index.js';
-import { Digester } from '../oci/digest.js';
-import type { Descriptor } from '../oci/descriptor.js';
-import { layerCompression, MediaType } from '../oci/media-types.js';
+import { Digester, layerCompression, MediaType } from '../oci/index.js';
+import type { Descriptor } from '../oci/index.js';
 import type { ContentIngester, ContentWriter } from './content/types.js';
 import type { LayerBlob } from './layer-blobs.js';
 

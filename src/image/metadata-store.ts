@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../lib/fs/atomic.js';
-import { digestHex, isDigest } from '../oci/digest.js';
+import { digestHex, isDigest } from '../oci/index.js';
 import type { ImagePaths } from './paths.js';
 import type { ImageConfigFile, ImageRecord } from './types.js';
 

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { isConflict, isInvalidArgument, isNotFound } from '../lib/errors/index.js';
 import { makeTar } from '../lib/tar/test-helpers.js';
 import { OverlaySnapshotter } from '../snapshot/overlay.js';
-import { sha256Digest } from '../oci/digest.js';
+import { sha256Digest } from '../oci/index.js';
 import { LocalImageService } from './service.js';
 
 const skip = process.getuid?.() === 0 ? false : 'needs root (chown, mknod, overlay mounts)';

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { InvalidArgumentError } from '../lib/errors/index.js';
 import { unpackLayer } from '../lib/tar/index.js';
 import { packLayer } from '../lib/tar/pack-layer.js';
-import { Digester } from '../oci/digest.js';
+import { chainIds, checkDescriptor, Digester, familiarDigested, familiarTagged, isDigest, parseNamedReference, parseReference, sha256Digest } from '../oci/index.js';
 import { KeyedLock } from '../lib/sync/keyed-lock.js';
 import type { OverlaySnapshotter } from '../snapshot/overlay.js';
 import { LocalContentStore } from './content/store.js';
@@ -11,15 +11,12 @@ import { LayerBlobIndex, type LayerBlob } from './layer-blobs.js';
 import { ingestLayer, packLayerBlob } from './layer-ingest.js';
 import { BUSYBOX_EPOCH, busyboxRootfsTar, HOST_BUSYBOX } from './busybox-rootfs.js';
 import { applyChanges } from './changes.js';
-import { chainIds, isDigest, sha256Digest } from '../oci/digest.js';
-import { checkDescriptor } from '../oci/descriptor.js';
 import { labelsMatch } from './filters.js';
 import { ImageMetadataStore, type StoredImage } from './metadata-store.js';
 import { imageNotFound } from './not-found.js';
 import { ImagePaths } from './paths.js';
 import { parsePlatform } from './platform.js';
 import { planImageRemoval } from './remove-policy.js';
-import { familiarDigested, familiarTagged, parseNamedReference, parseReference } from '../oci/reference.js';
 import type {
   HistoryResponseItem, ImageAddOptions, ImageConfigFile, ImageDeleteResponseItem, ImageImportOptions, ImagePruneOptions,
   ImageDiskUsage, ImageDiskUsageReader, ImageRecord, ImageRemoveOptions, ImageRunConfig, ImageService,

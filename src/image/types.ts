@@ -1,4 +1,4 @@
-import type { Descriptor } from '../oci/descriptor.js';
+import type { Descriptor } from '../oci/index.js';
 import type { Readable } from 'node:stream';
 
 /**

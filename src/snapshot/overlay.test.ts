@@ -7,7 +7,7 @@ import { isConflict, isNotFound } from '../lib/errors/index.js';
 import { isMounted } from '../sys/mount.js';
 import { Readable } from 'node:stream';
 import { unpackLayer } from '../lib/tar/unpack-layer.js';
-import { sha256Digest } from '../oci/digest.js';
+import { sha256Digest } from '../oci/index.js';
 import { OverlaySnapshotter } from './overlay.js';
 import { snapshotterConformance } from './testsuite.js';
 

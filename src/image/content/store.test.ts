@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { isInvalidArgument, isNotFound, kindOf } from '../../lib/errors/index.js';
-import { sha256Digest } from '../../oci/digest.js';
+import { sha256Digest } from '../../oci/index.js';
 import { LocalContentStore } from './store.js';
 
 async function drain(r: Readable): Promise<Buffer> {

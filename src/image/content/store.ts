@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataLossError, InvalidArgumentError, NotFoundError } from '../../lib/errors/index.js';
-import { Digester, digestHex, sha256Digest } from '../../oci/digest.js';
+import { Digester, digestHex, sha256Digest } from '../../oci/index.js';
 import type { ContentInfo, ContentStore, ContentWriter, ExpectedContent } from './types.js';
 import { FileContentWriter } from './writer.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { InvalidArgumentError } from '../../lib/errors/index.js';
 import { fsyncDir } from '../../lib/fs/atomic.js';
-import { Digester, digestHex } from '../../oci/digest.js';
+import { Digester, digestHex } from '../../oci/index.js';
 import type { ContentInfo, ContentWriter, ExpectedContent } from './types.js';
 
 /** Where a writer puts its temp file and where committed blobs go. */
