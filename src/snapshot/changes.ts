@@ -22,8 +22,9 @@ async function stat(path: string): Promise<BigIntStats | null> {
  * hides a lower one is a deletion of that directory (its new content is listed as additions or
  * modifications), anything else is a modification when some lower layer has the path and an
  * addition otherwise. A directory that was only copied up because something inside it changed
- * (same mode and mtime as below) is not listed. Paths are absolute ("/etc/passwd"), in the
- * order of a depth-first walk with names in byte order.
+ * (same mode, size and mtime as below) is not listed, unless something in it was added or
+ * deleted: then it is listed as modified, just before the first such entry. Paths are absolute
+ * ("/etc/passwd"), in the order of a depth-first walk with names in byte order.
  */
 export async function overlayChanges(upper: string, lowers: string[]): Promise<FilesystemChange[]> {
   const opaque = await readOpaqueDirs(upper);
@@ -35,6 +36,21 @@ export async function overlayChanges(upper: string, lowers: string[]): Promise<F
     }
     return null;
   };
+  // Directories already listed; an addition or deletion lists its unlisted ancestors first.
+  const listed = new Set<string>();
+  const record = (path: string, kind: ChangeKind, isDir: boolean): void => {
+    if (kind !== ChangeKind.Modified) {
+      const parts = path.split('/');
+      for (let i = 1; i < parts.length; i++) {
+        const dir = parts.slice(0, i).join('/');
+        if (listed.has(dir)) continue;
+        listed.add(dir);
+        out.push({ path: `/${dir}`, kind: ChangeKind.Modified });
+      }
+    }
+    if (isDir) listed.add(path);
+    out.push({ path: `/${path}`, kind });
+  };
   const walk = async (rel: string): Promise<void> => {
     const names = (await readdir(rel === '' ? upper : join(upper, rel))).sort(byteOrder);
     for (const name of names) {
@@ -42,18 +58,19 @@ export async function overlayChanges(upper: string, lowers: string[]): Promise<F
       const st = await stat(join(upper, path));
       if (!st) continue;
       if (isWhiteout(st)) {
-        out.push({ path: `/${path}`, kind: ChangeKind.Deleted });
+        record(path, ChangeKind.Deleted, false);
         continue;
       }
       const below = await inLower(path);
-      if (st.isDirectory() && opaque.has(path) && below) {
-        out.push({ path: `/${path}`, kind: ChangeKind.Deleted });
+      const dir = st.isDirectory();
+      if (dir && opaque.has(path) && below) {
+        record(path, ChangeKind.Deleted, true);
       } else if (!below) {
-        out.push({ path: `/${path}`, kind: ChangeKind.Added });
-      } else if (!(st.isDirectory() && below.isDirectory() && st.mode === below.mode && st.mtimeNs === below.mtimeNs)) {
-        out.push({ path: `/${path}`, kind: ChangeKind.Modified });
+        record(path, ChangeKind.Added, dir);
+      } else if (!(dir && below.isDirectory() && st.mode === below.mode && st.size === below.size && st.mtimeNs === below.mtimeNs)) {
+        record(path, ChangeKind.Modified, dir);
       }
-      if (st.isDirectory()) await walk(path);
+      if (dir) await walk(path);
     }
   };
   await walk('');

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { appendFile, lstat, mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, lstat, mkdir, readdir, readFile, readlink, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
@@ -76,6 +76,8 @@ export function snapshotterConformance(name: string, make: () => Promise<Snapsho
         { name: 'data/a', body: 'a' },
         { name: 'data/b', body: 'b' },
         { name: 'gone', body: 'bye' },
+        { name: 'srv/', type: 'directory', mode: 0o755, mtime: new Date(1e12) },
+        { name: 'srv/app.conf', body: 'a=1\n' },
         { name: 'link', type: 'symlink', linkname: 'etc/hosts' },
       ]), []);
       const l1 = await t.addLayer(await makeTar([{ name: 'etc/', type: 'directory', mode: 0o755, mtime: new Date(1e12) }, { name: 'etc/motd', body: 'hello' }]), [l0]);
@@ -92,7 +94,12 @@ export function snapshotterConformance(name: string, make: () => Promise<Snapsho
       assert.equal(await readFile(join(root, 'etc/motd'), 'utf8'), 'hello');
       assert.equal(await readFile(join(root, 'data/a'), 'utf8'), 'a');
       await appendFile(join(root, 'etc/passwd'), 'me:x:1000:1000\n');
+      // An addition in /etc, with /etc's mtime put back: /etc is still listed, as its parent.
+      await writeFile(join(root, 'etc/new.conf'), 'x');
+      await utimes(join(root, 'etc'), 1e9, 1e9);
       await writeFile(join(root, 'new'), 'n');
+      // Changed in place: /srv is copied up with its mtime, and is not listed.
+      await appendFile(join(root, 'srv/app.conf'), 'b=2\n');
       await rm(join(root, 'gone'));
       await rm(join(root, 'data'), { recursive: true });
       await mkdir(join(root, 'data'));
@@ -106,18 +113,20 @@ export function snapshotterConformance(name: string, make: () => Promise<Snapsho
       assert.deepEqual(await s.changes('conf-c1'), [
         { path: '/data', kind: ChangeKind.Deleted },
         { path: '/data/c', kind: ChangeKind.Added },
-        // Only copied up for passwd: same mtime as below, so /etc itself is not listed.
+        { path: '/etc', kind: ChangeKind.Modified },
+        { path: '/etc/new.conf', kind: ChangeKind.Added },
         { path: '/etc/passwd', kind: ChangeKind.Modified },
         { path: '/gone', kind: ChangeKind.Deleted },
         { path: '/link', kind: ChangeKind.Modified },
         { path: '/new', kind: ChangeKind.Added },
+        { path: '/srv/app.conf', kind: ChangeKind.Modified },
       ]);
     });
 
     it('exports the changes as a deterministic OCI layer with whiteouts', async () => {
       const tar = await bytes(s.exportChanges('conf-c1'));
       assert.equal(sha(await bytes(s.exportChanges('conf-c1'))), sha(tar));
-      assert.deepEqual(await tarNames(tar), ['data/', 'data/.wh..wh..opq', 'data/c', 'etc/', 'etc/passwd', '.wh.gone', 'link', 'new']);
+      assert.deepEqual(await tarNames(tar), ['data/', 'data/.wh..wh..opq', 'data/c', 'etc/', 'etc/new.conf', 'etc/passwd', '.wh.gone', 'link', 'new', 'srv/', 'srv/app.conf']);
     });
 
     it('commits the exported changes as a layer that reproduces the container\'s view', async () => {
