@@ -99,7 +99,7 @@ async function* walk(root: string, rel: string, opaque: Set<string>, links: Map<
       yield encodeTarHeader(fields(st, entry, 'symlink', { linkname: await readlink(path) }));
     } else if (st.isCharacterDevice() && st.rdev === 0) {
       // An overlayfs whiteout: the OCI form is an empty file named ".wh.<name>".
-      yield encodeTarHeader(fields(st, `${prefix}${WHITEOUT_PREFIX}${name}`, 'file', { mode: st.mode & 0o7777 }));
+      yield encodeTarHeader(marker(`${prefix}${WHITEOUT_PREFIX}${name}`));
     } else if (st.isCharacterDevice() || st.isBlockDevice()) {
       const type = st.isCharacterDevice() ? 'character-device' : 'block-device';
       yield encodeTarHeader(fields(st, entry, type, { devmajor: major(st.rdev), devminor: minor(st.rdev) }));
