@@ -1,7 +1,7 @@
 import type { BigIntStats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readOpaqueDirs } from '../lib/tar/opaque-dirs.js';
+import { readLayerXattrs } from '../lib/tar/layer-xattrs.js';
 import { ChangeKind, type FilesystemChange } from './types.js';
 
 const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
@@ -27,7 +27,7 @@ async function stat(path: string): Promise<BigIntStats | null> {
  * ("/etc/passwd"), in the order of a depth-first walk with names in byte order.
  */
 export async function overlayChanges(upper: string, lowers: string[]): Promise<FilesystemChange[]> {
-  const opaque = await readOpaqueDirs(upper);
+  const { opaque } = await readLayerXattrs(upper);
   const out: FilesystemChange[] = [];
   const inLower = async (rel: string): Promise<BigIntStats | null> => {
     for (const l of lowers) {

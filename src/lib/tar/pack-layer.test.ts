@@ -19,7 +19,7 @@ async function collect(r: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-interface Seen { name: string; type: string; linkname?: string | null; body: string; mode?: number; uid?: number }
+interface Seen { name: string; type: string; linkname?: string | null; body: string; mode?: number; uid?: number; pax?: Record<string, string> | null }
 
 async function entries(tar: Buffer): Promise<Seen[]> {
   const out: Seen[] = [];
@@ -27,7 +27,7 @@ async function entries(tar: Buffer): Promise<Seen[]> {
   const done = (async () => {
     for await (const e of ex) {
       const body = (await collect(e as unknown as Readable)).toString();
-      out.push({ name: e.header.name, type: e.header.type ?? 'file', linkname: e.header.linkname, body, mode: e.header.mode, uid: e.header.uid });
+      out.push({ name: e.header.name, type: e.header.type ?? 'file', linkname: e.header.linkname, body, mode: e.header.mode, uid: e.header.uid, pax: (e.header as { pax?: Record<string, string> | null }).pax });
     }
   })();
   ex.end(tar);
@@ -50,6 +50,7 @@ describe('packLayer', { skip }, () => {
     { name: 'd/sym', type: 'symlink', linkname: '../etc/passwd' },
     { name: longName, body: 'long' },
     { name: 'd/ünï', body: 'utf8' },
+    { name: 'd/tagged', body: 't', pax: { 'SCHILY.xattr.user.berth': 'hello', 'SCHILY.xattr.trusted.overlay.redirect': 'x' } },
     { name: 'opq/', type: 'directory', mode: 0o700 },
     { name: 'opq/.wh..wh..opq', body: '' },
     { name: 'opq/kept', body: 'k' },
@@ -68,7 +69,7 @@ describe('packLayer', { skip }, () => {
     const seen = await entries(tar);
     assert.deepEqual(seen.map((e) => e.name), [
       // A whiteout sorts under the name it hides ("gone"), where the overlay keeps it.
-      'd/', 'd/a.txt', 'd/hard', longName, 'd/sym', 'd/ünï', 'dev/', 'dev/fifo', 'dev/null', '.wh.gone', 'opq/', 'opq/.wh..wh..opq', 'opq/kept',
+      'd/', 'd/a.txt', 'd/hard', longName, 'd/sym', 'd/tagged', 'd/ünï', 'dev/', 'dev/fifo', 'dev/null', '.wh.gone', 'opq/', 'opq/.wh..wh..opq', 'opq/kept',
     ]);
     const by = new Map(seen.map((e) => [e.name, e]));
     assert.equal(by.get('d/a.txt')!.body, 'alpha');
@@ -81,6 +82,10 @@ describe('packLayer', { skip }, () => {
     assert.equal(by.get('dev/null')!.type, 'character-device');
     assert.equal(by.get('.wh.gone')!.type, 'file');
     assert.equal(by.get('opq/.wh..wh..opq')!.body, '');
+    // user.* attributes travel as unpacking keeps them; overlay's own never leave the host.
+    assert.equal(by.get('d/tagged')!.pax?.['SCHILY.xattr.user.berth'], 'hello');
+    assert.equal(by.get('d/tagged')!.pax?.['SCHILY.xattr.trusted.overlay.redirect'], undefined);
+    assert.equal(by.get('opq/')!.pax?.['SCHILY.xattr.trusted.overlay.opaque'], undefined);
     // GNU tar reads it without complaint and sees the same names.
     await writeFile(join(dir, 'a.tar'), tar);
     const listed = execFileSync('tar', ['-tf', join(dir, 'a.tar')], { encoding: 'utf8' }).trim().split('\n');

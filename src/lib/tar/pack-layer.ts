@@ -3,7 +3,7 @@ import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { InternalError } from '../errors/index.js';
-import { readOpaqueDirs } from './opaque-dirs.js';
+import { readLayerXattrs, type LayerXattrs } from './layer-xattrs.js';
 import { encodeTarHeader, TAR_END, tarPadding, type TarHeaderFields } from './tar-header.js';
 import { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from './whiteout.js';
 
@@ -34,7 +34,7 @@ function byteOrder(a: string, b: string): number {
 const major = (rdev: number): number => Number(((BigInt(rdev) >> 8n) & 0xfffn) | ((BigInt(rdev) >> 32n) & ~0xfffn));
 const minor = (rdev: number): number => Number((BigInt(rdev) & 0xffn) | ((BigInt(rdev) >> 12n) & ~0xffn));
 
-function fields(st: Stats, name: string, type: TarHeaderFields['type'], extra: Partial<TarHeaderFields> = {}): TarHeaderFields {
+function entryFields(st: Stats, name: string, type: TarHeaderFields['type'], extra: Partial<TarHeaderFields> = {}): TarHeaderFields {
   return { name, type, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: 0, mtime: Math.floor(st.mtimeMs / 1000), ...extra };
 }
 
@@ -64,10 +64,10 @@ async function* fileContent(path: string, size: number, signal?: AbortSignal): A
   }
 }
 
-async function* walk(root: string, rel: string, opaque: Set<string>, links: Map<string, string>, signal?: AbortSignal): AsyncGenerator<Buffer> {
+async function* walk(root: string, rel: string, attrs: LayerXattrs, links: Map<string, string>, signal?: AbortSignal): AsyncGenerator<Buffer> {
   const abs = rel === '' ? root : join(root, rel);
   const prefix = rel === '' ? '' : `${rel}/`;
-  if (opaque.has(rel)) yield encodeTarHeader(marker(`${prefix}${OPAQUE_WHITEOUT}`));
+  if (attrs.opaque.has(rel)) yield encodeTarHeader(marker(`${prefix}${OPAQUE_WHITEOUT}`));
   const names = (await readdir(abs)).sort(byteOrder);
   let stats: Array<Stats | null> = [];
   for (let i = 0; i < names.length; i++) {
@@ -79,9 +79,12 @@ async function* walk(root: string, rel: string, opaque: Set<string>, links: Map<
     const st = stats[i % STAT_BATCH];
     if (!st) continue;
     const entry = `${prefix}${name}`;
+    const xattrs = attrs.carried.get(entry);
+    const fields = (stats: Stats, n: string, type: TarHeaderFields['type'], extra: Partial<TarHeaderFields> = {}): TarHeaderFields =>
+      entryFields(stats, n, type, xattrs ? { ...extra, xattrs } : extra);
     if (st.isDirectory()) {
       yield encodeTarHeader(fields(st, `${entry}/`, 'directory'));
-      yield* walk(root, entry, opaque, links, signal);
+      yield* walk(root, entry, attrs, links, signal);
     } else if (st.isFile()) {
       if (st.nlink > 1) {
         const key = `${st.dev}:${st.ino}`;
@@ -113,7 +116,9 @@ async function* walk(root: string, rel: string, opaque: Set<string>, links: Map<
 /**
  * Packs a directory in overlayfs form (a layer dir or a container's upper dir) into an OCI layer
  * tar stream: overlay whiteouts (0/0 character devices) become ".wh.<name>" entries and opaque
- * directories (trusted.overlay.opaque=y, read with one getfattr run) get a ".wh..wh..opq" entry.
+ * directories (trusted.overlay.opaque=y) get a ".wh..wh..opq" entry, and file capabilities and
+ * user.* attributes travel as PAX SCHILY.xattr records, as unpacking keeps them; all attributes
+ * come from one getfattr run over the tree.
  *
  * The output is deterministic: entries in byte order of their names, depth first, with the
  * owner, mode and mtime (whole seconds) of the files and nothing of the packing host or time, so
@@ -122,8 +127,8 @@ async function* walk(root: string, rel: string, opaque: Set<string>, links: Map<
  */
 export function packLayer(dir: string, opts: PackLayerOptions = {}): Readable {
   async function* generate(): AsyncGenerator<Buffer> {
-    const opaque = await readOpaqueDirs(dir, opts.signal);
-    yield* walk(dir, '', opaque, new Map(), opts.signal);
+    const attrs = await readLayerXattrs(dir, opts.signal);
+    yield* walk(dir, '', attrs, new Map(), opts.signal);
     yield TAR_END;
   }
   return Readable.from(generate(), { objectMode: false });

@@ -13,6 +13,8 @@ export interface TarHeaderFields {
   linkname?: string;
   devmajor?: number;
   devminor?: number;
+  /** Extended attributes, written as PAX "SCHILY.xattr.<name>" records (binary values). */
+  xattrs?: Array<[name: string, value: Buffer]>;
 }
 
 const BLOCK = 512;
@@ -37,13 +39,12 @@ function writeOctal(buf: Buffer, n: number, off: number, width: number): void {
   buf.write(n.toString(8).padStart(width - 1, '0') + '\0', off, width, 'latin1');
 }
 
-function paxRecord(key: string, value: string): string {
-  const body = ` ${key}=${value}\n`;
-  const bodyLen = Buffer.byteLength(body);
+function paxRecord(key: string, value: string | Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(` ${key}=`), Buffer.from(value), Buffer.from('\n')]);
   // The record's length counts its own digits.
-  let len = bodyLen + 1;
-  while (String(len).length + bodyLen !== len) len++;
-  return `${len}${body}`;
+  let len = body.length + 1;
+  while (String(len).length + body.length !== len) len++;
+  return Buffer.concat([Buffer.from(String(len)), body]);
 }
 
 function ustar(f: TarHeaderFields, name: Buffer, linkname: Buffer, size: number, typeflag: string): Buffer {
@@ -74,7 +75,7 @@ function ustar(f: TarHeaderFields, name: Buffer, linkname: Buffer, size: number,
  */
 export function encodeTarHeader(f: TarHeaderFields): Buffer {
   if (f.name.includes('\0') || (f.linkname ?? '').includes('\0')) throw new InvalidArgumentError(`invalid tar entry name ${JSON.stringify(f.name)}`);
-  const pax: string[] = [];
+  const pax: Buffer[] = [];
   const name = Buffer.from(f.name, 'utf8');
   const linkname = Buffer.from(f.linkname ?? '', 'utf8');
   // Beyond ASCII or 100 bytes, the PAX record carries the real name (UTF-8 by definition).
@@ -85,9 +86,10 @@ export function encodeTarHeader(f: TarHeaderFields): Buffer {
   if (!fitsOctal(f.uid, 8)) pax.push(paxRecord('uid', String(f.uid)));
   if (!fitsOctal(f.gid, 8)) pax.push(paxRecord('gid', String(f.gid)));
   if (!fitsOctal(f.mtime, 12)) pax.push(paxRecord('mtime', String(f.mtime)));
+  for (const [name, value] of f.xattrs ?? []) pax.push(paxRecord(`SCHILY.xattr.${name}`, value));
   const main = ustar(f, name, linkname, f.size, TYPEFLAG[f.type]);
   if (pax.length === 0) return main;
-  const body = Buffer.from(pax.join(''), 'utf8');
+  const body = Buffer.concat(pax);
   const paxName = Buffer.concat([Buffer.from('PaxHeaders/'), name.subarray(0, 80)]);
   const ext = ustar({ ...f, mode: 0o644 }, paxName, Buffer.alloc(0), body.length, 'x');
   return Buffer.concat([ext, body, tarPadding(body.length), main]);

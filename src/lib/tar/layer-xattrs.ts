@@ -3,6 +3,20 @@ import { InternalError } from '../errors/index.js';
 
 const OPAQUE_XATTR = 'trusted.overlay.opaque';
 
+/**
+ * Extended attributes a layer carries, as unpacking keeps them: file capabilities and the user
+ * namespace. user.overlay.* is overlayfs's own bookkeeping when it runs with userxattr.
+ */
+const CARRIED = /^(security\.capability|user\.(?!overlay\.)[A-Za-z0-9._-]{1,200})$/;
+
+/** What {@link readLayerXattrs} found under a tree; paths are relative to it ("" is the root). */
+export interface LayerXattrs {
+  /** Directories overlayfs treats as opaque (trusted.overlay.opaque=y). */
+  opaque: Set<string>;
+  /** Attributes to carry into a layer tar, per path, names in byte order. */
+  carried: Map<string, Array<[name: string, value: Buffer]>>;
+}
+
 /** getfattr writes bytes it will not print as "\ooo"; names are bytes, read back as UTF-8. */
 function unescapeName(s: string): string {
   const bytes: number[] = [];
@@ -19,19 +33,20 @@ function unescapeName(s: string): string {
 }
 
 /**
- * The directories under `root` that overlayfs treats as opaque (xattr trusted.overlay.opaque=y),
- * as paths relative to `root` ("" for the root itself). Node cannot read xattrs, so this runs ONE
- * `getfattr -R` over the whole tree (package attr) instead of one process per directory.
+ * The overlay markers and carried attributes of everything under `root`. Node cannot read
+ * xattrs, so this runs ONE `getfattr -R` over the whole tree (package attr), never one process
+ * per file; it does not follow symlinks.
  */
-export function readOpaqueDirs(root: string, signal?: AbortSignal): Promise<Set<string>> {
+export function readLayerXattrs(root: string, signal?: AbortSignal): Promise<LayerXattrs> {
   return new Promise((resolve, reject) => {
-    const child = spawn('getfattr', ['-R', '-P', '-h', '--absolute-names', '-e', 'text', '-d', '-m', `^${OPAQUE_XATTR.replaceAll('.', '\\.')}$`, '.'], {
+    const pattern = '^(trusted\\.overlay\\.opaque|security\\.capability|user\\..*)$';
+    const child = spawn('getfattr', ['-R', '-P', '-h', '--absolute-names', '-e', 'hex', '-d', '-m', pattern, '.'], {
       cwd: root,
       env: { ...process.env, LC_ALL: 'C' },
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(signal ? { signal } : {}),
     });
-    const found = new Set<string>();
+    const found: LayerXattrs = { opaque: new Set(), carried: new Map() };
     let pending = '';
     let file: string | undefined;
     let stderr = '';
@@ -39,8 +54,18 @@ export function readOpaqueDirs(root: string, signal?: AbortSignal): Promise<Set<
       if (l.startsWith('# file: ')) {
         const name = unescapeName(l.slice('# file: '.length));
         file = name === '.' ? '' : name.replace(/^\.\//, '');
-      } else if (file !== undefined && l === `${OPAQUE_XATTR}="y"`) {
-        found.add(file);
+        return;
+      }
+      const m = /^([^=]+)=0x([0-9a-f]*)$/.exec(l);
+      if (file === undefined || !m) return;
+      const [, attr, hex] = m as unknown as [string, string, string];
+      if (attr === OPAQUE_XATTR) {
+        if (hex === '79') found.opaque.add(file);
+      } else if (CARRIED.test(attr)) {
+        const list = found.carried.get(file) ?? [];
+        list.push([attr, Buffer.from(hex, 'hex')]);
+        list.sort((a, b) => Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])));
+        found.carried.set(file, list);
       }
     };
     child.stdout.setEncoding('latin1');
