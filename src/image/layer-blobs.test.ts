@@ -10,8 +10,9 @@ import { makeTar } from '../lib/tar/test-helpers.js';
 import { chainIds, MediaType, sha256Digest } from '../oci/index.js';
 import { OverlaySnapshotter } from '../snapshot/overlay.js';
 import { LocalImageService } from './service.js';
+import { skipUnlessRoot } from '../lib/testing/needs-root.js';
 
-const skip = process.getuid?.() === 0 ? false : 'needs root (chown, mknod, overlay)';
+const skip = skipUnlessRoot('chown, mknod, overlay');
 
 async function drain(r: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -10,8 +10,9 @@ import { unpackLayer } from '../lib/tar/unpack-layer.js';
 import { sha256Digest } from '../oci/index.js';
 import { OverlaySnapshotter } from './overlay.js';
 import { snapshotterConformance } from './testsuite.js';
+import { skipUnlessRoot } from '../lib/testing/needs-root.js';
 
-const skip = process.getuid?.() === 0 ? false : 'needs root for overlay mounts';
+const skip = skipUnlessRoot('overlay mounts');
 const L1 = `sha256:${'1'.repeat(64)}`;
 const L2 = `sha256:${'2'.repeat(64)}`;
 

@@ -10,8 +10,9 @@ import tarStream from 'tar-stream';
 import { packLayer } from './pack-layer.js';
 import { makeTar } from './test-helpers.js';
 import { unpackLayer } from './unpack-layer.js';
+import { skipUnlessRoot } from '../testing/needs-root.js';
 
-const skip = process.getuid?.() === 0 ? false : 'needs root (whiteout devices, trusted.* xattrs)';
+const skip = skipUnlessRoot('whiteout devices, trusted.* xattrs');
 
 async function collect(r: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
