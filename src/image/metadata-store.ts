@@ -1,10 +1,15 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../lib/fs/atomic.js';
-import type { BlobStore } from './blob-store.js';
-import { digestHex, isDigest } from './digest.js';
+import { digestHex, isDigest } from '../oci/index.js';
 import type { ImagePaths } from './paths.js';
 import type { ImageConfigFile, ImageRecord } from './types.js';
+
+/** The part of the content store image records need: their config blobs. */
+export interface ConfigBlobs {
+  readBlob(digest: string): Promise<Buffer>;
+  delete(digest: string): Promise<void>;
+}
 
 /** What images/<hex>.json holds: everything about an image except its config and references. */
 export interface StoredImage {
@@ -30,7 +35,7 @@ export class ImageMetadataStore {
   private readonly tags = new Map<string, string>();
   private readonly digests = new Map<string, string>();
 
-  constructor(private readonly paths: ImagePaths, private readonly blobs: BlobStore) {}
+  constructor(private readonly paths: ImagePaths, private readonly blobs: ConfigBlobs) {}
 
   /** Loads everything; returns the ids of images skipped because their config is missing or corrupt. */
   async load(): Promise<string[]> {
@@ -47,7 +52,7 @@ export class ImageMetadataStore {
       const id = `sha256:${m[1]}`;
       try {
         const meta = JSON.parse(await readFile(this.paths.image(m[1]!), 'utf8')) as StoredImage;
-        const config = JSON.parse((await this.blobs.get(id)).toString('utf8')) as ImageConfigFile;
+        const config = JSON.parse((await this.blobs.readBlob(id)).toString('utf8')) as ImageConfigFile;
         if (meta.id !== id || !Array.isArray(meta.layers)) throw new Error('record does not match its name');
         this.images.set(id, { meta, config });
       } catch {

@@ -1,6 +1,5 @@
 import { NotFoundError } from '../lib/errors/index.js';
-import { isDigest } from './digest.js';
-import { familiarDigested, familiarTagged, parseReference } from './reference.js';
+import { familiarDigested, familiarTagged, isDigest, parseReference } from '../oci/index.js';
 
 /**
  * Docker's not-found error for images: names are shown with their tag made explicit

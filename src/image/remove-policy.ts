@@ -1,6 +1,5 @@
 import { ConflictError } from '../lib/errors/index.js';
-import { shortId } from './digest.js';
-import { familiarDigested, familiarTagged, parseReference } from './reference.js';
+import { familiarDigested, familiarTagged, parseReference, shortId } from '../oci/index.js';
 
 /** What `rmi` knows when it decides. */
 export interface RemovalFacts {

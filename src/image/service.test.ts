@@ -9,10 +9,11 @@ import { gzipSync } from 'node:zlib';
 import { isConflict, isInvalidArgument, isNotFound } from '../lib/errors/index.js';
 import { makeTar } from '../lib/tar/test-helpers.js';
 import { OverlaySnapshotter } from '../snapshot/overlay.js';
-import { sha256Digest } from './digest.js';
+import { sha256Digest } from '../oci/index.js';
 import { LocalImageService } from './service.js';
+import { skipUnlessRoot } from '../lib/testing/needs-root.js';
 
-const skip = process.getuid?.() === 0 ? false : 'needs root (chown, mknod, overlay mounts)';
+const skip = skipUnlessRoot('chown, mknod, overlay mounts');
 const noUsers = { usedBy: () => [] as string[] };
 
 async function newService(dir: string, seed = false): Promise<{ images: LocalImageService; snap: OverlaySnapshotter }> {

@@ -2,22 +2,24 @@ import { access } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { InvalidArgumentError } from '../lib/errors/index.js';
 import { unpackLayer } from '../lib/tar/index.js';
+import { packLayer } from '../lib/tar/pack-layer.js';
+import { chainIds, checkDescriptor, Digester, familiarDigested, familiarTagged, isDigest, parseNamedReference, parseReference, sha256Digest } from '../oci/index.js';
 import { KeyedLock } from '../lib/sync/keyed-lock.js';
 import type { OverlaySnapshotter } from '../snapshot/overlay.js';
-import { BlobStore } from './blob-store.js';
+import { LocalContentStore } from './content/store.js';
+import { LayerBlobIndex, type LayerBlob } from './layer-blobs.js';
+import { ingestLayer, packLayerBlob } from './layer-ingest.js';
 import { BUSYBOX_EPOCH, busyboxRootfsTar, HOST_BUSYBOX } from './busybox-rootfs.js';
 import { applyChanges } from './changes.js';
-import { chainIds, isDigest, sha256Digest } from './digest.js';
 import { labelsMatch } from './filters.js';
 import { ImageMetadataStore, type StoredImage } from './metadata-store.js';
 import { imageNotFound } from './not-found.js';
 import { ImagePaths } from './paths.js';
 import { parsePlatform } from './platform.js';
 import { planImageRemoval } from './remove-policy.js';
-import { familiarDigested, familiarTagged, parseNamedReference, parseReference } from './reference.js';
 import type {
   HistoryResponseItem, ImageAddOptions, ImageConfigFile, ImageDeleteResponseItem, ImageImportOptions, ImagePruneOptions,
-  ImageRecord, ImageRemoveOptions, ImageRunConfig, ImageService,
+  ImageDiskUsage, ImageDiskUsageReader, ImageRecord, ImageRemoveOptions, ImageRunConfig, ImageService,
 } from './types.js';
 
 /** Constructor options of {@link LocalImageService}. */
@@ -55,9 +57,12 @@ const STORE_LOCK = 'store';
  * A container's rootfs comes from the snapshotter: `snapshotter.prepare(key, image.layers)` then
  * `snapshotter.mount(key)`.
  */
-export class LocalImageService implements ImageService {
+export class LocalImageService implements ImageService, ImageDiskUsageReader {
   readonly paths: ImagePaths;
-  private readonly blobs: BlobStore;
+  readonly #content: LocalContentStore;
+  readonly #layerBlobs: LayerBlobIndex;
+  /** One blob-making at a time per layer, so two pushes of a new local layer compress it once. */
+  readonly #blobLocks = new KeyedLock();
   private readonly meta: ImageMetadataStore;
   private readonly snapshotter: OverlaySnapshotter;
   private readonly lock = new KeyedLock();
@@ -66,16 +71,22 @@ export class LocalImageService implements ImageService {
 
   constructor(private readonly opts: LocalImageServiceOptions) {
     this.paths = new ImagePaths(opts.root);
-    this.blobs = new BlobStore(this.paths);
-    this.meta = new ImageMetadataStore(this.paths, this.blobs);
+    this.#content = new LocalContentStore({ blobs: this.paths.blobs, ingest: this.paths.ingest });
+    this.#layerBlobs = new LayerBlobIndex(this.paths.layerBlobs);
+    this.meta = new ImageMetadataStore(this.paths, this.#content);
     this.snapshotter = opts.snapshotter;
   }
 
   async init(): Promise<void> {
     await this.snapshotter.init();
+    await this.#content.init();
+    await this.#layerBlobs.load();
     const skipped = await this.meta.load();
     for (const id of skipped) this.opts.onWarning?.(`image ${id} skipped: its record or config is missing or corrupt`);
-    await this.lock.run(STORE_LOCK, () => this.collectLayers());
+    await this.lock.run(STORE_LOCK, async () => {
+      await this.collectLayers();
+      await this.#sweepBlobs();
+    });
     if (this.opts.seedBusybox !== false) await this.seedBusybox();
   }
 
@@ -174,7 +185,10 @@ export class LocalImageService implements ImageService {
     const staged = await this.snapshotter.stageLayer();
     let diff;
     try {
-      diff = await unpackLayer(req.source, staged.dir, { allowDevices: process.getuid?.() === 0, signal: req.signal });
+      const unpacked = await unpackLayer(req.source, staged.dir, { allowDevices: process.getuid?.() === 0, signal: req.signal });
+      // The layer is named by berth's own packing of what was unpacked, not by the bytes given:
+      // that tar can be made again whenever a push or save needs the layer (see paths.ts).
+      diff = { diffId: await this.#packedDigest(staged.dir, req.signal), size: unpacked.size };
     } catch (err) {
       await staged.discard();
       throw err;
@@ -195,7 +209,7 @@ export class LocalImageService implements ImageService {
       const { created: newLayer } = await staged.commit({ chainId, diffId: diff.diffId, size: diff.size });
       try {
         if (!this.meta.has(id)) {
-          await this.blobs.put(configBytes, id);
+          await this.#content.putBlob(configBytes, { digest: id });
           const stored: StoredImage = { id, layers: [chainId], parent: '', addedAt: Date.now(), size: diff.size };
           await this.meta.putImage(stored, config);
         }
@@ -234,9 +248,13 @@ export class LocalImageService implements ImageService {
         : { ref: familiarTagged(p), kind: 'tag' as const };
     });
     if (opts.parent && !isDigest(opts.parent)) throw new InvalidArgumentError(`invalid parent image id: ${opts.parent}`);
+    const descriptors = opts.layers?.map((d, i) => checkDescriptor(d, `layer ${i} descriptor`));
+    if (descriptors && descriptors.length !== diffIds.length) {
+      throw new InvalidArgumentError(`image has ${diffIds.length} layers but ${descriptors.length} layer descriptors were given`);
+    }
     const chain = chainIds(diffIds);
     const createdLayers: string[] = [];
-    for (const c of chain) this.pinned.set(c, (this.pinned.get(c) ?? 0) + 1);
+    for (const c of [...chain, ...diffIds]) this.pinned.set(c, (this.pinned.get(c) ?? 0) + 1);
     try {
       let size = 0;
       for (let i = 0; i < chain.length; i++) {
@@ -244,14 +262,16 @@ export class LocalImageService implements ImageService {
           const staged = await this.snapshotter.stageLayer();
           try {
             const source = await opts.openLayer(i, diffIds[i]!);
-            const r = await unpackLayer(source, staged.dir, {
+            const { unpacked: r, blob } = await ingestLayer(source, staged.dir, this.#content, {
               allowDevices: process.getuid?.() === 0,
               lowerDirs: this.snapshotter.lowerDirs(chain.slice(0, i)),
               signal: opts.signal,
-            });
+            }, descriptors?.[i]);
             if (r.diffId !== diffIds[i]) {
+              if (this.#layerBlobs.diffIdOf(blob.digest) === undefined) await this.#content.delete(blob.digest);
               throw new InvalidArgumentError(`layer ${i} does not match the image config: got diff id ${r.diffId}, expected ${diffIds[i]}`);
             }
+            await this.#layerBlobs.add(r.diffId, blob);
             if ((await staged.commit({ chainId: chain[i]!, diffId: r.diffId, size: r.size })).created) createdLayers.push(chain[i]!);
           } catch (err) {
             await staged.discard();
@@ -262,7 +282,7 @@ export class LocalImageService implements ImageService {
       }
       return await this.lock.run(STORE_LOCK, async () => {
         if (!this.meta.has(id)) {
-          await this.blobs.put(opts.config, id);
+          await this.#content.putBlob(opts.config, { digest: id });
           await this.meta.putImage({ id, layers: chain, parent: opts.parent ?? '', addedAt: Date.now(), size }, config);
         }
         await this.cacheLayerSizes(id, chain);
@@ -279,7 +299,7 @@ export class LocalImageService implements ImageService {
       });
       throw err;
     } finally {
-      for (const c of chain) {
+      for (const c of [...chain, ...diffIds]) {
         const n = (this.pinned.get(c) ?? 1) - 1;
         if (n <= 0) this.pinned.delete(c);
         else this.pinned.set(c, n);
@@ -364,7 +384,80 @@ export class LocalImageService implements ImageService {
     }
     // Loaded images need their layer sizes for history.
     for (const id of this.meta.ids()) if (!this.layerSizes.has(id)) await this.cacheLayerSizes(id, this.meta.record(id)!.layers);
+    await this.#collectLayerBlobs();
     return removed;
+  }
+
+  /** Diff ids some image names (or an add in progress is storing). */
+  #diffIdsInUse(): Set<string> {
+    const used = new Set<string>(this.pinned.keys());
+    for (const id of this.meta.ids()) for (const d of this.meta.record(id)!.config.rootfs?.diff_ids ?? []) used.add(d);
+    return used;
+  }
+
+  /** Drops the blobs of layers no image names any more. */
+  async #collectLayerBlobs(): Promise<void> {
+    const used = this.#diffIdsInUse();
+    for (const diffId of this.#layerBlobs.diffIds()) {
+      if (used.has(diffId)) continue;
+      for (const b of await this.#layerBlobs.forget(diffId)) await this.#content.delete(b.digest);
+    }
+  }
+
+  /** At start only (nothing is being written): deletes blobs that no record refers to. */
+  async #sweepBlobs(): Promise<void> {
+    const keep = new Set<string>(this.meta.ids());
+    for (const d of this.#layerBlobs.diffIds()) for (const b of this.#layerBlobs.blobsOf(d)) keep.add(b.digest);
+    for (const { digest } of await this.#content.list()) if (!keep.has(digest)) await this.#content.delete(digest);
+  }
+
+  /** sha256 of berth's deterministic packing of an unpacked layer dir (read once, nothing written). */
+  async #packedDigest(dir: string, signal?: AbortSignal): Promise<string> {
+    const d = new Digester();
+    for await (const chunk of packLayer(dir, signal ? { signal } : {})) d.update(chunk as Buffer);
+    return d.digest();
+  }
+
+  // ---- blobs for push and save ----------------------------------------------------------------
+
+  /**
+   * The blob to send for layer `index` (bottom first) of an image: the one kept when the layer
+   * arrived, or, for a layer berth made, a gzip blob made now from the unpacked layer and kept
+   * (see paths.ts). Read it with {@link openBlob}.
+   */
+  async layerBlob(imageRef: string, index: number): Promise<LayerBlob> {
+    const img = this.get(imageRef);
+    const chainId = img.layers[index];
+    const diffId = img.config.rootfs.diff_ids[index];
+    if (chainId === undefined || diffId === undefined) throw new InvalidArgumentError(`image ${img.id} has no layer ${index}`);
+    return this.#blobLocks.run(diffId, async () => {
+      for (const b of this.#layerBlobs.blobsOf(diffId)) if (await this.#content.has(b.digest)) return b;
+      const blob = await packLayerBlob(this.snapshotter.exportLayer(chainId), diffId, this.#content);
+      await this.lock.run(STORE_LOCK, async () => {
+        // The image may have gone meanwhile: then the blob has nothing to belong to.
+        if (!this.#diffIdsInUse().has(diffId)) {
+          await this.#content.delete(blob.digest);
+          throw imageNotFound(imageRef);
+        }
+        await this.#layerBlobs.add(diffId, blob);
+      });
+      return blob;
+    });
+  }
+
+  /** A stored blob (config, manifest, layer) as a verified stream. */
+  openBlob(digest: string, opts: { signal?: AbortSignal } = {}): Promise<Readable> {
+    return this.#content.reader(digest, opts);
+  }
+
+  /** Bytes the image store holds besides the unpacked layers, for `system df`. */
+  async diskUsage(): Promise<ImageDiskUsage> {
+    const blobs = await this.#content.list();
+    const layerBlobs = new Set<string>();
+    for (const d of this.#layerBlobs.diffIds()) for (const b of this.#layerBlobs.blobsOf(d)) layerBlobs.add(b.digest);
+    let layerBlobBytes = 0;
+    for (const b of blobs) if (layerBlobs.has(b.digest)) layerBlobBytes += b.size;
+    return { blobBytes: blobs.reduce((n, b) => n + b.size, 0), layerBlobBytes, blobCount: blobs.length };
   }
 
   async prune(opts: ImagePruneOptions): Promise<{ ImagesDeleted: ImageDeleteResponseItem[]; SpaceReclaimed: number }> {

@@ -1,3 +1,4 @@
+import type { Descriptor } from '../oci/index.js';
 import type { Readable } from 'node:stream';
 
 /**
@@ -77,7 +78,23 @@ export interface ImageAddOptions {
   references?: string[];
   /** Parent image id (committed images), default "". */
   parent?: string;
+  /**
+   * The layers' blob descriptors from the manifest (pull, OCI archives), bottom first. When given,
+   * `openLayer` must return exactly that blob; it is checked against the descriptor and kept, so a
+   * later push or save sends the same digests. Without them a compressed layer is kept as it comes
+   * and an uncompressed one is gzip-compressed once (see paths.ts).
+   */
+  layers?: Descriptor[];
   signal?: AbortSignal;
+}
+
+/** What the image store holds on disk besides the unpacked layers (for `system df`). */
+export interface ImageDiskUsage {
+  /** Bytes of every stored blob: configs, manifests and layer blobs. */
+  blobBytes: number;
+  /** The part of `blobBytes` that is layer blobs. */
+  layerBlobBytes: number;
+  blobCount: number;
 }
 
 export interface ImageRemoveOptions {
@@ -133,4 +150,9 @@ export interface ImageService {
   remove(ref: string, opts: ImageRemoveOptions): Promise<ImageDeleteResponseItem[]>;
   prune(opts: ImagePruneOptions): Promise<{ ImagesDeleted: ImageDeleteResponseItem[]; SpaceReclaimed: number }>;
   history(ref: string): HistoryResponseItem[];
+}
+
+/** `system df`'s view of the image store: what its blobs take on top of the unpacked layers. */
+export interface ImageDiskUsageReader {
+  diskUsage(): Promise<ImageDiskUsage>;
 }

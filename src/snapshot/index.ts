@@ -1,4 +1,6 @@
 /** Snapshotters: read-only layers stacked under a writable dir per container. */
-export type { Snapshotter } from './types.js';
+export {
+  ChangeKind, type Snapshotter, type SnapshotDiffer, type SnapshotViewer, type LayerExporter, type FilesystemChange,
+} from './types.js';
 export { OverlaySnapshotter, type OverlaySnapshotterOptions, type LayerInfo, type StagedLayer, type OverlayMountSpec } from './overlay.js';
 export { SnapshotPaths } from './paths.js';

@@ -5,9 +5,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isConflict, isNotFound } from '../lib/errors/index.js';
 import { isMounted } from '../sys/mount.js';
+import { Readable } from 'node:stream';
+import { unpackLayer } from '../lib/tar/unpack-layer.js';
+import { sha256Digest } from '../oci/index.js';
 import { OverlaySnapshotter } from './overlay.js';
+import { snapshotterConformance } from './testsuite.js';
+import { skipUnlessRoot } from '../lib/testing/needs-root.js';
 
-const skip = process.getuid?.() === 0 ? false : 'needs root for overlay mounts';
+const skip = skipUnlessRoot('overlay mounts');
 const L1 = `sha256:${'1'.repeat(64)}`;
 const L2 = `sha256:${'2'.repeat(64)}`;
 
@@ -102,6 +107,48 @@ describe('OverlaySnapshotter', { skip }, () => {
     await again.remove('c2');
     await again.removeLayer(L2);
     assert.equal(await again.hasLayer(L2), false);
+    await again.trashEmptied();
+    assert.deepEqual(await readdir(join(root, 'trash')), []);
+  });
+
+  it('starts without waiting for a crash\'s leftovers, and never takes them for layers', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'berth-snap-trash-'));
+    try {
+      // What kill -9 during a layer removal leaves: a whole layer (metadata included) in tmp/.
+      const hex = 'c'.repeat(64);
+      const doomed = join(other, 'tmp', `${hex}-removing-0123`);
+      await mkdir(join(doomed, 'diff', 'many'), { recursive: true });
+      await writeFile(join(doomed, 'layer.json'), JSON.stringify({ chainId: `sha256:${hex}`, diffId: `sha256:${hex}`, size: 1 }));
+      for (let i = 0; i < 20_000; i++) await writeFile(join(doomed, 'diff', 'many', String(i)), '');
+      // Deletion is held until released: init must resolve all the same.
+      let release!: () => void;
+      const gate = new Promise<void>((r) => { release = r; });
+      const removed: string[] = [];
+      const snap2 = new OverlaySnapshotter({ root: other, removeTree: async (p) => { await gate; removed.push(p); await rm(p, { recursive: true, force: true }); } });
+      await snap2.init();
+      assert.deepEqual(removed, []);
+      assert.deepEqual(await readdir(join(other, 'tmp')), []);
+      assert.equal(await snap2.hasLayer(`sha256:${hex}`), false);
+      assert.deepEqual(await snap2.listLayers(), []);
+      // A new layer can be staged and committed while the old tree still waits in the trash.
+      const s = await snap2.stageLayer();
+      await writeFile(join(s.dir, 'f'), 'x');
+      await s.commit({ chainId: L1, diffId: L1, size: 1 });
+      assert.deepEqual(await snap2.listLayers(), [L1]);
+      release();
+      await snap2.trashEmptied();
+      assert.equal(removed.length, 1);
+      assert.deepEqual(await readdir(join(other, 'trash')), []);
+      // With the real remover (rm -rf), the same leftovers go away in the background too.
+      await mkdir(join(other, 'tmp', 'leftover', 'a'), { recursive: true });
+      const snap3 = new OverlaySnapshotter({ root: other });
+      await snap3.init();
+      await snap3.trashEmptied();
+      assert.deepEqual(await readdir(join(other, 'trash')), []);
+      assert.deepEqual(await snap3.listLayers(), [L1]);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
   });
 
   it('mounts long layer stacks past the one-page mount data limit', async () => {
@@ -122,3 +169,24 @@ describe('OverlaySnapshotter', { skip }, () => {
     }
   });
 });
+
+snapshotterConformance('overlay', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'berth-snap-conf-'));
+  const snapshotter = new OverlaySnapshotter({ root });
+  await snapshotter.init();
+  return {
+    snapshotter,
+    async addLayer(tar, parents) {
+      const staged = await snapshotter.stageLayer();
+      const r = await unpackLayer(Buffer.isBuffer(tar) ? Readable.from([tar]) : tar, staged.dir, { allowDevices: true, lowerDirs: snapshotter.lowerDirs(parents) });
+      // Chain id: the parent's chain id and this diff id, as the OCI image spec defines it.
+      const id = parents.length === 0 ? r.diffId : sha256Digest(`${parents[parents.length - 1]} ${r.diffId}`);
+      await staged.commit({ chainId: id, diffId: r.diffId, size: r.size });
+      return id;
+    },
+    async cleanup() {
+      await snapshotter.trashEmptied();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}, skip);

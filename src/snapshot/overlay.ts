@@ -7,12 +7,20 @@ import { isMounted, mount, unmount } from '../sys/mount.js';
 import { fsyncDir, writeFileAtomic } from '../lib/fs/atomic.js';
 import { KeyedLock } from '../lib/sync/keyed-lock.js';
 import { SnapshotPaths } from './paths.js';
-import type { Snapshotter } from './types.js';
+import { TrashReaper, type TreeRemover } from './reaper.js';
+import { packLayer } from '../lib/tar/pack-layer.js';
+import type { Readable } from 'node:stream';
+import { overlayChanges } from './changes.js';
+import type { FilesystemChange, LayerExporter, SnapshotDiffer, Snapshotter, SnapshotViewer } from './types.js';
 
 /** Constructor options of {@link OverlaySnapshotter}. */
 export interface OverlaySnapshotterOptions {
   /** Directory owned by the snapshotter (see paths.ts for its layout). */
   root: string;
+  /** Deletes a doomed tree in the background (default: `rm -rf`); tests inject a gate. */
+  removeTree?: TreeRemover;
+  /** Told when a background deletion fails (it is retried at the next removal or start). */
+  onWarning?: (message: string) => void;
 }
 
 /** What the snapshotter records about a committed layer. */
@@ -46,6 +54,8 @@ interface SnapshotRecord {
   key: string;
   layers: string[];
   createdAt: number;
+  /** A read-only view has no upper dir; absent in records written before views existed. */
+  kind?: 'active' | 'view';
 }
 
 const CHAIN_ID = /^sha256:([a-f0-9]{64})$/;
@@ -107,14 +117,32 @@ async function treeSize(dir: string): Promise<number> {
  * `prepare(key, image.layers)` then `mount(key)`, which returns the merged directory.
  * Call {@link init} once before use: it loads the snapshot index and clears crash leftovers.
  */
-export class OverlaySnapshotter implements Snapshotter {
+export class OverlaySnapshotter implements Snapshotter, SnapshotDiffer, SnapshotViewer, LayerExporter {
   readonly paths: SnapshotPaths;
   private readonly snapshots = new Map<string, SnapshotRecord>();
   private readonly locks = new KeyedLock();
   private initialised: Promise<void> | undefined;
+  readonly #reaper: TrashReaper;
 
   constructor(opts: OverlaySnapshotterOptions) {
     this.paths = new SnapshotPaths(opts.root);
+    this.#reaper = new TrashReaper(this.paths.trash, opts.removeTree, (err) => opts.onWarning?.(`removing a deleted layer or snapshot failed (retried later): ${(err as Error).message}`));
+  }
+
+  /** Resolves once removed layers and snapshots (and crash leftovers) are deleted from disk. */
+  trashEmptied(): Promise<void> {
+    return this.#reaper.idle();
+  }
+
+  /** Moves a tree into trash/ (one rename: it stops existing under its name at once) for the reaper. */
+  async #discard(path: string, label: string): Promise<void> {
+    try {
+      await rename(path, join(this.paths.trash, tmpName(label)));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    this.#reaper.kick();
   }
 
   /** Creates the tree, removes leftovers of interrupted operations and loads the snapshots. Idempotent. */
@@ -125,20 +153,33 @@ export class OverlaySnapshotter implements Snapshotter {
 
   private async load(): Promise<void> {
     const p = this.paths;
-    for (const d of [p.root, p.layers, p.snapshots, p.empty, p.tmp, p.shortLinks]) await mkdir(d, { recursive: true, mode: 0o700 });
-    for (const name of await readdir(p.tmp)) await rm(join(p.tmp, name), { recursive: true, force: true });
+    for (const d of [p.root, p.layers, p.snapshots, p.empty, p.tmp, p.shortLinks, p.trash]) await mkdir(d, { recursive: true, mode: 0o700 });
+    // Whatever a crash left in tmp/ (a half-unpacked layer, a layer being deleted) can be huge:
+    // move all of it aside with one rename and let the reaper delete it while berthd serves.
+    if ((await readdir(p.tmp)).length > 0) {
+      await this.#discard(p.tmp, 'tmp');
+      await mkdir(p.tmp, { mode: 0o700 });
+    }
     for (const key of await readdir(p.snapshots)) {
       try {
         const rec = JSON.parse(await readFile(p.snapshotMeta(key), 'utf8')) as SnapshotRecord;
-        if (rec.key === key && Array.isArray(rec.layers)) this.snapshots.set(key, rec);
+        if (rec.kind === 'view') {
+          // Views serve one operation of the run that made them; a restart ends it.
+          await unmount(p.merged(key));
+          await this.#discard(p.snapshot(key), `view-${key}`);
+        } else if (rec.key === key && Array.isArray(rec.layers)) {
+          this.snapshots.set(key, rec);
+        }
       } catch {
         // A snapshot dir without readable metadata cannot have been handed out: it never finished.
-        await rm(p.snapshot(key), { recursive: true, force: true });
+        await this.#discard(p.snapshot(key), 'snap-unfinished');
       }
     }
     for (const hex of await readdir(p.layers)) {
-      if (!(await exists(p.layerMeta(hex)))) await rm(p.layer(hex), { recursive: true, force: true });
+      if (!(await exists(p.layerMeta(hex)))) await this.#discard(p.layer(hex), 'layer-unfinished');
     }
+    // Leftovers of a deletion the last run did not finish.
+    this.#reaper.kick();
   }
 
   // ---- layers -------------------------------------------------------------------------------
@@ -221,8 +262,9 @@ export class OverlaySnapshotter implements Snapshotter {
   }
 
   /**
-   * Deletes a committed layer. ConflictError when a snapshot uses it. The dir is first renamed
-   * into tmp/ so a crash mid-delete never leaves a half layer under its real name.
+   * Deletes a committed layer. ConflictError when a snapshot uses it. The dir is renamed into
+   * trash/ (so a crash mid-delete never leaves a half layer under its real name) and deleted from
+   * there in the background.
    */
   async removeLayer(chainId: string): Promise<void> {
     const hex = chainHex(chainId);
@@ -230,10 +272,8 @@ export class OverlaySnapshotter implements Snapshotter {
       if (this.layersInUse().has(chainId)) throw new ConflictError(`layer ${chainId} is in use by a container`);
       const dir = this.paths.layer(hex);
       if (!(await exists(dir))) return;
-      const doomed = join(this.paths.tmp, tmpName(`${hex}-removing`));
       await rm(this.shortLinkPath(chainId), { force: true });
-      await rename(dir, doomed);
-      await rm(doomed, { recursive: true, force: true });
+      await this.#discard(dir, `layer-${hex}`);
     });
   }
 
@@ -255,6 +295,20 @@ export class OverlaySnapshotter implements Snapshotter {
   }
 
   async prepare(key: string, layers: string[]): Promise<void> {
+    await this.#create(key, layers, 'active');
+  }
+
+  async view(key: string, layers: string[]): Promise<string> {
+    await this.#create(key, layers, 'view');
+    try {
+      return await this.mount(key);
+    } catch (err) {
+      await this.remove(key);
+      throw err;
+    }
+  }
+
+  async #create(key: string, layers: string[], kind: 'active' | 'view'): Promise<void> {
     checkKey(key);
     for (const l of layers) chainHex(l);
     await this.init();
@@ -264,9 +318,10 @@ export class OverlaySnapshotter implements Snapshotter {
         if (!(await this.hasLayer(l))) throw new NotFoundError(`layer ${l} does not exist`);
       }
       const staging = join(this.paths.tmp, tmpName(`snap-${key}`));
-      const rec: SnapshotRecord = { key, layers: [...layers], createdAt: Date.now() };
+      const rec: SnapshotRecord = { key, layers: [...layers], createdAt: Date.now(), kind };
       try {
         await mkdir(staging, { mode: 0o711 });
+        // A view's "upper" stays empty: it only gives a zero-layer view its second lower dir.
         for (const d of ['upper', 'work', 'merged']) await mkdir(join(staging, d), { mode: 0o755 });
         await writeFileAtomic(join(staging, 'snapshot.json'), JSON.stringify(rec));
         await rename(staging, this.paths.snapshot(key));
@@ -281,13 +336,21 @@ export class OverlaySnapshotter implements Snapshotter {
 
   /** The overlay mount for a prepared snapshot (absolute paths). */
   mountSpec(key: string): OverlayMountSpec {
+    return { type: 'overlay', source: 'overlay', options: this.#mountOptions(key, this.lowerDirs(this.record(key).layers), (p) => p) };
+  }
+
+  /**
+   * Overlay options over the given lower dirs (top first). A view has no upper dir, and overlayfs
+   * then wants at least two lower dirs: the empty dirs below the layers make up the count.
+   */
+  #mountOptions(key: string, lower: string[], path: (p: string) => string): string[] {
     const rec = this.record(key);
-    const lower = rec.layers.length > 0 ? this.lowerDirs(rec.layers) : [this.paths.empty];
-    return {
-      type: 'overlay',
-      source: 'overlay',
-      options: [`lowerdir=${lower.join(':')}`, `upperdir=${this.paths.upper(key)}`, `workdir=${this.paths.work(key)}`],
-    };
+    if (rec.kind === 'view') {
+      const dirs = [...lower, path(this.paths.empty), ...(lower.length === 0 ? [path(this.paths.upper(key))] : [])];
+      return [`lowerdir=${dirs.join(':')}`];
+    }
+    const dirs = lower.length > 0 ? lower : [path(this.paths.empty)];
+    return [`lowerdir=${dirs.join(':')}`, `upperdir=${path(this.paths.upper(key))}`, `workdir=${path(this.paths.work(key))}`];
   }
 
   /** The directory the snapshot is (or will be) mounted on. */
@@ -308,7 +371,7 @@ export class OverlaySnapshotter implements Snapshotter {
         const rel = (p: string): string => relative(this.paths.root, p);
         const lower: string[] = [];
         for (const l of [...this.record(key).layers].reverse()) lower.push(rel(await this.shortLink(l)));
-        options = [`lowerdir=${lower.join(':')}`, `upperdir=${rel(this.paths.upper(key))}`, `workdir=${rel(this.paths.work(key))}`];
+        options = this.#mountOptions(key, lower, rel);
       }
       await mount('overlay', target, 'overlay', options, { cwd: this.paths.root });
       return target;
@@ -344,15 +407,40 @@ export class OverlaySnapshotter implements Snapshotter {
       if (!this.snapshots.has(key)) return;
       const merged = this.paths.merged(key);
       await unmount(merged);
-      const doomed = join(this.paths.tmp, tmpName(`snap-${key}-removing`));
-      await rename(this.paths.snapshot(key), doomed);
+      await this.#discard(this.paths.snapshot(key), `snap-${key}`);
       this.snapshots.delete(key);
-      await rm(doomed, { recursive: true, force: true });
     });
   }
 
   async usage(key: string): Promise<number> {
     this.record(key);
     return treeSize(this.paths.upper(key));
+  }
+
+  // ---- diffs --------------------------------------------------------------------------------
+
+  exportChanges(key: string, opts: { signal?: AbortSignal } = {}): Readable {
+    this.#active(key);
+    return packLayer(this.paths.upper(key), opts);
+  }
+
+  async changes(key: string): Promise<FilesystemChange[]> {
+    const rec = this.#active(key);
+    return overlayChanges(this.paths.upper(key), this.lowerDirs(rec.layers));
+  }
+
+  /**
+   * A committed layer as a layer tar stream, made from its unpacked dir. Deterministic, so the
+   * digest of this stream is the layer's diff id whenever the layer was made by berth (import,
+   * commit, build); for a pulled or loaded layer it is not, and its original blob must be used.
+   */
+  exportLayer(chainId: string, opts: { signal?: AbortSignal } = {}): Readable {
+    return packLayer(this.layerDir(chainId), opts);
+  }
+
+  #active(key: string): SnapshotRecord {
+    const rec = this.record(key);
+    if (rec.kind === 'view') throw new InvalidArgumentError(`snapshot ${key} is a read-only view: it has no changes`);
+    return rec;
   }
 }

@@ -17,9 +17,12 @@ import { join } from 'node:path';
  *   l/<20 hex>                   short symlinks to layers/<hex>/diff, used only when a deep stack's
  *                                lowerdir list would not fit in the one page of mount data
  *   tmp/                         staging: layers and snapshots are built here and renamed into
- *                                place (rename is atomic), and deleted ones are renamed here before
- *                                being removed; anything left here after a crash is garbage and is
- *                                removed at start.
+ *                                place (rename is atomic)
+ *   trash/<random>/              doomed trees: a removed layer or snapshot is renamed here, and at
+ *                                start the whole of tmp/ (a crash's leftovers) is renamed here and
+ *                                replaced by an empty tmp/. A background reaper deletes what is in
+ *                                trash/; nothing ever reads from it, so a tree not yet deleted can
+ *                                never pass for a live layer, and start never waits for a deletion.
  * ```
  *
  * A layer or snapshot therefore either exists whole under its final name or not at all.
@@ -30,6 +33,7 @@ export class SnapshotPaths {
   get snapshots(): string { return join(this.root, 'snapshots'); }
   get empty(): string { return join(this.root, 'empty'); }
   get tmp(): string { return join(this.root, 'tmp'); }
+  get trash(): string { return join(this.root, 'trash'); }
   get shortLinks(): string { return join(this.root, 'l'); }
   shortLink(id: string): string { return join(this.root, 'l', id); }
   layer(hex: string): string { return join(this.layers, hex); }

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { isInvalidArgument } from '../lib/errors/index.js';
 import { chainIds, sha256Digest } from './digest.js';
-import { familiarTagged, parseNamedReference, parseReference } from './reference.js';
+import { canonicalString, familiarString, familiarTagged, parseNamedReference, parseReference, withDefaultTag } from './reference.js';
 
 describe('parseReference', () => {
   const cases: Array<[string, string, string, string | undefined]> = [
@@ -43,6 +43,18 @@ describe('parseReference', () => {
       assert.throws(() => parseReference(bad), (e: unknown) => isInvalidArgument(e) && /invalid reference format/.test((e as Error).message));
     });
   }
+
+  it('prints the forms the CLI needs: familiar with a default tag, and canonical to pull by', () => {
+    const d = `sha256:${'b'.repeat(64)}`;
+    assert.equal(familiarString(withDefaultTag(parseReference('docker.io/library/busybox'))), 'busybox:latest');
+    assert.equal(familiarString(withDefaultTag(parseReference(`me/app@${d}`))), `me/app@${d}`);
+    assert.equal(familiarString(parseReference(`localhost:5000/app:v1@${d}`)), `localhost:5000/app:v1@${d}`);
+    assert.equal(canonicalString(withDefaultTag(parseReference('busybox'))), 'docker.io/library/busybox:latest');
+    assert.equal(canonicalString(parseReference('me/app:2')), 'docker.io/me/app:2');
+    assert.equal(canonicalString(parseReference('registry.example.com:443/a/b')), 'registry.example.com:443/a/b');
+    const r = parseReference('localhost:5000/me/bb:v1');
+    assert.deepEqual([r.familiarName, r.tag], ['localhost:5000/me/bb', 'v1']);
+  });
 
   it('refuses 64-hex repository names as docker does', () => {
     assert.throws(() => parseNamedReference('a'.repeat(64)), /cannot specify 64-byte hexadecimal strings/);

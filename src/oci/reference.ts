@@ -13,6 +13,7 @@ export interface ImageReference {
   familiarName: string;
 }
 
+/** Docker Hub's registry name, as references normalise it. */
 export const DEFAULT_DOMAIN = 'docker.io';
 export const DEFAULT_TAG = 'latest';
 const LEGACY_DOMAIN = 'index.docker.io';
@@ -101,4 +102,24 @@ export function familiarTagged(r: ImageReference): string {
 /** "name@sha256:..." as docker prints it. */
 export function familiarDigested(r: ImageReference & { digest: string }): string {
   return `${r.familiarName}@${r.digest}`;
+}
+
+/** The reference with "latest" as its tag when it names neither a tag nor a digest. */
+export function withDefaultTag(r: ImageReference): ImageReference {
+  return r.tag === undefined && r.digest === undefined ? { ...r, tag: DEFAULT_TAG } : r;
+}
+
+/** "name[:tag][@digest]" as docker prints it ("busybox:latest", "me/app@sha256:…"). */
+export function familiarString(r: ImageReference): string {
+  return `${r.familiarName}${r.tag !== undefined ? `:${r.tag}` : ''}${r.digest !== undefined ? `@${r.digest}` : ''}`;
+}
+
+/** The repository's full name, registry included: "docker.io/library/busybox". */
+export function canonicalName(r: ImageReference): string {
+  return `${r.domain}/${r.path}`;
+}
+
+/** "domain/path[:tag][@digest]", the form docker pulls by ("docker.io/library/busybox:latest"). */
+export function canonicalString(r: ImageReference): string {
+  return `${canonicalName(r)}${r.tag !== undefined ? `:${r.tag}` : ''}${r.digest !== undefined ? `@${r.digest}` : ''}`;
 }

@@ -1,11 +1,35 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { InvalidArgumentError } from '../lib/errors/index.js';
+
+/** The only digest algorithm berth writes; content named otherwise is refused, not guessed at. */
+export const DIGEST_ALGORITHM = 'sha256';
 
 const SHA256_DIGEST = /^sha256:([a-f0-9]{64})$/;
 
 /** "sha256:<hex>" of `data`. */
 export function sha256Digest(data: Buffer | string): string {
   return `sha256:${createHash('sha256').update(data).digest('hex')}`;
+}
+
+/** A running sha256 for streamed content; `digest()` gives "sha256:<hex>". */
+export class Digester {
+  readonly #hash: Hash = createHash('sha256');
+  #size = 0;
+
+  update(chunk: Buffer): void {
+    this.#hash.update(chunk);
+    this.#size += chunk.length;
+  }
+
+  /** Bytes seen so far. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** The digest of everything seen; call once, at the end. */
+  digest(): string {
+    return `sha256:${this.#hash.digest('hex')}`;
+  }
 }
 
 /** Whether `s` is a well-formed "sha256:<64 hex>" digest. */
