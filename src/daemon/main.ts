@@ -60,7 +60,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   if (cfg.defaultRuntime && !usable.includes(cfg.defaultRuntime)) log('warn', `default runtime ${cfg.defaultRuntime} failed its probe; containers may not start`);
   log('info', `default runtime: ${defaultRuntime}`);
 
-  const snapshotter = new OverlaySnapshotter({ root: join(cfg.dataRoot, 'overlay') });
+  const snapshotter = new OverlaySnapshotter({ root: join(cfg.dataRoot, 'overlay'), onWarning: (m) => log('warn', m) });
   const images = new LocalImageService({ root: join(cfg.dataRoot, 'image'), snapshotter });
   await images.init();
   const events = new EventBus();
@@ -91,6 +91,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
     containers: store, images, events, dataRoot: cfg.dataRoot, runtimes: probe.runtimes, defaultRuntime, daemonId: await daemonId(cfg.dataRoot),
     listContainers: () => containerApi.containerList({ all: true, size: true, filters: new Map() }),
     listImages: (apiVersion) => imageApi.imageList({ all: true, filters: new Map(), apiVersion }),
+    imageBlobBytes: async () => (await images.diskUsage()).blobBytes,
   }));
   addLifecycleRoutes(router, containerApi);
   addAttachRoutes(router, containerApi);

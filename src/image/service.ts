@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { InvalidArgumentError } from '../lib/errors/index.js';
 import { unpackLayer } from '../lib/tar/index.js';
-import { packLayer } from '../lib/tar/pack-layer.js';
+import { packLayer } from '../lib/tar/index.js';
 import { chainIds, checkDescriptor, Digester, familiarDigested, familiarTagged, isDigest, parseNamedReference, parseReference, sha256Digest } from '../oci/index.js';
 import { KeyedLock } from '../lib/sync/keyed-lock.js';
 import type { OverlaySnapshotter } from '../snapshot/overlay.js';

@@ -1,7 +1,7 @@
 import type { BigIntStats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readLayerXattrs } from '../lib/tar/layer-xattrs.js';
+import { readLayerXattrs } from '../lib/tar/index.js';
 import { ChangeKind, type FilesystemChange } from './types.js';
 
 const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));

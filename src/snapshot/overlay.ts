@@ -8,7 +8,7 @@ import { fsyncDir, writeFileAtomic } from '../lib/fs/atomic.js';
 import { KeyedLock } from '../lib/sync/keyed-lock.js';
 import { SnapshotPaths } from './paths.js';
 import { TrashReaper, type TreeRemover } from './reaper.js';
-import { packLayer } from '../lib/tar/pack-layer.js';
+import { packLayer } from '../lib/tar/index.js';
 import type { Readable } from 'node:stream';
 import { overlayChanges } from './changes.js';
 import type { FilesystemChange, LayerExporter, SnapshotDiffer, Snapshotter, SnapshotViewer } from './types.js';

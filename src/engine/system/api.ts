@@ -38,6 +38,8 @@ export interface SystemApiDeps {
   /** Containers with their sizes, and images, in wire form (for /system/df). */
   listContainers: () => Promise<ContainerSummary[]>;
   listImages: (apiVersion: string) => ImageSummary[];
+  /** Bytes the image store keeps beyond the unpacked layers (compressed layer blobs). */
+  imageBlobBytes: () => Promise<number>;
 }
 
 /** "runc version 1.1.5+ds1" -> "1.1.5+ds1": what `info` shows as the runtime's commit. */
@@ -170,7 +172,8 @@ export class SystemApi {
     const images = this.#d.listImages(apiVersion).map((i) => ({ ...i, SharedSize: 0 }));
     // Layers are stored once however many images share them; sizes here are per image.
     return {
-      LayersSize: images.reduce((sum, i) => sum + i.Size, 0),
+      // Unpacked layers plus the compressed blobs kept for push and save (image/paths.ts says which).
+      LayersSize: images.reduce((sum, i) => sum + i.Size, 0) + (await this.#d.imageBlobBytes()),
       Images: images,
       Containers: await this.#d.listContainers(),
       Volumes: [],

@@ -1,6 +1,8 @@
-/** Safe tar handling for layers: streaming unpack with whiteouts, compression sniffing. */
+/** Safe tar handling for layers: streaming unpack and pack with whiteouts, compression sniffing. */
 export { unpackLayer, type UnpackLayerOptions, type UnpackLayerResult } from './unpack-layer.js';
 export { detectCompression, decompressor, peekBytes, type Compression } from './compression.js';
 export { cleanEntryPath } from './entry-path.js';
 export { resolveInRoot } from './resolve-in-root.js';
 export { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from './whiteout.js';
+export { packLayer } from './pack-layer.js';
+export { readLayerXattrs } from './layer-xattrs.js';

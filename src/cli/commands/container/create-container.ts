@@ -4,6 +4,7 @@ import { imageCreateFromImage } from '../../../client/image-create.js';
 import { isNotFound } from '../../../lib/errors/index.js';
 import type { CliContext } from '../../context.js';
 import { normalizeReference, type CreatePlan } from './create-options.js';
+import { canonicalName, parseReference, withDefaultTag } from '../../../oci/reference.js';
 
 /**
  * Creates the container, pulling its image first when the daemon does not have it, as
@@ -33,20 +34,13 @@ export async function createContainer(ctx: CliContext, plan: CreatePlan, pull: s
 }
 
 async function pullImage(ctx: CliContext, image: string, platform: string | undefined, quiet: boolean): Promise<void> {
-  const ref = fullyQualified(normalizeReference(image));
-  const at = ref.lastIndexOf(':');
-  const fromImage = ref.includes('@') ? ref : ref.slice(0, at);
-  const tag = ref.includes('@') ? undefined : ref.slice(at + 1);
+  // The docker CLI pulls by the full name: busybox → docker.io/library/busybox, tag latest.
+  const r = withDefaultTag(parseReference(image));
+  const fromImage = r.digest ? `${canonicalName(r)}@${r.digest}` : canonicalName(r);
+  const tag = r.digest ? undefined : r.tag;
   for await (const msg of imageCreateFromImage(ctx.client(), { fromImage, tag, platform })) {
     if (quiet || !msg.status || msg.progress) continue;
     ctx.err(`${msg.id ? `${msg.id}: ` : ''}${msg.status}\n`);
   }
 }
 
-/** `busybox:latest` → `docker.io/library/busybox:latest`: the docker CLI pulls by the full name. */
-function fullyQualified(ref: string): string {
-  const slash = ref.indexOf('/');
-  const first = slash < 0 ? '' : ref.slice(0, slash);
-  if (first && (first.includes('.') || first.includes(':') || first === 'localhost')) return ref;
-  return slash < 0 ? `docker.io/library/${ref}` : `docker.io/${ref}`;
-}

@@ -4,6 +4,8 @@ import type { FlagSpec, ParsedFlags } from '../../flags.js';
 import { UsageError } from '../../flags.js';
 import { ramInBytes } from '../../format/units.js';
 import { applyMoreCreateFlags, MORE_CREATE_FLAGS } from './create-more-options.js';
+// reference.js alone, not oci/index.js: `run` need not load node:crypto for digests.
+import { familiarString, parseReference, withDefaultTag } from '../../../oci/reference.js';
 
 /** Flags shared by `create` and `run` (docker's container options). */
 export const CREATE_FLAGS: FlagSpec[] = ([
@@ -234,9 +236,7 @@ export function parsePorts(publish: string[], expose: string[]): {
   return { exposed, bindings };
 }
 
-/** The reference docker names in "Unable to find image": `:latest` added when untagged. */
+/** The reference docker names in "Unable to find image": familiar, with `:latest` when untagged. */
 export function normalizeReference(image: string): string {
-  if (image.includes('@')) return image;
-  const last = image.slice(image.lastIndexOf('/') + 1);
-  return last.includes(':') ? image : `${image}:latest`;
+  return familiarString(withDefaultTag(parseReference(image)));
 }

@@ -2,6 +2,8 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { imageCreate } from '../../../client/image-create.js';
 import type { Command } from '../../command.js';
+import { InvalidArgumentError } from '../../../lib/errors/index.js';
+import { parseNamedReference } from '../../../oci/reference.js';
 
 /** `berth import`: makes an image from a rootfs tarball (a file, `-` for stdin, or a URL). */
 export const command: Command = {
@@ -21,9 +23,9 @@ export const command: Command = {
     let repo: string | undefined;
     let tag: string | undefined;
     if (reference) {
-      const slash = reference.lastIndexOf('/');
-      const colon = reference.lastIndexOf(':');
-      [repo, tag] = colon > slash ? [reference.slice(0, colon), reference.slice(colon + 1)] : [reference, undefined];
+      const r = parseNamedReference(reference);
+      if (r.digest) throw new InvalidArgumentError('refusing to create a tag with a digest reference');
+      [repo, tag] = [r.familiarName, r.tag];
     }
     let body: Readable | URL;
     if (source === '-') body = ctx.stdin;

@@ -1,4 +1,6 @@
 import { imageTag } from '../../../client/image-tag.js';
+import { InvalidArgumentError } from '../../../lib/errors/index.js';
+import { parseNamedReference } from '../../../oci/reference.js';
 import type { Command } from '../../command.js';
 
 /** `berth tag`: adds a reference to an image. */
@@ -12,10 +14,9 @@ export const command: Command = {
     flags: [],
   },
   async run(ctx, _flags, [source, target]) {
-    const slash = target!.lastIndexOf('/');
-    const colon = target!.lastIndexOf(':');
-    const [repo, tag] = colon > slash ? [target!.slice(0, colon), target!.slice(colon + 1)] : [target!, 'latest'];
-    await imageTag(ctx.client(), source!, { repo, tag });
+    const r = parseNamedReference(target!);
+    if (r.digest) throw new InvalidArgumentError('refusing to create a tag with a digest reference');
+    await imageTag(ctx.client(), source!, { repo: r.familiarName, tag: r.tag! });
     return 0;
   },
 };
