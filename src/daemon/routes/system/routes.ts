@@ -75,12 +75,21 @@ export function addSystemRoutes(r: Router, b: SystemBackend): void {
         if (!match(e)) return;
         const line = `${JSON.stringify(e)}\n`;
         // A subscriber that does not read keeps at most EVENTS_BACKLOG_MAX bytes of whole events
-        // waiting; the next event that would pass it ends the stream instead, so what the
-        // client reads when it resumes is well-formed, and it can reconnect with `since`.
+        // waiting; the next event that would pass it cuts the stream instead. The client still
+        // reads every whole event queued, then the connection closes without the response's
+        // final chunk: an error to the client (docker events exits 1), never a quiet normal end
+        // that would leave a watcher believing it saw everything. It can reconnect with `since`.
         if (res.writableLength + line.length > EVENTS_BACKLOG_MAX) {
-          stop();
-          lingering = setTimeout(() => res.destroy(), EVENTS_LINGER_MS).unref();
-          res.once('close', () => clearTimeout(lingering));
+          stopped = true;
+          unsubscribe();
+          const cut = (): void => {
+            clearTimeout(lingering);
+            res.destroy();
+            resolve();
+          };
+          res.once('drain', cut);
+          res.once('close', cut);
+          lingering = setTimeout(cut, EVENTS_LINGER_MS).unref();
           return;
         }
         res.write(line);
