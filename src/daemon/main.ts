@@ -24,6 +24,7 @@ import { hasProcess } from '../engine/container/model.js';
 import { mountsStep, networkStep, rootfsStep, runtimeCreateStep, specStep } from '../engine/container/steps/index.js';
 import { LoopbackSandboxProvider } from '../network/index.js';
 import { systemClock } from '../lib/clock/index.js';
+import { logSafe } from '../lib/log/safe.js';
 import { InvalidArgumentError, UnavailableError } from '../lib/errors/index.js';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -40,7 +41,7 @@ export interface Daemon {
  */
 export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   const log = (level: Level, msg: string): void => {
-    if (LEVELS[level]! >= LEVELS[cfg.logLevel]!) process.stderr.write(`${new Date().toISOString()} ${level.toUpperCase()} ${msg}\n`);
+    if (LEVELS[level]! >= LEVELS[cfg.logLevel]!) process.stderr.write(`${new Date().toISOString()} ${level.toUpperCase()} ${logSafe(msg)}\n`);
   };
   if (process.getuid?.() !== 0) throw new UnavailableError('berthd needs to run as root');
   await mkdir(cfg.dataRoot, { recursive: true, mode: 0o710 });
@@ -146,3 +147,4 @@ async function daemonId(dataRoot: string): Promise<string> {
   await writeFile(p, id);
   return id;
 }
+

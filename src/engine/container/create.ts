@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ContainerCreateRequest } from '../../api/container.js';
 import type { ImageRecord } from '../../image/types.js';
 import { rfc3339Nano } from '../../lib/clock/index.js';
-import { InvalidArgumentError } from '../../lib/errors/index.js';
+import { InvalidArgumentError, NotImplementedError } from '../../lib/errors/index.js';
 import { generateName, newId } from '../../lib/ids/index.js';
 import { CleanupStack } from '../../lib/sync/cleanup-stack.js';
 import type { ContainerContext } from './context.js';
@@ -20,6 +20,7 @@ export async function containerCreate(c: ContainerContext, req: ContainerCreateR
   validateCreateRequest(req as Record<string, unknown>);
   if (typeof req.Image !== 'string' || req.Image === '') throw new InvalidArgumentError('config cannot be empty in order to create a container: no image specified');
   const { store } = c.deps;
+  checkVolumesFrom(c, req);
   const name = requestedName ? validateName(requestedName) : generateName((n) => store.isNameTaken(n));
   const image = c.deps.images.get(req.Image);
   // Until the record exists, rmi must see this create as a user of the image.
@@ -68,4 +69,14 @@ async function createFromImage(c: ContainerContext, req: ContainerCreateRequest,
     await undo.unwind();
     throw err;
   }
+}
+
+/**
+ * `--volumes-from`: a container that does not exist is Docker's 404; one that does needs the
+ * volume subsystem, which comes next (501 until then).
+ */
+function checkVolumesFrom(c: ContainerContext, req: ContainerCreateRequest): void {
+  const from = (req.HostConfig?.VolumesFrom ?? []) as string[];
+  for (const entry of from) c.deps.store.get(entry.split(':')[0]!);
+  if (from.length > 0) throw new NotImplementedError('--volumes-from is not supported yet: it needs the volume subsystem, which berth does not provide yet');
 }

@@ -244,6 +244,13 @@ describe('container life cycle (fake runtime and snapshotter)', () => {
     await until(() => store2.get(restarting).state.status === 'running', 'restart resumed');
   });
 
+  it('--volumes-from: 404 for a container that does not exist, 501 until volumes exist', async () => {
+    await assert.rejects(create({ HostConfig: { VolumesFrom: ['nosuch:ro'] } }), (err) => kindOf(err) === 'not-found' && /No such container: nosuch/.test((err as Error).message));
+    const other = await create({}, 'data');
+    await assert.rejects(create({ HostConfig: { VolumesFrom: ['data'] } }), (err) => kindOf(err) === 'not-implemented');
+    assert.deepEqual(svc.store.list().map((r) => r.id), [other], 'nothing half-made');
+  });
+
   it('mounts are parsed once at create and kept on the record', async () => {
     const id = await create({ HostConfig: { Binds: ['/tmp:/data:ro'], Tmpfs: { '/run': 'size=1m' }, Mounts: [{ Type: 'tmpfs', Target: '/scratch' }] } });
     const rec = svc.store.get(id);

@@ -67,7 +67,9 @@ test('storage options are refused: the overlay snapshotter keeps no project quot
   validateCreateRequest({ Image: 'busybox', HostConfig: { StorageOpt: {} } });
 });
 
-test('VolumesFrom is not implemented yet (501), whatever it names', () => {
-  refused({ HostConfig: { VolumesFrom: ['some-container'] } }, 'not-implemented', /--volumes-from is not supported yet/);
-  validateCreateRequest({ Image: 'busybox', HostConfig: { VolumesFrom: [] } });
+test('exposed ports must be port specifications', () => {
+  for (const bad of ['abc/tcp', '80/bogus', '70000/tcp', '1-99999/tcp', '90-80/tcp', '']) {
+    refused({ ExposedPorts: { [bad]: {} } }, 'invalid-argument', `invalid port specification: "${bad}"`);
+  }
+  validateCreateRequest({ Image: 'busybox', ExposedPorts: { '80': {}, '53/udp': {}, '8000-8010/tcp': {}, '9/sctp': {} } });
 });

@@ -108,14 +108,12 @@ export function validateCreateRequest(req: Record<string, unknown>): void {
   if (hc.Annotations && Object.keys(hc.Annotations as object).includes('')) throw new InvalidArgumentError('invalid Annotations: the empty string is not permitted as an annotation key');
   validateMounts(hc.Mounts);
   validateSecurityOpt(hc.SecurityOpt);
+  for (const key of Object.keys((req.ExposedPorts ?? {}) as object)) checkPortSpec(key);
   const bindings = hc.PortBindings as Record<string, unknown[]> | undefined;
   if (bindings && Object.values(bindings).some((b) => Array.isArray(b) && b.length > 0)) {
     throw new NotImplementedError('publishing ports needs the bridge network, which berth does not provide yet; use --network host to reach the container\'s ports');
   }
   if (Array.isArray(hc.Links) && hc.Links.length) throw new NotFoundError(`could not get container for ${String(hc.Links[0]).split(':')[0]}: links are not supported`);
-  if (Array.isArray(hc.VolumesFrom) && hc.VolumesFrom.length) {
-    throw new NotImplementedError('--volumes-from is not supported yet: it needs the volume subsystem, which berth does not provide yet');
-  }
   if (hc.StorageOpt && Object.keys(hc.StorageOpt as object).length > 0) {
     // berth's overlay snapshotter keeps no project quotas, so it cannot honour a size.
     throw new InvalidArgumentError("--storage-opt is supported only for overlay over xfs with 'pquota' mount option");
@@ -179,6 +177,14 @@ function parseCpuList(list: string): number[] | undefined {
     for (let i = a; i <= b!; i++) out.push(i);
   }
   return out;
+}
+
+/** An ExposedPorts key: "80", "80/tcp", "8000-8010/udp" (tcp, udp or sctp; ports up to 65535). */
+function checkPortSpec(key: string): void {
+  const m = /^(\d{1,5})(?:-(\d{1,5}))?(?:\/(tcp|udp|sctp))?$/.exec(key);
+  const lo = Number(m?.[1]);
+  const hi = m?.[2] === undefined ? lo : Number(m[2]);
+  if (!m || lo > 65535 || hi > 65535 || hi < lo) throw new InvalidArgumentError(`invalid port specification: "${key}"`);
 }
 
 /** HostConfig.Mounts (`--mount`): bind and tmpfs now; volumes come with the volume subsystem. */
