@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -8,6 +8,7 @@ import { readLogs } from '../logs/index.js';
 import type { AttachConnection, ExitRecord, OutputChunk, SpecInput } from '../types.js';
 import { ConmonRuntime } from './conmon-runtime.js';
 import { skipUnlessRoot } from '../../lib/testing/needs-root.js';
+import { until } from '../../lib/testing/until.js';
 
 const CONMON = '/usr/bin/conmon';
 const RUNC = '/usr/bin/runc';
@@ -15,7 +16,28 @@ const missing = !existsSync(CONMON) || !existsSync(RUNC) || !existsSync('/bin/bu
 if (missing && process.env.CI === 'true') throw new Error('needs /usr/bin/conmon, /usr/bin/runc and /bin/busybox (scripts/setup.sh installs them)');
 const skip = skipUnlessRoot('real containers') || (missing ? 'needs /usr/bin/conmon, /usr/bin/runc and /bin/busybox' : false);
 
-const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/**
+ * Whether process `pid` is blocked writing to a full pipe and has written nothing since the last
+ * call for it: the sign that whoever reads that pipe has stopped.
+ */
+const lastWritten = new Map<number, string>();
+async function heldInPipeWrite(pid: number): Promise<boolean> {
+  const [wchan, io] = await Promise.all([readFile(`/proc/${pid}/wchan`, 'utf8'), readFile(`/proc/${pid}/io`, 'utf8')]);
+  const written = /^wchar: (\d+)$/m.exec(io)?.[1] ?? '';
+  const still = lastWritten.get(pid) === written;
+  lastWritten.set(pid, written);
+  return still && /pipe/.test(wchan);
+}
+
+/** Whether a process other than this one has `word` among its command-line arguments. */
+async function anyProcessWithArg(word: string): Promise<boolean> {
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    const args = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (args.split('\0').includes(word)) return true;
+  }
+  return false;
+}
 
 describe('ConmonRuntime with runc (integration)', { skip }, () => {
   let dir: string;
@@ -42,7 +64,7 @@ describe('ConmonRuntime with runc (integration)', { skip }, () => {
   });
 
   /** Writes the bundle of a container running `args` and creates it. */
-  async function create(name: string, args: string[], over: Partial<SpecInput> = {}): Promise<{ id: string; bundle: string; log: string }> {
+  async function create(name: string, args: string[], over: Partial<SpecInput> = {}): Promise<{ id: string; bundle: string; log: string; pid: number }> {
     const id = `${prefix}-${name}`;
     const bundle = path.join(dir, 'bundles', id);
     const log = path.join(dir, 'logs', id, 'ctr.log');
@@ -50,8 +72,8 @@ describe('ConmonRuntime with runc (integration)', { skip }, () => {
       id, rootfs, args, env: [], cwd: '/', user: '', hostname: name, tty: false, openStdin: false,
       networkMode: 'private', cgroupsPath: `/berth/${id}`, readonlyRootfs: true, ...over,
     });
-    await rt.create(id, { bundleDir: bundle, runtime: 'runc', tty: over.tty ?? false, openStdin: over.openStdin ?? false, logPath: log });
-    return { id, bundle, log };
+    const { pid } = await rt.create(id, { bundleDir: bundle, runtime: 'runc', tty: over.tty ?? false, openStdin: over.openStdin ?? false, logPath: log });
+    return { id, bundle, log, pid };
   }
 
   function capture(conn: AttachConnection): { chunks: OutputChunk[]; closed: Promise<void>; text: (s?: string) => string } {
@@ -62,13 +84,8 @@ describe('ConmonRuntime with runc (integration)', { skip }, () => {
     return { chunks, closed, text };
   }
 
-  async function waitExit(id: string, ms = 5000): Promise<ExitRecord> {
-    for (let t = 0; t < ms; t += 50) {
-      const e = exits.get(id);
-      if (e) return e;
-      await delay(50);
-    }
-    throw new Error(`no exit reported for ${id}`);
+  function waitExit(id: string, ms = 5000): Promise<ExitRecord> {
+    return until(() => exits.get(id), `the exit of ${id} to be reported`, ms);
   }
 
   it('probes runc as working', async () => {
@@ -100,7 +117,7 @@ describe('ConmonRuntime with runc (integration)', { skip }, () => {
     assert.equal(entries.find((e) => e.startsWith('stdout:')), 'stdout:hello\n');
     assert.deepEqual(entries.filter((e) => e.startsWith('stderr:')), ['stderr:oops\n']);
     // conmon exits just after writing the exit file.
-    for (let t = 0; t < 40 && await rt.isMonitorAlive(id); t++) await delay(50);
+    await until(async () => !(await rt.isMonitorAlive(id)), 'conmon to exit after recording the exit', 2000);
     assert.equal(await rt.isMonitorAlive(id), false);
     await rt.delete(id);
     await rt.delete(id); // idempotent
@@ -123,7 +140,8 @@ describe('ConmonRuntime with runc (integration)', { skip }, () => {
     const out = capture(conn);
     await rt.start(id);
     conn.writeStdin(Buffer.from('ping\n'));
-    await delay(100);
+    // cat echoing the line shows it went through before stdin closes.
+    await until(() => out.text().includes('ping\n'), 'cat to echo the line written to stdin');
     conn.closeStdin();
     assert.equal((await waitExit(id)).exitCode, 0);
     await out.closed;
@@ -150,13 +168,17 @@ describe('ConmonRuntime with runc (integration)', { skip }, () => {
   });
 
   it('resizes a tty and rotates the log', async () => {
-    const { id, log } = await create('tty', ['/bin/sh', '-c', 'sleep 0.3; stty size; sleep 0.4; echo after'], { tty: true });
+    // The shell waits for the new size (stty fails until the terminal has one), prints it, then
+    // waits for SIGUSR1 before printing again: the test rotates the log between the two.
+    const script = 'trap "echo after; exit" USR1; while [ "$(stty size 2>/dev/null)" != "33 77" ]; do sleep 0.01; done; stty size; while :; do sleep 0.01; done';
+    const { id, log } = await create('tty', ['/bin/sh', '-c', script], { tty: true });
     const conn = await rt.attach(id);
     const out = capture(conn);
     await rt.start(id);
     await rt.resize(id, 33, 77);
-    await delay(500);
+    await until(async () => /stdout F 33 77/.test(await readFile(log, 'utf8')), 'the resized terminal size in the log');
     await rt.rotateLog(id, log, 2);
+    await rt.kill(id, 'USR1');
     await waitExit(id);
     await out.closed;
     assert.match(out.text(), /33 77\r\n/);
@@ -177,7 +199,10 @@ describe('ConmonRuntime with runc (integration)', { skip }, () => {
     await assert.rejects(rt.start(id), (e: Error & { kind?: string }) => e.kind === 'not-found');
     assert.equal(existsSync(rt.paths.exitFile(id)), false);
     assert.equal(existsSync(`/sys/fs/cgroup/memory/berth/${id}`), false, 'cgroup removed');
-    await delay(300);
+    // Once no conmon or runc of this container is left to write an exit file, one scan by the
+    // runtime's exit watcher (which also waits out a scan under way) settles whether it reports one.
+    await until(async () => !(await anyProcessWithArg(id)), `the processes of ${id} to be gone`);
+    await (rt as unknown as { exits: { scan(): Promise<void> } }).exits.scan();
     assert.equal(exits.has(id), false, 'no exit reported for a create that failed');
   });
 
@@ -194,7 +219,8 @@ describe('ConmonRuntime with runc (integration)', { skip }, () => {
     assert.equal(await cg('memory', 'memory.limit_in_bytes'), String(64 * 1024 * 1024));
     assert.equal(await cg('pids', 'pids.max'), '50');
     assert.equal(await cg('cpu', 'cpu.cfs_quota_us'), '50000');
-    await delay(300);
+    // Kill only once the script has written everything (three Cap lines and a count; the hostname error).
+    await until(() => out.text('stdout').split('\n').length > 4 && out.text('stderr').endsWith('\n'), 'the output of the script before its sleep');
     await rt.kill(id, 9);
     await waitExit(id);
     await out.closed;
@@ -230,7 +256,7 @@ describe('ConmonRuntime with runc (integration)', { skip }, () => {
   it('a paused attach connection holds the container back, and nothing is lost', async () => {
     await symlink('busybox', path.join(rootfs, 'bin', 'seq')).catch(() => {});
     // About 2 MB: far more than the socket buffers between conmon and us hold.
-    const { id, log } = await create('paused', ['/bin/seq', '1', '300000']);
+    const { id, log, pid } = await create('paused', ['/bin/seq', '1', '300000']);
     const conn = await rt.attach(id);
     const out = capture(conn);
     let whilePaused = 0;
@@ -240,7 +266,10 @@ describe('ConmonRuntime with runc (integration)', { skip }, () => {
       else if (out.chunks.length === 1) { paused = true; conn.pause(); }
     });
     await rt.start(id);
-    await delay(500);
+    await until(() => paused, 'the first chunk of output');
+    // seq blocked on its full pipe, making no progress, shows the hold reached the container. Were
+    // it not held, it ends (its exit is reported, or its process is gone) and the checks below fail.
+    await until(async () => exits.has(id) || await heldInPipeWrite(pid).catch(() => true), 'seq to be held back', 15000, 100);
     assert.equal(paused, true);
     assert.equal(whilePaused, 0, 'no output is delivered while paused');
     assert.equal(exits.get(id), undefined, 'conmon waits on the paused client, and the container on conmon');

@@ -7,33 +7,47 @@ import { after, describe, it } from 'node:test';
 import type { ExitRecord } from '../types.js';
 import { ExitWatcher } from './exit-watcher.js';
 import { readSyncMessage } from './sync-pipe.js';
+import { until } from '../../lib/testing/until.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'berth-exits-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('ExitWatcher', () => {
   it('reports each exit file once, skips pending ids, and sees rewrites', async () => {
     writeFileSync(path.join(dir, 'early'), '0');
     const pending = new Set(['busy']);
     const seen: Array<[string, ExitRecord]> = [];
-    const w = new ExitWatcher(dir, async (_id, e) => ({ ...e, oomKilled: true }), 100, undefined, (id) => pending.has(id));
+    // No timed poll: each step awaits a scan, which also waits out one already under way (from
+    // start or an fs.watch event), so every write before it has been looked at.
+    const w = new ExitWatcher(dir, async (_id, e) => ({ ...e, oomKilled: true }), 3_600_000, undefined, (id) => pending.has(id));
     w.add((id, e) => seen.push([id, e]));
-    await delay(150);
+    await w.scan();
+    assert.deepEqual(seen.map(([id]) => id), ['early'], 'an exit written before watching is reported');
     writeFileSync(path.join(dir, 'a'), '137');
     writeFileSync(path.join(dir, 'busy'), '1');
     writeFileSync(path.join(dir, 'partial'), '');
-    await delay(300);
+    await w.scan();
     assert.deepEqual(seen.map(([id, e]) => [id, e.exitCode, e.oomKilled]).sort(), [['a', 137, true], ['early', 0, true]]);
     pending.delete('busy');
     writeFileSync(path.join(dir, 'partial'), '2');
-    await delay(300);
+    await w.scan();
     assert.deepEqual(seen.map(([id]) => id).sort(), ['a', 'busy', 'early', 'partial']);
     // A re-created container writes a new file: reported again.
     writeFileSync(path.join(dir, 'a'), '5');
     utimesSync(path.join(dir, 'a'), new Date(), new Date(Date.now() + 5000));
-    await delay(300);
+    await w.scan();
     assert.deepEqual(seen.filter(([id]) => id === 'a').map(([, e]) => e.exitCode), [137, 5]);
+    w.close();
+  });
+
+  it('reports an exit on its own, without being asked to scan', async () => {
+    const own = mkdtempSync(path.join(dir, 'own-'));
+    const seen: string[] = [];
+    const w = new ExitWatcher(own, async (_id, e) => e, 50);
+    w.add((id) => seen.push(id));
+    writeFileSync(path.join(own, 'later'), '0');
+    await until(() => seen.length > 0, 'the exit of "later" to be reported');
+    assert.deepEqual(seen, ['later']);
     w.close();
   });
 });

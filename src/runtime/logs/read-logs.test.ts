@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import type { LogEntry, LogReadOptions } from '../types.js';
 import { parseLogLine } from './parse.js';
 import { readLogs } from './read-logs.js';
+import { until } from '../../lib/testing/until.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'berth-logs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -126,13 +127,15 @@ describe('readLogs', () => {
     const stopped = new Promise<void>((r) => { stop = r; });
     const seen: LogEntry[] = [];
     const done = (async () => { for await (const e of readLogs(f, { follow: true, tail: 1, stopped })) seen.push(e); })();
-    await delay(100);
+    const caughtUp = (n: number, what: string): Promise<boolean> => until(() => seen.length >= n, `the follower to deliver ${what} (has ${seen.length})`);
+    await caughtUp(1, 'the tail');
     appendFileSync(f, rec(2, 'stdout', 'second'));
-    await delay(100);
+    await caughtUp(2, 'the append');
     renameSync(f, `${f}.1`);
     appendFileSync(`${f}.1`, rec(3, 'stderr', 'late in old file'));
     writeFileSync(f, rec(4, 'stdout', 'in new file', 'P'));
-    await delay(400);
+    // Both the rest of the old file and the start of the new one: the follower has switched.
+    await caughtUp(4, 'the rotated and the new file');
     appendFileSync(f, rec(5, 'stdout', ' done'));
     stop();
     await done;
@@ -144,9 +147,12 @@ describe('readLogs', () => {
     const ac = new AbortController();
     const seen: string[] = [];
     const done = (async () => { for await (const e of readLogs(f, { follow: true, signal: ac.signal })) seen.push(e.data.toString()); })();
+    // Nothing outside the follower shows that it has looked for the file and now waits for it, so
+    // a short pause lets it get there; were it too short, the test would cover the plain open
+    // instead, and still could not pass wrongly.
     await delay(50);
     write(f, rec(1, 'stdout', 'hello'));
-    await delay(400);
+    await until(() => seen.length > 0, 'the follower to deliver the line of the new file');
     ac.abort();
     await done;
     assert.deepEqual(seen, ['hello\n']);

@@ -1,6 +1,7 @@
 // Streams berthd writes to clients: a client that stops reading costs berthd a bounded amount
 // and, when it resumes, reads a well-formed stream; attach puts its status line first.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { compatNeeds, skipReason, startDaemon, type Daemon } from '../../helpers/daemon.js';
@@ -79,7 +80,18 @@ function attachRequest(id: string, query: string): string {
   return `POST /v1.50/containers/${id}/attach?${query} HTTP/1.1\r\nHost: berth\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n`;
 }
 
-const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/**
+ * Whether process `pid` is blocked writing to a full pipe and has written nothing since the last
+ * call for it: the sign that whoever reads that pipe has stopped.
+ */
+const lastWritten = new Map<number, string>();
+async function heldInPipeWrite(pid: number): Promise<boolean> {
+  const [wchan, io] = await Promise.all([readFile(`/proc/${pid}/wchan`, 'utf8'), readFile(`/proc/${pid}/io`, 'utf8')]);
+  const written = /^wchar: (\d+)$/m.exec(io)?.[1] ?? '';
+  const still = lastWritten.get(pid) === written;
+  lastWritten.set(pid, written);
+  return still && /pipe/.test(wchan);
+}
 
 describe('integration: bounded streams', { skip: skipReason(compatNeeds) }, () => {
   let d: Daemon;
@@ -114,8 +126,9 @@ describe('integration: bounded streams', { skip: skipReason(compatNeeds) }, () =
     const first = await client.frame();
     assert.ok(first);
     client.socket.pause();
-    // Stalled long enough for every buffer between the container and us to fill up.
-    await delay(3000);
+    // Stalled until every buffer between the container and us is full: seq itself is held.
+    const pid = Number(ok(await d.docker(['inspect', '-f', '{{.State.Pid}}', id])).trim());
+    await waitFor('seq to be held back by the stalled client', () => heldInPipeWrite(pid), 30_000);
     client.socket.resume();
     // What follows is a gap-free run of numbers: nothing was dropped on the way.
     let text = first.data.toString();
