@@ -9,6 +9,7 @@ import type { AttachConnection, ExitRecord, OutputChunk, SpecInput } from '../ty
 import { ConmonRuntime } from './conmon-runtime.js';
 import { skipUnlessRoot } from '../../lib/testing/needs-root.js';
 import { until } from '../../lib/testing/until.js';
+import { heldInPipeWrite } from '../../lib/testing/pipe-write.js';
 
 const CONMON = '/usr/bin/conmon';
 const RUNC = '/usr/bin/runc';
@@ -16,18 +17,6 @@ const missing = !existsSync(CONMON) || !existsSync(RUNC) || !existsSync('/bin/bu
 if (missing && process.env.CI === 'true') throw new Error('needs /usr/bin/conmon, /usr/bin/runc and /bin/busybox (scripts/setup.sh installs them)');
 const skip = skipUnlessRoot('real containers') || (missing ? 'needs /usr/bin/conmon, /usr/bin/runc and /bin/busybox' : false);
 
-/**
- * Whether process `pid` is blocked writing to a full pipe and has written nothing since the last
- * call for it: the sign that whoever reads that pipe has stopped.
- */
-const lastWritten = new Map<number, string>();
-async function heldInPipeWrite(pid: number): Promise<boolean> {
-  const [wchan, io] = await Promise.all([readFile(`/proc/${pid}/wchan`, 'utf8'), readFile(`/proc/${pid}/io`, 'utf8')]);
-  const written = /^wchar: (\d+)$/m.exec(io)?.[1] ?? '';
-  const still = lastWritten.get(pid) === written;
-  lastWritten.set(pid, written);
-  return still && /pipe/.test(wchan);
-}
 
 /** Whether a process other than this one has `word` among its command-line arguments. */
 async function anyProcessWithArg(word: string): Promise<boolean> {

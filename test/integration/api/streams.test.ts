@@ -6,6 +6,7 @@ import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { compatNeeds, skipReason, startDaemon, type Daemon } from '../../helpers/daemon.js';
 import { ok, waitFor } from '../../helpers/assert.js';
+import { heldInPipeWrite } from '../../../src/lib/testing/pipe-write.js';
 
 /** A raw HTTP/1.1 exchange on berthd's socket: what a client without an HTTP library sees. */
 class RawClient {
@@ -80,18 +81,6 @@ function attachRequest(id: string, query: string): string {
   return `POST /v1.50/containers/${id}/attach?${query} HTTP/1.1\r\nHost: berth\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n`;
 }
 
-/**
- * Whether process `pid` is blocked writing to a full pipe and has written nothing since the last
- * call for it: the sign that whoever reads that pipe has stopped.
- */
-const lastWritten = new Map<number, string>();
-async function heldInPipeWrite(pid: number): Promise<boolean> {
-  const [wchan, io] = await Promise.all([readFile(`/proc/${pid}/wchan`, 'utf8'), readFile(`/proc/${pid}/io`, 'utf8')]);
-  const written = /^wchar: (\d+)$/m.exec(io)?.[1] ?? '';
-  const still = lastWritten.get(pid) === written;
-  lastWritten.set(pid, written);
-  return still && /pipe/.test(wchan);
-}
 
 describe('integration: bounded streams', { skip: skipReason(compatNeeds) }, () => {
   let d: Daemon;
