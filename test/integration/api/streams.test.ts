@@ -1,7 +1,6 @@
 // Streams berthd writes to clients: a client that stops reading costs berthd a bounded amount
 // and, when it resumes, reads a well-formed stream; attach puts its status line first.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { compatNeeds, skipReason, startDaemon, type Daemon } from '../../helpers/daemon.js';
