@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { chmod, mkdir, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -19,9 +19,9 @@ export interface ApiServerOptions {
 class ConnectionError extends InvalidArgumentError {}
 
 /** A raw HTTP/1.1 answer with a JSON body, for sockets that have no ServerResponse. */
-function rawJsonAnswer(status: string, message: string): string {
+function rawJsonAnswer(status: number, message: string): string {
   const body = JSON.stringify({ message });
-  return `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 
 /** Serves the Engine API over any number of unix and tcp listeners. */
@@ -48,7 +48,7 @@ export class ApiServer {
     this.#server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
       // Requests the HTTP parser refused never reach a handler; answer in the API's JSON anyway.
       const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-      const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      const status = tooLarge ? 431 : 400;
       const message = tooLarge ? 'request header fields too large' : `bad request: ${err.code ?? err.message}`;
       if (socket.writable && !isClientGone(err)) socket.end(rawJsonAnswer(status, message));
       else socket.destroy();
@@ -193,9 +193,8 @@ export class ApiServer {
       ctx.res.writeHead(status, headers);
       ctx.res.end(body);
     } else if (ctx.upgrade && ctx.upgrade.socket.writable && !ctx.hijacked) {
-      ctx.upgrade.socket.end(rawJsonAnswer(`${status} ${STATUS_TEXT[status] ?? 'Error'}`, message));
+      ctx.upgrade.socket.end(rawJsonAnswer(status, message));
     }
   }
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable' };

@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerCreateRequest } from '../../api/container.js';
 import type { ImageRecord } from '../../image/types.js';
-import { rfc3339Nano } from '../../lib/clock/index.js';
+import { rfc3339Nano } from '../../lib/time/rfc3339.js';
 import { InvalidArgumentError, NotImplementedError } from '../../lib/errors/index.js';
 import { generateName, newId } from '../../lib/ids/index.js';
 import { CleanupStack } from '../../lib/sync/cleanup-stack.js';

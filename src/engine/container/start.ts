@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { rfc3339Nano } from '../../lib/clock/index.js';
+import { rfc3339Nano } from '../../lib/time/rfc3339.js';
 import { ConflictError, isNotFound, messageOf } from '../../lib/errors/index.js';
 import type { ContainerContext } from './context.js';
 import { AlreadyStartedError, ContainerPausedError, NoSuchContainerError } from './errors.js';

@@ -25,10 +25,6 @@ export const systemClock: Clock = {
   },
 };
 
-/** RFC3339 with nanosecond precision, as the Engine API writes times ("…T07:53:10.424000000Z"). */
-export function rfc3339Nano(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
-}
 
 /** A clock whose time only moves when told: for tests of timers and back-off. */
 export class ManualClock implements Clock {

@@ -1,13 +1,9 @@
 import { spawn } from 'node:child_process';
 import { InternalError } from '../errors/index.js';
+import { isCarriedXattr } from './xattrs.js';
 
 const OPAQUE_XATTR = 'trusted.overlay.opaque';
 
-/**
- * Extended attributes a layer carries, as unpacking keeps them: file capabilities and the user
- * namespace. user.overlay.* is overlayfs's own bookkeeping when it runs with userxattr.
- */
-const CARRIED = /^(security\.capability|user\.(?!overlay\.)[A-Za-z0-9._-]{1,200})$/;
 
 /** What {@link readLayerXattrs} found under a tree; paths are relative to it ("" is the root). */
 export interface LayerXattrs {
@@ -61,7 +57,7 @@ export function readLayerXattrs(root: string, signal?: AbortSignal): Promise<Lay
       const [, attr, hex] = m as unknown as [string, string, string];
       if (attr === OPAQUE_XATTR) {
         if (hex === '79') found.opaque.add(file);
-      } else if (CARRIED.test(attr)) {
+      } else if (isCarriedXattr(attr)) {
         const list = found.carried.get(file) ?? [];
         list.push([attr, Buffer.from(hex, 'hex')]);
         list.sort((a, b) => Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])));

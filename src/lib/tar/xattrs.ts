@@ -9,9 +9,15 @@ import { quoteAttrPath, realDirIn } from './whiteout.js';
 export type Xattr = [name: string, hex: string];
 
 // What a layer may carry: file capabilities (ping, and the like) and the user namespace.
-// trusted.overlay.* would let an archive forge overlay whiteouts and redirects; security.selinux
-// and the rest describe the host that made the archive, not the image.
-const ALLOWED = /^(security\.capability|user\.[A-Za-z0-9._-]{1,200})$/;
+// trusted.overlay.* (and user.overlay.*, overlayfs's own under userxattr) would let an archive
+// forge overlay whiteouts and redirects; security.selinux and the rest describe the host that
+// made the archive, not the image.
+const CARRIED = /^(security\.capability|user\.(?!overlay\.)[A-Za-z0-9._-]{1,200})$/;
+
+/** Whether a layer carries this extended attribute, both into the unpacked tree and out in a tar. */
+export function isCarriedXattr(name: string): boolean {
+  return CARRIED.test(name);
+}
 // Linux refuses values above 64 KiB.
 const MAX_VALUE_HEX = 2 * 65536;
 
@@ -21,7 +27,7 @@ export function entryXattrs(h: TarHeader): Xattr[] {
   for (const [key, value] of Object.entries(h.pax ?? {})) {
     if (!key.startsWith(XATTR_RECORD_PREFIX)) continue;
     const name = key.slice(XATTR_RECORD_PREFIX.length);
-    if (!ALLOWED.test(name)) continue;
+    if (!isCarriedXattr(name)) continue;
     if (!/^[0-9a-f]*$/.test(value) || value.length % 2 !== 0 || value.length > MAX_VALUE_HEX) {
       throw new InvalidArgumentError(`invalid tar entry ${JSON.stringify(h.name)}: bad value for extended attribute ${name}`);
     }

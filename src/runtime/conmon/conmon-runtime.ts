@@ -10,7 +10,8 @@ import type {
 } from '../types.js';
 import { ConmonAttachConnection } from './attach.js';
 import { CtlMessage, writeFifo } from './ctl.js';
-import { readExitFile, rfc3339Nano } from './exit-file.js';
+import { readExitFile } from './exit-file.js';
+import { rfc3339Nano } from '../../lib/time/rfc3339.js';
 import { ExitWatcher } from './exit-watcher.js';
 import { pruneLogFiles, shiftLogFiles } from './log-rotation.js';
 import { BundleFiles, RuntimePaths, checkId } from './paths.js';
@@ -286,7 +287,7 @@ export class ConmonRuntime implements ContainerRuntime {
     }
     if (superseded()) return;
     this.opts.logger?.warn({ id, exitCode }, 'container monitor died without recording an exit');
-    await this.exits.report(id, { exitCode, finishedAt: rfc3339Nano(BigInt(Date.now()) * 1000000n), monitorLost: true });
+    await this.exits.report(id, { exitCode, finishedAt: rfc3339Nano(Date.now()), monitorLost: true });
   }
 
   /** A pid conmon or the runtime wrote into the bundle, if it is there and sane. */

@@ -1,13 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
+import { rfc3339NanoFromNs } from '../../lib/time/rfc3339.js';
 import type { ExitRecord } from '../types.js';
-
-/** RFC3339 with nanoseconds from a count of nanoseconds since the epoch. */
-export function rfc3339Nano(ns: bigint): string {
-  const ms = Number(ns / 1000000n);
-  const iso = new Date(ms).toISOString(); // 2026-11-23T07:53:10.424Z
-  const frac = (ns % 1000000000n).toString().padStart(9, '0');
-  return `${iso.slice(0, 19)}.${frac}Z`;
-}
 
 /** Identity of one version of an exit file: a re-created container writes a new one. */
 export async function exitFileKey(file: string): Promise<string | undefined> {
@@ -28,7 +21,7 @@ export async function readExitFile(file: string): Promise<(ExitRecord & { key: s
     const [text, st] = await Promise.all([readFile(file, 'utf8'), stat(file, { bigint: true })]);
     const trimmed = text.trim();
     if (!/^-?[0-9]+$/.test(trimmed)) return undefined;
-    return { exitCode: Number(trimmed), finishedAt: rfc3339Nano(st.mtimeNs), key: `${st.ino}:${st.mtimeNs}` };
+    return { exitCode: Number(trimmed), finishedAt: rfc3339NanoFromNs(st.mtimeNs), key: `${st.ino}:${st.mtimeNs}` };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;

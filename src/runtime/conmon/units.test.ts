@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isInvalidArgument } from '../../lib/errors/index.js';
-import { rfc3339Nano } from './exit-file.js';
 import { checkId } from './paths.js';
 import { runtimeError, runtimeMessage } from './runtime-cli.js';
 import { parseSignal } from './signals.js';
@@ -32,9 +31,6 @@ describe('conmon driver helpers', () => {
   it('validates ids', () => {
     assert.equal(checkId('abc_1.2-3'), 'abc_1.2-3');
     for (const bad of ['', '../x', 'a/b', '-x', 'a'.repeat(200)]) assert.throws(() => checkId(bad), isInvalidArgument);
-  });
-  it('formats nanosecond times', () => {
-    assert.equal(rfc3339Nano(1795420390424025909n), '2026-11-23T07:53:10.424025909Z');
   });
   it('extracts the runtime message from logrus output', () => {
     assert.equal(runtimeMessage({ code: 1, stdout: '', stderr: 'time="x" level=error msg="container \\"a\\" does not exist"\n' }), 'container "a" does not exist');
