@@ -48,10 +48,6 @@ export class RestartScheduler {
     return true;
   }
 
-  isPending(id: string): boolean {
-    return this.#timers.has(id);
-  }
-
   /** Forgets a removed container entirely. */
   forget(id: string): void {
     this.cancel(id);
