@@ -33,6 +33,10 @@ export class EventBus implements EventSink {
     this.#emit({ Type: 'image', Action: action, Actor: { ID: id, Attributes: attributes }, status: action, id });
   }
 
+  object(type: EventMessage['Type'], action: string, actor: { ID: string; Attributes?: Record<string, string> }): void {
+    this.#emit({ Type: type, Action: action, Actor: { ID: actor.ID, Attributes: actor.Attributes ?? {} } });
+  }
+
   #emit(e: Omit<EventMessage, 'scope' | 'time' | 'timeNano'>): void {
     const ms = Date.now();
     const full: EventMessage = { ...e, scope: 'local', time: Math.floor(ms / 1000), timeNano: ms * 1e6 };
@@ -50,9 +54,12 @@ export class EventBus implements EventSink {
     }
   }
 
-  /** Past events since `since` (seconds), then live ones until the returned function is called. */
+  /**
+   * Past events at or after `since` (unix seconds, fractional), then live ones until the
+   * returned function is called.
+   */
   subscribe(fn: (e: EventMessage) => void, since?: number): () => void {
-    if (since !== undefined) for (const { e } of this.#history) if (e.time >= since) fn(e);
+    if (since !== undefined) for (const { e } of this.#history) if (e.timeNano / 1e9 >= since) fn(e);
     this.#subscribers.add(fn);
     return () => this.#subscribers.delete(fn);
   }

@@ -1,3 +1,4 @@
+import type { EventMessage } from '../../../api/event.js';
 import type { SystemDataUsageResponse, SystemInfo, SystemVersion } from '../../../api/system.js';
 
 /** What the system routes need, in wire types. */
@@ -7,6 +8,6 @@ export interface SystemBackend {
   systemInfo(apiVersion: string): Promise<SystemInfo>;
   /** `GET /system/df`: images, containers (with sizes), volumes and build cache. */
   systemDataUsage(apiVersion: string): Promise<SystemDataUsageResponse>;
-  /** Calls `fn` for past events since `since` (seconds) and new ones; returns an unsubscribe. */
-  subscribeEvents(fn: (e: { Type: string; Action: string; Actor: { ID: string; Attributes: Record<string, string> }; time: number }) => void, since?: number): () => void;
+  /** Calls `fn` for past events since `since` (unix seconds, fractional) and new ones; returns an unsubscribe. */
+  subscribeEvents(fn: (e: EventMessage) => void, since?: number): () => void;
 }

@@ -189,6 +189,9 @@ export class RecordedEvents implements EventSink {
   image(id: string, action: string): void {
     this.list.push(`${action} ${id}`);
   }
+  object(type: string, action: string, actor: { ID: string }): void {
+    this.list.push(`${type} ${action} ${actor.ID}`);
+  }
 }
 
 /** Everything the container operations need, faked; `cleanup` removes the temp store. */
