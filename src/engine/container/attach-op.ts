@@ -12,6 +12,8 @@ export async function containerAttach(c: ContainerContext, ref: string, sink: At
   if (!canAttach(rec.state)) throw new ConflictError(`container ${rec.id} is ${rec.state.status}, unpause the container before attach`);
   // A session that ends before the start (client gone) must not wait for it.
   const session: AttachSession = new AttachSession(sink, opts, () => c.attachments.delete(rec.id, session));
+  session.onDetach(() => c.deps.events.container(rec, 'detach'));
+  c.deps.events.container(rec, 'attach');
   if (rec.state.status === 'running') await session.connect(c.deps.runtime, rec.id);
   else c.attachments.add(rec.id, session);
   return session;

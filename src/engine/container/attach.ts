@@ -53,6 +53,19 @@ export class AttachSession {
     return this.#closed;
   }
 
+  readonly #detachListeners: Array<() => void> = [];
+
+  /** Runs `fn` when the client leaves with its detach keys (not when the container exits). */
+  onDetach(fn: () => void): void {
+    this.#detachListeners.push(fn);
+  }
+
+  /** Ends the session because the client typed its detach keys. */
+  detach(): void {
+    if (!this.#closed) for (const fn of this.#detachListeners) fn();
+    this.close();
+  }
+
   /** Connects to a created or running container's monitor. */
   async connect(runtime: Pick<RuntimeIO, 'attach'>, id: string): Promise<void> {
     if (this.#closed) return;

@@ -32,7 +32,9 @@ export async function handleExit(c: ContainerContext, id: string, exit: ExitReco
       finishedAt: exit.finishedAt,
       error: exit.monitorLost ? 'the container\'s monitor died without recording its exit' : r.state.error,
     };
-    c.deps.events.container(r, 'die', { exitCode: String(exit.exitCode) });
+    const ranMs = Date.parse(exit.finishedAt) - Date.parse(r.state.startedAt);
+    // Docker's die event: the exit code, and how long the process ran in whole seconds.
+    c.deps.events.container(r, 'die', { exitCode: String(exit.exitCode), ...(Number.isFinite(ranMs) ? { execDuration: String(Math.max(0, Math.floor(ranMs / 1000))) } : {}) });
     // An auto-remove container is about to be removed, which tears everything down at once.
     if (r.hostConfig.AutoRemove) return;
     try {

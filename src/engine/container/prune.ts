@@ -23,5 +23,6 @@ export async function containerPrune(c: ContainerContext, keep: (rec: ContainerR
       c.deps.log(`prune ${rec.id}: ${messageOf(err)}`);
     }
   }
+  c.deps.events.object('container', 'prune', { ID: '', Attributes: { reclaimed: String(space) } });
   return { ContainersDeleted: deleted, SpaceReclaimed: space };
 }

@@ -33,6 +33,7 @@ export async function containerRemove(c: ContainerContext, ref: string, opts: Co
     for (let attempt = 0; ; attempt++) {
       if (hasProcess(rec.state)) {
         await runtime.kill(rec.id, 'SIGKILL').catch(() => {});
+        c.deps.events.container(rec, 'kill', { signal: '9' });
         if (rec.state.status === 'paused') await runtime.resume(rec.id).catch(() => {});
         await exitOrTimeout(c, rec, 10_000);
       }

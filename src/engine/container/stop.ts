@@ -28,6 +28,12 @@ export async function containerStop(c: ContainerContext, ref: string, opts: Cont
     if (!hasProcess(rec.state)) throw new AlreadyStoppedError(rec.id);
   }
   await stopProcess(c, rec, opts);
+  c.deps.events.container(rec, 'stop');
+}
+
+/** Docker's `kill` event names the signal by number. */
+function killed(c: ContainerContext, rec: ContainerRecord, signal: string): void {
+  c.deps.events.container(rec, 'kill', { signal: String(parseSignal(signal)) });
 }
 
 /** A container waiting out its restart back-off counts as running for stop: it just stays exited. */
@@ -52,12 +58,14 @@ async function stopProcess(c: ContainerContext, rec: ContainerRecord, opts: Cont
   } else {
     await runtime.kill(rec.id, signal).catch((err) => c.deps.log(`stop signal ${rec.id}: ${messageOf(err)}`));
   }
+  killed(c, rec, signal);
   if (timeout < 0) {
     while (!(await exitOrTimeout(c, rec, 60_000)));
     return;
   }
   if (await exitOrTimeout(c, rec, timeout * 1000)) return;
   await runtime.kill(rec.id, 'SIGKILL').catch(() => {});
+  killed(c, rec, 'SIGKILL');
   if (!(await exitOrTimeout(c, rec, 10_000))) throw new InternalError(`container ${rec.id} did not exit after SIGKILL`);
 }
 
@@ -68,7 +76,7 @@ export async function containerKill(c: ContainerContext, ref: string, signal = '
   if (rec.state.status === 'restarting') throw restartingError(rec.id);
   if (!hasProcess(rec.state)) throw new ContainerNotRunningError(rec.id);
   await c.deps.runtime.kill(rec.id, signal);
-  c.deps.events.container(rec, 'kill', { signal });
+  killed(c, rec, signal);
   if (/^(SIG)?KILL$|^9$/.test(signal.toUpperCase())) await exitOrTimeout(c, rec, 5000);
 }
 
@@ -77,7 +85,10 @@ export async function containerRestart(c: ContainerContext, ref: string, opts: C
   const rec = c.deps.store.get(ref);
   c.manuallyStopped.add(rec.id);
   await cancelRestart(c, rec);
-  if (isActive(rec.state)) await stopProcess(c, rec, opts);
+  if (isActive(rec.state)) {
+    await stopProcess(c, rec, opts);
+    c.deps.events.container(rec, 'stop');
+  }
   await containerStart(c, rec.id);
   c.deps.events.container(rec, 'restart');
 }

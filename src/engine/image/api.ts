@@ -4,6 +4,8 @@ import { InvalidArgumentError, NotFoundError } from '../../lib/errors/index.js';
 import { toImageInspect, toImageSummary } from '../convert/image.js';
 import { matchLabels, parseUntil } from '../container/api.js';
 import type { EventSink } from '../events/types.js';
+import { emitDeleteEvents, imageEventAttributes } from './image-events.js';
+import { familiarString, parseReference } from '../../oci/reference.js';
 import type { HistoryResponseItem, ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSummary } from '../../api/image.js';
 
 /** Which containers use an image id (rmi refuses with 409 while any does). */
@@ -71,36 +73,39 @@ export class ImageApi {
     if (!repo) throw new InvalidArgumentError('repository name must have at least one component');
     const img = this.#images.get(ref);
     await this.#images.tag(img.id, tag ? `${repo}:${tag}` : repo);
-    this.#events.image(img.id, 'tag', { name: tag ? `${repo}:${tag}` : `${repo}:latest` });
+    const named = parseReference(tag ? `${repo}:${tag}` : repo);
+    this.#events.image(img.id, 'tag', imageEventAttributes(img, familiarString({ ...named, tag: named.tag ?? 'latest' })));
   }
 
   async imageDelete(ref: string, opts: { force: boolean; noPrune: boolean }): Promise<ImageDeleteResponseItem[]> {
+    const img = this.#images.get(ref);
     const out = await this.#images.remove(ref, { ...opts, usedBy: this.#users, runningUsedBy: (id) => this.#users(id, true) });
-    for (const item of out) {
-      if (item.Untagged) this.#events.image(item.Untagged, 'untag');
-      if (item.Deleted) this.#events.image(item.Deleted, 'delete');
-    }
+    emitDeleteEvents(this.#events, out, { fallbackId: img.id, labelsOf: (id) => (id === img.id ? img : undefined) });
     return out;
   }
 
-  imagePrune(filters: Map<string, string[]>): Promise<ImagePruneResponse> {
+  async imagePrune(filters: Map<string, string[]>): Promise<ImagePruneResponse> {
     for (const k of filters.keys()) if (!['dangling', 'until', 'label', 'label!'].includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
     const d = filters.get('dangling')?.[0];
     const until = filters.get('until')?.map((u) => parseUntil(u));
-    return this.#images.prune({
+    const before = new Map(this.#images.list().map((i) => [i.id, i]));
+    const out = await this.#images.prune({
       danglingOnly: d === undefined || d === 'true' || d === '1',
       labels: filters.get('label'),
       labelsNot: filters.get('label!'),
       until: until ? Math.min(...until) : undefined,
       usedBy: this.#users,
     });
+    emitDeleteEvents(this.#events, out.ImagesDeleted ?? [], { labelsOf: (id) => before.get(id) });
+    this.#events.object('image', 'prune', { ID: '', Attributes: { reclaimed: String(out.SpaceReclaimed ?? 0) } });
+    return out;
   }
 
   /** `POST /images/create?fromSrc=-`: imports a rootfs tarball. */
   async imageImport(opts: { source: Readable; repo?: string; tag?: string; changes: string[]; message?: string; platform?: string; signal: AbortSignal }): Promise<string> {
     const reference = opts.repo ? (opts.tag ? `${opts.repo}:${opts.tag}` : opts.repo) : undefined;
     const img = await this.#images.importImage({ source: opts.source, reference, changes: opts.changes, message: opts.message, platform: opts.platform, signal: opts.signal });
-    this.#events.image(img.id, 'import');
+    this.#events.image(img.id, 'import', imageEventAttributes(img, img.id));
     return img.id;
   }
 

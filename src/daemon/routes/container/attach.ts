@@ -126,7 +126,8 @@ export function addAttachRoutes(r: Router, b: ContainerBackend): void {
         if (chunk[i] === detach[matched]) {
           matched++;
           if (matched === detach.length) {
-            session?.close();
+            if (session?.detach) session.detach();
+            else session?.close();
             finish();
             return;
           }

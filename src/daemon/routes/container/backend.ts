@@ -18,6 +18,8 @@ export interface AttachSessionLike {
   writeStdin(data: Buffer): Promise<void> | void;
   endStdin(): void;
   close(): void;
+  /** Closes because the client typed its detach keys (Docker emits a `detach` event). */
+  detach?(): void;
 }
 
 export interface ContainerListOptions {
