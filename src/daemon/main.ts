@@ -10,6 +10,7 @@ import { addAttachRoutes } from './routes/container/attach.js';
 import { addLogRoutes } from './routes/container/logs.js';
 import { addImageRoutes } from './routes/image/routes.js';
 import { addPendingPruneRoutes } from './routes/system/prune.js';
+import { addSwarmAndPluginRoutes } from './routes/system/swarm.js';
 import { addUnservedEndpoints } from './server/engine-endpoints.js';
 import { OverlaySnapshotter } from '../snapshot/index.js';
 import { LocalImageService } from '../image/index.js';
@@ -99,6 +100,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   addLogRoutes(router, containerApi);
   addImageRoutes(router, imageApi);
   addPendingPruneRoutes(router);
+  addSwarmAndPluginRoutes(router);
   addUnservedEndpoints(router);
 
   const server = new ApiServer({ router, log });
