@@ -19,27 +19,26 @@ export class EventBus implements EventSink {
   readonly #subscribers = new Set<(e: EventMessage) => void>();
 
   container(rec: ContainerRecord, action: string, attributes: Record<string, string> = {}): void {
-    this.#emit({
-      Type: 'container',
-      Action: action,
-      Actor: { ID: rec.id, Attributes: { ...(rec.config.Labels ?? {}), image: rec.imageRef, name: rec.name, ...attributes } },
-      status: action,
-      id: rec.id,
-      from: rec.imageRef,
-    });
+    const attrs = { ...(rec.config.Labels ?? {}), image: rec.imageRef, name: rec.name, ...attributes };
+    this.#emit({ status: action, id: rec.id, from: rec.imageRef }, 'container', action, { ID: rec.id, Attributes: attrs });
   }
 
   image(id: string, action: string, attributes: Record<string, string> = {}): void {
-    this.#emit({ Type: 'image', Action: action, Actor: { ID: id, Attributes: attributes }, status: action, id });
+    this.#emit({ status: action, id }, 'image', action, { ID: id, Attributes: attributes });
   }
 
   object(type: EventMessage['Type'], action: string, actor: { ID: string; Attributes?: Record<string, string> }): void {
-    this.#emit({ Type: type, Action: action, Actor: { ID: actor.ID, Attributes: actor.Attributes ?? {} } });
+    this.#emit({}, type, action, { ID: actor.ID, Attributes: actor.Attributes ?? {} });
   }
 
-  #emit(e: Omit<EventMessage, 'scope' | 'time' | 'timeNano'>): void {
+  /** Builds the message in Docker's field order, attributes sorted as Go marshals a map. */
+  #emit(legacy: Pick<EventMessage, 'status' | 'id' | 'from'>, type: EventMessage['Type'], action: string, actor: EventMessage['Actor']): void {
     const ms = Date.now();
-    const full: EventMessage = { ...e, scope: 'local', time: Math.floor(ms / 1000), timeNano: ms * 1e6 };
+    const sorted: Record<string, string> = {};
+    for (const k of Object.keys(actor.Attributes).sort()) sorted[k] = actor.Attributes[k]!;
+    const full: EventMessage = {
+      ...legacy, Type: type, Action: action, Actor: { ID: actor.ID, Attributes: sorted }, scope: 'local', time: Math.floor(ms / 1000), timeNano: ms * 1e6,
+    };
     this.#remember(full);
     for (const s of this.#subscribers) s(full);
   }
