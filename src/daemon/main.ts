@@ -94,6 +94,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
     listContainers: () => containerApi.containerList({ all: true, size: true, filters: new Map() }),
     listImages: (apiVersion) => imageApi.imageList({ all: true, filters: new Map(), apiVersion }),
     imageBlobBytes: async () => (await images.diskUsage()).blobBytes,
+    layerSize: async (chainId) => (await snapshotter.layerInfo(chainId)).size,
   }));
   addLifecycleRoutes(router, containerApi);
   addAttachRoutes(router, containerApi);

@@ -8,6 +8,7 @@ import type { ImageService } from '../../image/types.js';
 import type { RuntimeInfo } from '../../runtime/types.js';
 import type { ContainerStore } from '../container/store.js';
 import type { EventBus } from '../events/bus.js';
+import { layerSharing } from './data-usage.js';
 
 export const BERTH_VERSION = '0.1.0';
 
@@ -40,6 +41,8 @@ export interface SystemApiDeps {
   listImages: (apiVersion: string) => ImageSummary[];
   /** Bytes the image store keeps beyond the unpacked layers (compressed layer blobs). */
   imageBlobBytes: () => Promise<number>;
+  /** Unpacked size of one layer by chain id, so df counts a layer shared by images once. */
+  layerSize?: (chainId: string) => Promise<number>;
 }
 
 /** "runc version 1.1.5+ds1" -> "1.1.5+ds1": what `info` shows as the runtime's commit. */
@@ -167,18 +170,37 @@ export class SystemApi {
   }
 
   async systemDataUsage(apiVersion: string): Promise<SystemDataUsageResponse> {
-    // The CLI counts an in-use image as reclaimable unless SharedSize is known (not -1).
-    // Shared layers are not computed yet: 0 counts each image's layers as its own.
-    const images = this.#d.listImages(apiVersion).map((i) => ({ ...i, SharedSize: 0 }));
-    // Layers are stored once however many images share them; sizes here are per image.
+    // Layers are stored once however many images share them: SharedSize says how much of an
+    // image's size other images use too (the CLI's UNIQUE SIZE is Size - SharedSize, and its
+    // RECLAIMABLE subtracts that from LayersSize for every image in use).
+    const listed = this.#d.listImages(apiVersion);
+    const { sharedSize, uniqueBytes } = await this.#layerSharing(listed);
+    const images = listed.map((i) => ({ ...i, SharedSize: sharedSize.get(i.Id) ?? 0 }));
     return {
-      // Unpacked layers plus the compressed blobs kept for push and save (image/paths.ts says which).
-      LayersSize: images.reduce((sum, i) => sum + i.Size, 0) + (await this.#d.imageBlobBytes()),
+      // Unpacked layers, each once, plus the compressed blobs kept for push and save (image/paths.ts says which).
+      LayersSize: uniqueBytes + (await this.#d.imageBlobBytes()),
       Images: images,
       Containers: await this.#d.listContainers(),
       Volumes: [],
       BuildCache: [],
     };
+  }
+
+  async #layerSharing(listed: ImageSummary[]): Promise<{ sharedSize: Map<string, number>; uniqueBytes: number }> {
+    const layerSize = this.#d.layerSize;
+    if (!layerSize) return { sharedSize: new Map(), uniqueBytes: listed.reduce((sum, i) => sum + i.Size, 0) };
+    const records = new Map(this.#d.images.list().map((r) => [r.id, r]));
+    const sizes = new Map<string, number>();
+    const withLayers = [];
+    for (const i of listed) {
+      const layers = [];
+      for (const chainId of records.get(i.Id)?.layers ?? []) {
+        if (!sizes.has(chainId)) sizes.set(chainId, await layerSize(chainId).catch(() => 0));
+        layers.push({ chainId, size: sizes.get(chainId)! });
+      }
+      withLayers.push({ id: i.Id, layers });
+    }
+    return layerSharing(withLayers);
   }
 
   subscribeEvents(fn: Parameters<EventBus['subscribe']>[0], since?: number) {
