@@ -36,6 +36,7 @@ const imagePrune: CommandLoader = () => import('./commands/image/prune.js').then
 const version: CommandLoader = () => import('./commands/system/version.js').then((m) => m.command);
 const info: CommandLoader = () => import('./commands/system/info.js').then((m) => m.command);
 const systemPrune: CommandLoader = () => import('./commands/system/prune.js').then((m) => m.command);
+const systemDf: CommandLoader = () => import('./commands/system/df.js').then((m) => m.command);
 const events: CommandLoader = () => import('./commands/system/events.js').then((m) => m.command);
 
 /** Command name (with its group, as typed) → loader. */
@@ -51,7 +52,7 @@ export const COMMANDS: Readonly<Record<string, CommandLoader>> = {
   'image ls': images, 'image list': images, 'image inspect': imageInspect, 'image history': history,
   'image tag': tag, 'image rm': rmi, 'image remove': rmi, 'image import': imageImport, 'image load': load, 'image save': save, 'image prune': imagePrune,
   'system info': info, 'system prune': systemPrune,
-  events, 'system events': events,
+  events, 'system events': events, 'system df': systemDf,
 };
 
 /** Management commands that take a subcommand. */
