@@ -1,3 +1,4 @@
+import { parseTimestamp, timestampMs } from '../../lib/time/timestamp.js';
 import type { ContainerCreateRequest, ContainerInspectResponse, ContainerSummary } from '../../api/container.js';
 import type { ImageRecord, ImageService } from '../../image/types.js';
 import { InvalidArgumentError, NotFoundError, isNotFound } from '../../lib/errors/index.js';
@@ -12,12 +13,8 @@ const STATUSES: ContainerStatus[] = ['created', 'restarting', 'running', 'removi
 
 /** Parses Docker's `until` filter: a unix time, an RFC3339 time, or a duration such as "10m". */
 export function parseUntil(v: string, nowMs = Date.now()): number {
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
-  const d = /^(\d+)(ms|s|m|h)$/.exec(v);
-  if (d) return nowMs - Number(d[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[d[2] as 'ms' | 's' | 'm' | 'h'];
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new InvalidArgumentError(`invalid filter 'until=${v}'`);
-  return t;
+  // Docker's GetTimestamp: durations back from now, RFC 3339 (local without a zone), unix seconds.
+  return timestampMs(parseTimestamp(v, nowMs));
 }
 
 const ARCH_ALIASES: Record<string, string> = { x86_64: 'amd64', x86: '386', aarch64: 'arm64' };
@@ -168,6 +165,7 @@ export class ContainerApi {
   }
 
   containerPrune(filters: Map<string, string[]>) {
+    if ((filters.get('until')?.length ?? 0) > 1) throw new InvalidArgumentError('more than one until filter specified');
     const until = filters.get('until')?.map((u) => parseUntil(u));
     const labels = filters.get('label') ?? [];
     const labelsNot = filters.get('label!') ?? [];
