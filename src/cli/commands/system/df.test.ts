@@ -54,7 +54,7 @@ test('system df -v has a section per kind, one line per image with its first tag
   assert.match(lines[3]!, /^busybox\s+latest\s+c5c5c5c5c5c5\s+\d+ years ago\s+1\.2MB\s+1MB\s+200kB\s+1$/);
   assert.match(lines[4]!, /^<none>\s+<none>\s+abababababab\s+.*\s+1\.3MB\s+1MB\s+300kB\s+0$/);
   assert.ok(lines.includes('Containers space usage:'));
-  assert.ok(lines.some((l) => /^a1a1a1a1a1a1\s+busybox\s+"true"\s+0\s+3\.15MB\s+5 seconds ago\s+Up 1 second\s+a1$/.test(l)), r.stdout);
+  assert.ok(lines.some((l) => /^a1a1a1a1a1a1\s+busybox\s+"true"\s+0\s+3\.15MB\s+\d+ seconds ago\s+Up 1 second\s+a1$/.test(l)), r.stdout);
   assert.ok(lines.includes('Build cache usage: 0B'));
   assert.equal(lines.at(-2), 'CACHE ID   CACHE TYPE   SIZE      CREATED   LAST USED   USAGE     SHARED');
 });
