@@ -9,6 +9,8 @@ import type { RuntimeInfo } from '../../runtime/types.js';
 import type { ContainerStore } from '../container/store.js';
 import type { EventBus } from '../events/bus.js';
 import { layerSharing } from './data-usage.js';
+import { eventFilter } from '../events/filter.js';
+import type { EventMessage } from '../../api/event.js';
 
 export const BERTH_VERSION = '0.1.0';
 
@@ -201,6 +203,10 @@ export class SystemApi {
       withLayers.push({ id: i.Id, layers });
     }
     return layerSharing(withLayers);
+  }
+
+  eventFilter(filters: Map<string, string[]>): (e: EventMessage) => boolean {
+    return eventFilter(filters);
   }
 
   subscribeEvents(fn: Parameters<EventBus['subscribe']>[0], since?: number) {

@@ -10,4 +10,6 @@ export interface SystemBackend {
   systemDataUsage(apiVersion: string): Promise<SystemDataUsageResponse>;
   /** Calls `fn` for past events since `since` (unix seconds, fractional) and new ones; returns an unsubscribe. */
   subscribeEvents(fn: (e: EventMessage) => void, since?: number): () => void;
+  /** The predicate for `/events?filters=`; throws InvalidArgumentError for a key Docker does not take. */
+  eventFilter(filters: Map<string, string[]>): (e: EventMessage) => boolean;
 }

@@ -1,5 +1,4 @@
 import type { EventMessage } from '../../../api/event.js';
-import { eventFilter } from '../../../engine/events/filter.js';
 import { InvalidArgumentError } from '../../../lib/errors/index.js';
 import { parseTimestamp, timestampMs } from '../../../lib/time/timestamp.js';
 import { filtersParam, type RequestContext } from '../../server/context.js';
@@ -33,7 +32,7 @@ export async function getEvents(ctx: RequestContext, b: SystemBackend): Promise<
   if (since !== undefined && until !== undefined && until < since) {
     throw new InvalidArgumentError(`\`since\` time (${q.get('since')}) cannot be after \`until\` time (${q.get('until')})`);
   }
-  const match = eventFilter(filtersParam(q));
+  const match = b.eventFilter(filtersParam(q));
   const res = need(ctx);
   res.writeHead(200, { 'Content-Type': 'application/json' });
   res.flushHeaders();
