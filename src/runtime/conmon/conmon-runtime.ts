@@ -154,7 +154,7 @@ export class ConmonRuntime implements ContainerRuntime {
       try {
         const r = await launchConmon({
           conmonPath: this.conmonPath, id, bundleDir: opts.bundleDir, runtimeName, runtimeBinary: cli.binary,
-          paths: this.paths, logPath: opts.logPath, logSizeMax: opts.logSizeMax, tty: opts.tty,
+          paths: this.paths, logPath: opts.logPath, logSizeMax: opts.logSizeMax, noLog: opts.noLog, tty: opts.tty,
           openStdin: opts.openStdin, leaveStdinOpen: opts.leaveStdinOpen === true,
         });
         if (r.sync && r.sync.data > 0) return { pid: r.sync.data };
