@@ -94,12 +94,16 @@ export function validateCreateRequest(req: Record<string, unknown>): void {
   if (typeof hc.BlkioWeight === 'number' && hc.BlkioWeight !== 0 && (hc.BlkioWeight < 10 || hc.BlkioWeight > 1000)) {
     throw new InvalidArgumentError('Range of blkio weight is from 10 to 1000');
   }
-  for (const cap of [...((hc.CapAdd ?? []) as string[]), ...((hc.CapDrop ?? []) as string[])]) {
-    const name = cap.toUpperCase().replace(/^CAP_/, '');
-    if (name !== 'ALL' && !CAPABILITIES.has(name)) throw new InvalidArgumentError(`invalid capability: ${cap}`);
+  for (const field of ['CapAdd', 'CapDrop'] as const) {
+    for (const cap of (hc[field] ?? []) as string[]) {
+      const name = cap.toUpperCase().replace(/^CAP_/, '');
+      if (name !== 'ALL' && !CAPABILITIES.has(name)) throw new InvalidArgumentError(`invalid ${field}: unknown capability: "CAP_${name}"`);
+    }
   }
   for (const u of (Array.isArray(hc.Ulimits) ? hc.Ulimits : []) as Array<{ Name?: unknown; Soft?: unknown; Hard?: unknown }>) {
     if (typeof u?.Name !== 'string' || typeof u.Soft !== 'number' || typeof u.Hard !== 'number') throw new InvalidArgumentError('invalid ulimit');
+    // Checked now, not by the spec at start: a container that can never start is not made.
+    if (!ULIMIT_NAMES.has(u.Name.toLowerCase())) throw new InvalidArgumentError(`invalid ulimit type: ${u.Name}`);
     if (u.Soft > u.Hard) throw new InvalidArgumentError(`ulimit soft limit must be less than or equal to hard limit: ${u.Soft} > ${u.Hard}`);
   }
   validateNamespaceModes(hc, typeof req.Hostname === 'string' ? req.Hostname : '');
@@ -223,6 +227,11 @@ function validateSecurityOpt(opts: unknown): void {
     throw new InvalidArgumentError(`invalid --security-opt: ${JSON.stringify(o)}`);
   }
 }
+
+/** The rlimits `--ulimit` may name (RLIMIT_ without the prefix, lower case). */
+const ULIMIT_NAMES = new Set([
+  'cpu', 'fsize', 'data', 'stack', 'core', 'rss', 'nproc', 'nofile', 'memlock', 'as', 'locks', 'sigpending', 'msgqueue', 'nice', 'rtprio', 'rttime',
+]);
 
 /** Linux capability names (without CAP_), for checking --cap-add and --cap-drop at create. */
 const CAPABILITIES = new Set([
