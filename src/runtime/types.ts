@@ -229,7 +229,7 @@ export interface ProcessLister {
 /** Log files the monitor writes. */
 export interface LogRotator {
   /** Renames the current log aside, keeps at most `maxFiles` files, and asks the monitor to reopen. */
-  rotateLog(id: string, logPath: string, maxFiles: number): Promise<void>;
+  rotateLog(id: string, logPath: string, maxFiles: number, maxSize?: number): Promise<void>;
 }
 
 /** Start-up and shutdown of the runtime subsystem itself. */

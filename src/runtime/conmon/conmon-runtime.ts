@@ -13,7 +13,7 @@ import { CtlMessage, writeFifo } from './ctl.js';
 import { readExitFile } from './exit-file.js';
 import { rfc3339Nano } from '../../lib/time/rfc3339.js';
 import { ExitWatcher } from './exit-watcher.js';
-import { pruneLogFiles, shiftLogFiles } from './log-rotation.js';
+import { pruneLogFiles, shiftLogFiles, trimRotatedLog } from './log-rotation.js';
 import { BundleFiles, RuntimePaths, checkId } from './paths.js';
 import { conmonVersion, probeOrder, probeRuntime } from './probe.js';
 import { OciRuntimeCli, unwrapRuntimeText } from './runtime-cli.js';
@@ -316,7 +316,7 @@ export class ConmonRuntime implements ContainerRuntime {
     });
   }
 
-  async rotateLog(id: string, logPath: string, maxFiles: number): Promise<void> {
+  async rotateLog(id: string, logPath: string, maxFiles: number, maxSize?: number): Promise<void> {
     const bundle = await this.bundleOf(id);
     await shiftLogFiles(logPath, maxFiles);
     try {
@@ -326,6 +326,7 @@ export class ConmonRuntime implements ContainerRuntime {
       this.opts.logger?.debug({ err, id }, 'log reopen skipped');
     }
     await pruneLogFiles(logPath, maxFiles);
+    if (maxSize !== undefined) await trimRotatedLog(logPath, maxSize);
   }
 
   async close(): Promise<void> {
