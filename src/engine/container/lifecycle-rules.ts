@@ -23,7 +23,7 @@ export function shouldRestart(rec: ContainerRecord, manuallyStopped: boolean): b
  */
 export function shouldStartOnBoot(rec: ContainerRecord): boolean {
   if (!rec.hasBeenStarted || rec.hostConfig.AutoRemove) return false;
-  if (rec.state.status !== 'exited' && rec.state.status !== 'restarting') return false;
+  if (rec.state.status !== 'exited') return false;
   const p = rec.hostConfig.RestartPolicy ?? { Name: 'no' };
   switch (p.Name) {
     case 'always':

@@ -1,6 +1,6 @@
 import { messageOf } from '../../lib/errors/index.js';
 import type { ContainerContext } from './context.js';
-import { handleExit } from './exits.js';
+import { handleExit, scheduleRestart } from './exits.js';
 import { hasProcess } from './model.js';
 import { undoSteps } from './steps/run.js';
 import { shouldStartOnBoot } from './lifecycle-rules.js';
@@ -30,7 +30,9 @@ export async function restoreContainers(c: ContainerContext): Promise<{ cleanup:
     if (!hasProcess(rec.state)) {
       // A crash may have cut a start or a teardown short: a mounted rootfs, runtime state.
       cleanups.push(c.locks.run(rec.id, () => undoSteps(steps, rec, log)));
-      if (shouldStartOnBoot(rec)) startOnBoot(c, rec);
+      // One waiting out its back-off goes on waiting; one that had stopped starts now.
+      if (rec.state.status === 'restarting') scheduleRestart(c, rec);
+      else if (shouldStartOnBoot(rec)) startOnBoot(c, rec);
       continue;
     }
     try {
