@@ -14,7 +14,7 @@ describe('compat: docker run options', { skip: skipReason({ ...compatNeeds, bina
   let dir: string;
   before(async () => {
     d = await startDaemon();
-    dir = mkdtempSync(join(tmpdir(), 'berth-runopts-'));
+    dir = mkdtempSync(join(tmpdir(), 'berth-run-options-'));
   });
   after(async () => {
     await d?.stop();
