@@ -17,6 +17,9 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 # installs it itself.
 # gcc, g++, make and python3 build the native addon (node-gyp links with g++).
 packages=(crun runc conmon iptables busybox-static attr xz-utils bzip2 procps gcc g++ make python3 libc6-dev)
+# tini ships tini-static, the init `run --init` bind-mounts into containers (static: the
+# container's root has none of the host's libraries).
+packages+=(tini)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -22,7 +22,8 @@ import { ImageApi } from '../engine/image/api.js';
 import { SystemApi } from '../engine/system/api.js';
 import { EventBus } from '../engine/events/bus.js';
 import { hasProcess } from '../engine/container/model.js';
-import { mountsStep, networkStep, rootfsStep, runtimeCreateStep, specStep } from '../engine/container/steps/index.js';
+import { mountsStep, networkStep, rootfsStep, runtimeCreateStep, specStep, hostResourcesStep } from '../engine/container/steps/index.js';
+import { findInitBinary } from '../sys/init-binary.js';
 import { LoopbackSandboxProvider } from '../network/index.js';
 import { systemClock } from '../lib/clock/index.js';
 import { logSafe } from '../lib/log/safe.js';
@@ -72,6 +73,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
     rootfsStep(snapshotter),
     mountsStep(),
     networkStep(new LoopbackSandboxProvider()),
+    hostResourcesStep(store, { initPath: findInitBinary() }),
     specStep(runtime),
     runtimeCreateStep(runtime),
   ];

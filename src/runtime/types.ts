@@ -62,6 +62,33 @@ export interface SpecInput {
   deviceCgroupRules?: string[];
   /** Initial terminal size (HostConfig.ConsoleSize), so the first output is not laid out for 0x0. */
   consoleSize?: { height: number; width: number };
+  /** `--init`: the host's init binary, bind-mounted read-only at /sbin/docker-init and run as PID 1. */
+  initPath?: string;
+  /** `--ipc`, `--pid`, `--uts`, `--cgroupns`: a namespace of the host, or one joined by path; fresh when absent. */
+  namespaceModes?: Partial<Record<'ipc' | 'pid' | 'uts' | 'cgroup', NamespaceMode>>;
+  /** `--device`: host device nodes made in the container and allowed in its device cgroup. */
+  devices?: DeviceMapping[];
+  /** `--oom-score-adj`. */
+  oomScoreAdj?: number;
+  /** `--oom-kill-disable`. */
+  oomKillDisable?: boolean;
+}
+
+/** A namespace shared with the host, fresh ("private"), or joined through a /proc/<pid>/ns path. */
+export type NamespaceMode = 'host' | 'private' | { path: string };
+
+/** One `--device` host:container:permissions, with the host node's numbers already read. */
+export interface DeviceMapping {
+  /** Path inside the container. */
+  path: string;
+  type: 'c' | 'b';
+  major: number;
+  minor: number;
+  fileMode: number;
+  uid: number;
+  gid: number;
+  /** Cgroup access, some of "rwm". */
+  permissions: string;
 }
 
 /** One chunk of container output from an attach socket. */
@@ -93,6 +120,8 @@ export interface CreateOptions {
   logPath: string;
   /** Hard cap passed to the monitor (bytes); -1 for none. Rotation is done by `rotateLog`. */
   logSizeMax?: number;
+  /** `--log-driver none`: the monitor keeps no log (attach still works). */
+  noLog?: boolean;
   /** Keep the container's stdin open when an attached client goes away (OpenStdin without StdinOnce). */
   leaveStdinOpen?: boolean;
 }
@@ -200,7 +229,7 @@ export interface ProcessLister {
 /** Log files the monitor writes. */
 export interface LogRotator {
   /** Renames the current log aside, keeps at most `maxFiles` files, and asks the monitor to reopen. */
-  rotateLog(id: string, logPath: string, maxFiles: number): Promise<void>;
+  rotateLog(id: string, logPath: string, maxFiles: number, maxSize?: number): Promise<void>;
 }
 
 /** Start-up and shutdown of the runtime subsystem itself. */

@@ -1,4 +1,4 @@
-import { readdirSync, lstatSync } from 'node:fs';
+import { readdirSync, lstatSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** A device node of the host, as a privileged container receives it. */
@@ -45,4 +45,17 @@ export function listHostDevices(root = '/dev'): HostDevice[] {
   };
   walk(root);
   return out;
+}
+
+/**
+ * The device node at `hostPath` (symlinks followed, as `--device` does), or every device under
+ * it when it is a directory. Throws the fs error (ENOENT) when it does not exist; a path that is
+ * neither a device nor a directory yields nothing.
+ */
+export function hostDevicesAt(hostPath: string): HostDevice[] {
+  const st = statSync(hostPath);
+  if (st.isDirectory()) return listHostDevices(hostPath);
+  const type = st.isCharacterDevice() ? 'c' : st.isBlockDevice() ? 'b' : undefined;
+  if (!type) return [];
+  return [{ type, path: hostPath, ...splitDevNumber(st.rdev), fileMode: st.mode & 0o7777, uid: st.uid, gid: st.gid }];
 }

@@ -1,11 +1,11 @@
 import type { ContainerCreateRequest, ContainerConfig, HostConfig } from '../../api/container.js';
 import type { ImageRecord } from '../../image/types.js';
 import { InvalidArgumentError, NotFoundError } from '../../lib/errors/index.js';
-import { cpus } from 'node:os';
+import { cpus, hostname } from 'node:os';
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const MIN_MEMORY = 6 * 1024 * 1024;
-const LOG_DRIVERS = new Set(['json-file', 'local', 'k8s-file']);
+const LOG_DRIVERS = new Set(['json-file', 'local', 'k8s-file', 'none']);
 const RESTART_NAMES = new Set(['', 'no', 'always', 'unless-stopped', 'on-failure']);
 
 /** Checks a requested container name (without "/"), with Docker's message. */
@@ -73,7 +73,8 @@ export function mergeCreateConfig(
   if (req.Labels !== undefined && req.Labels !== null && typeof req.Labels !== 'object') throw new InvalidArgumentError('invalid Labels: expected an object');
 
   const config: ContainerConfig = {
-    Hostname: req.Hostname || opts.id.slice(0, 12),
+    // With the host's UTS namespace the container sees the host's name, and inspect says so.
+    Hostname: req.Hostname || (req.HostConfig?.UTSMode === 'host' ? hostname() : opts.id.slice(0, 12)),
     Domainname: req.Domainname ?? '',
     User: (req.User || img.User || '') as string,
     AttachStdin: !!req.AttachStdin,
@@ -139,7 +140,7 @@ function validateHostConfig(hc: HostConfig, opts: { runtimes: string[]; defaultR
   if (!LOG_DRIVERS.has(type)) throw new InvalidArgumentError(`failed to create log driver: logger: no log driver named '${type}' is registered`);
   const logCfg = log.Config ?? {};
   for (const k of Object.keys(logCfg)) {
-    if (!['max-size', 'max-file', 'compress', 'labels', 'env', 'tag', 'mode', 'max-buffer-size'].includes(k)) {
+    if (type === 'none' || !['max-size', 'max-file', 'compress', 'labels', 'env', 'tag', 'mode', 'max-buffer-size'].includes(k)) {
       throw new InvalidArgumentError(`unknown log opt '${k}' for ${type} log driver`);
     }
   }

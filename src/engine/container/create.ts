@@ -11,6 +11,7 @@ import { mergeCreateConfig, validateName } from './create-config.js';
 import { initialRunState, type ContainerRecord } from './model.js';
 import { mountsOf } from './mounts.js';
 import { validateCreateRequest } from './validate-request.js';
+import { namespaceMode } from './steps/host-resources.js';
 
 /** Creates a container. @throws NotFoundError for an unknown image, ConflictError for a taken name. */
 export async function containerCreate(c: ContainerContext, req: ContainerCreateRequest, requestedName?: string): Promise<{ Id: string; Warnings: string[] }> {
@@ -21,6 +22,9 @@ export async function containerCreate(c: ContainerContext, req: ContainerCreateR
   if (typeof req.Image !== 'string' || req.Image === '') throw new InvalidArgumentError('config cannot be empty in order to create a container: no image specified');
   const { store } = c.deps;
   checkVolumesFrom(c, req);
+  // A donor that is missing or stopped is refused now rather than at every start.
+  namespaceMode(c.deps.store, 'ipc', req.HostConfig?.IpcMode);
+  namespaceMode(c.deps.store, 'pid', req.HostConfig?.PidMode);
   const name = requestedName ? validateName(requestedName) : generateName((n) => store.isNameTaken(n));
   const image = c.deps.images.get(req.Image);
   // Until the record exists, rmi must see this create as a user of the image.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exitCodeForStartError, shouldRestart, startError } from './lifecycle-rules.js';
+import { exitCodeForStartError, shouldRestart, shouldStartOnBoot, startError } from './lifecycle-rules.js';
 import { kindOf } from '../../lib/errors/index.js';
 import type { ContainerRecord } from './model.js';
 
@@ -24,4 +24,18 @@ test('a failed start maps to Docker exit codes and statuses', () => {
   assert.equal(exitCodeForStartError('something else'), 128);
   assert.equal(kindOf(startError(notFound, new Error(notFound))), 'invalid-argument');
   assert.equal(kindOf(startError('runtime exploded', new Error('x'))), 'internal');
+});
+
+test('on boot, policies bring containers back as Docker does: always even after a manual stop', () => {
+  const boot = (policy: string, exitCode: number, extra: Partial<ContainerRecord> = {}): boolean => shouldStartOnBoot({
+    ...rec(policy, exitCode), hasBeenStarted: true, ...extra,
+    state: { status: 'exited', exitCode }, hostConfig: { RestartPolicy: { Name: policy, MaximumRetryCount: 0 } },
+  } as unknown as ContainerRecord);
+  assert.equal(boot('always', 0, { manuallyStopped: true }), true);
+  assert.equal(boot('unless-stopped', 0), true);
+  assert.equal(boot('unless-stopped', 0, { manuallyStopped: true }), false);
+  assert.equal(boot('on-failure', 0), false);
+  assert.equal(boot('on-failure', 137), true);
+  assert.equal(boot('no', 1), false);
+  assert.equal(boot('always', 0, { hasBeenStarted: false }), false, 'never started: left alone');
 });

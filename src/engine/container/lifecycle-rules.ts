@@ -16,6 +16,27 @@ export function shouldRestart(rec: ContainerRecord, manuallyStopped: boolean): b
   }
 }
 
+/**
+ * Whether berthd starts a stopped container when it boots, as Docker's daemon does: `always`
+ * even after a manual stop, `unless-stopped` unless stopped by a user, `on-failure` after a
+ * non-zero exit (within its retries). Only containers that ran before.
+ */
+export function shouldStartOnBoot(rec: ContainerRecord): boolean {
+  if (!rec.hasBeenStarted || rec.hostConfig.AutoRemove) return false;
+  if (rec.state.status !== 'exited') return false;
+  const p = rec.hostConfig.RestartPolicy ?? { Name: 'no' };
+  switch (p.Name) {
+    case 'always':
+      return true;
+    case 'unless-stopped':
+      return rec.manuallyStopped !== true;
+    case 'on-failure':
+      return rec.state.exitCode !== 0 && (!p.MaximumRetryCount || rec.restartCount < p.MaximumRetryCount);
+    default:
+      return false;
+  }
+}
+
 /** The exit code Docker records for a failed start: 127 not found, 126 not executable. */
 export function exitCodeForStartError(msg: string): number {
   if (/executable file not found|no such file or directory/i.test(msg)) return 127;

@@ -25,8 +25,9 @@ export class LogRotation {
         const cfg = rec.hostConfig.LogConfig?.Config ?? {};
         if (!cfg['max-size']) continue;
         const st = await stat(rec.logPath).catch(() => undefined);
-        if (st && st.size >= parseSize(cfg['max-size'])) {
-          await this.#c.deps.runtime.rotateLog(rec.id, rec.logPath, Number(cfg['max-file'] ?? 1))
+        const maxSize = parseSize(cfg['max-size']);
+        if (st && st.size >= maxSize) {
+          await this.#c.deps.runtime.rotateLog(rec.id, rec.logPath, Number(cfg['max-file'] ?? 1), maxSize)
             .catch((err) => this.#c.deps.log(`rotate ${rec.id}: ${messageOf(err)}`));
         }
       }

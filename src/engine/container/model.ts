@@ -42,6 +42,8 @@ export interface ContainerRecord {
   resolvConfPath: string;
   /** True once `start` ever succeeded, so restart policies and `ps` can tell. */
   hasBeenStarted: boolean;
+  /** Stopped by a user since its last start (kept across berthd restarts for unless-stopped). */
+  manuallyStopped?: boolean;
   /** Binds, --mount and --tmpfs, parsed at create (records from before this field are parsed at load). */
   mounts: MountPoint[];
 }

@@ -3,6 +3,9 @@ import type { ContainerContext } from './context.js';
 import { handleExit, scheduleRestart } from './exits.js';
 import { hasProcess } from './model.js';
 import { undoSteps } from './steps/run.js';
+import { shouldStartOnBoot } from './lifecycle-rules.js';
+import { startLocked } from './start.js';
+import type { ContainerRecord } from './model.js';
 
 /**
  * Loads the containers and reconciles them with what happened while berthd was down: exits the
@@ -22,11 +25,14 @@ export async function restoreContainers(c: ContainerContext): Promise<{ cleanup:
       await store.deleteDir(id);
     })().catch((err) => log(`removing leftovers of ${id}: ${messageOf(err)}`)));
   }
+  for (const rec of store.list()) if (rec.manuallyStopped) c.manuallyStopped.add(rec.id);
   for (const rec of store.list()) {
     if (!hasProcess(rec.state)) {
       // A crash may have cut a start or a teardown short: a mounted rootfs, runtime state.
       cleanups.push(c.locks.run(rec.id, () => undoSteps(steps, rec, log)));
+      // One waiting out its back-off goes on waiting; one that had stopped starts now.
       if (rec.state.status === 'restarting') scheduleRestart(c, rec);
+      else if (shouldStartOnBoot(rec)) startOnBoot(c, rec);
       continue;
     }
     try {
@@ -47,4 +53,17 @@ export async function restoreContainers(c: ContainerContext): Promise<{ cleanup:
     }
   }
   return { cleanup: Promise.all(cleanups).then(() => {}) };
+}
+
+/**
+ * Starts a container its restart policy brings back when berthd boots; queued behind the
+ * clean-up under its lock. A failure is the container's (recorded in its state), not berthd's.
+ */
+function startOnBoot(c: ContainerContext, rec: ContainerRecord): void {
+  c.manuallyStopped.delete(rec.id);
+  rec.manuallyStopped = false;
+  void c.locks.run(rec.id, async () => {
+    if (!c.deps.store.has(rec.id) || hasProcess(rec.state)) return;
+    await startLocked(c, rec, true);
+  }).catch((err) => c.deps.log(`starting ${rec.id} on boot: ${messageOf(err)}`));
 }

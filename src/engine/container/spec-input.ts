@@ -44,10 +44,21 @@ export function specInputOf(ctx: StartContext): SpecInput {
     ulimits: hc.Ulimits ?? [],
     mounts: ctx.mounts,
     etcFiles: { hosts: rec.hostsPath, hostname: rec.hostnamePath, resolvConf: rec.resolvConfPath },
-    cgroupsPath: `/berth/${rec.id}`,
+    cgroupsPath: cgroupsPathOf(hc.CgroupParent, rec.id),
     sysctls: (hc.Sysctls ?? {}) as Record<string, string>,
     deviceCgroupRules: (hc.DeviceCgroupRules ?? []) as string[],
+    initPath: ctx.initPath,
+    namespaceModes: ctx.namespaceModes,
+    devices: ctx.devices,
+    oomScoreAdj: (hc.OomScoreAdj as number | undefined) ?? 0,
+    oomKillDisable: hc.OomKillDisable === true,
   };
+}
+
+/** `--cgroup-parent` (cgroupfs paths, as Docker's default driver): the container's cgroup goes under it. */
+function cgroupsPathOf(parent: unknown, id: string): string {
+  const p = typeof parent === 'string' ? parent.replace(/^\/+|\/+$/g, '') : '';
+  return `/${p || 'berth'}/${id}`;
 }
 
 /**

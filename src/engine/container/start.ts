@@ -15,6 +15,7 @@ export function containerStart(c: ContainerContext, ref: string): Promise<void> 
   // Answered now, not after the removal that holds the lock: by then the container is gone.
   if (rec.state.status === 'removing') return Promise.reject(new ConflictError(`container ${rec.id} is marked for removal and cannot be started`));
   c.manuallyStopped.delete(rec.id);
+  rec.manuallyStopped = false;
   return c.locks.run(rec.id, () => startLocked(c, rec));
 }
 

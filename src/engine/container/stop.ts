@@ -19,8 +19,10 @@ export const restartingError = (id: string): ConflictError => new ConflictError(
 export async function containerStop(c: ContainerContext, ref: string, opts: ContainerStopOptions = {}): Promise<void> {
   const rec = c.deps.store.get(ref);
   if (opts.signal) parseSignal(opts.signal);
-  // Marked first: a policy restart about to run sees it and stays away.
+  // Marked first: a policy restart about to run sees it and stays away. The record keeps it
+  // (saved with the exit) for the next boot of berthd.
   c.manuallyStopped.add(rec.id);
+  rec.manuallyStopped = true;
   if (await cancelRestart(c, rec)) return;
   if (!hasProcess(rec.state)) {
     // A policy restart may be starting it right now: let that finish, then look again.

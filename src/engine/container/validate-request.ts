@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { InvalidArgumentError, NotFoundError, NotImplementedError } from '../../lib/errors/index.js';
 import { decodeSeccompProfile, parseDeviceCgroupRule, parseSignal } from '../../runtime/index.js';
+import { validateNamespaceModes } from './validate-namespaces.js';
+import { devicesOf } from './steps/host-resources.js';
 
 /** `set` is Go's map[string]struct{} (ExposedPorts, Volumes): an object whose values are objects. */
 type Kind = 'string' | 'strings' | 'number' | 'boolean' | 'object' | 'array' | 'stringMap' | 'set';
@@ -22,6 +24,7 @@ const HOST_FIELDS: Record<string, Kind> = {
   DnsOptions: 'strings', DnsSearch: 'strings', ExtraHosts: 'strings', Init: 'boolean', IpcMode: 'string', PidMode: 'string', UTSMode: 'string',
   Annotations: 'stringMap', Mounts: 'array', SecurityOpt: 'strings', BlkioWeight: 'number', DeviceCgroupRules: 'strings',
   CpuRealtimePeriod: 'number', CpuRealtimeRuntime: 'number', StorageOpt: 'stringMap',
+  Devices: 'array', CgroupnsMode: 'string', CgroupParent: 'string', UsernsMode: 'string', OomKillDisable: 'boolean',
 };
 
 const HEALTHCHECK_FIELDS: Record<string, Kind> = {
@@ -91,20 +94,19 @@ export function validateCreateRequest(req: Record<string, unknown>): void {
   if (typeof hc.BlkioWeight === 'number' && hc.BlkioWeight !== 0 && (hc.BlkioWeight < 10 || hc.BlkioWeight > 1000)) {
     throw new InvalidArgumentError('Range of blkio weight is from 10 to 1000');
   }
-  for (const cap of [...((hc.CapAdd ?? []) as string[]), ...((hc.CapDrop ?? []) as string[])]) {
-    const name = cap.toUpperCase().replace(/^CAP_/, '');
-    if (name !== 'ALL' && !CAPABILITIES.has(name)) throw new InvalidArgumentError(`invalid capability: ${cap}`);
+  for (const field of ['CapAdd', 'CapDrop'] as const) {
+    for (const cap of (hc[field] ?? []) as string[]) {
+      const name = cap.toUpperCase().replace(/^CAP_/, '');
+      if (name !== 'ALL' && !CAPABILITIES.has(name)) throw new InvalidArgumentError(`invalid ${field}: unknown capability: "CAP_${name}"`);
+    }
   }
   for (const u of (Array.isArray(hc.Ulimits) ? hc.Ulimits : []) as Array<{ Name?: unknown; Soft?: unknown; Hard?: unknown }>) {
     if (typeof u?.Name !== 'string' || typeof u.Soft !== 'number' || typeof u.Hard !== 'number') throw new InvalidArgumentError('invalid ulimit');
+    // Checked now, not by the spec at start: a container that can never start is not made.
+    if (!ULIMIT_NAMES.has(u.Name.toLowerCase())) throw new InvalidArgumentError(`invalid ulimit type: ${u.Name}`);
     if (u.Soft > u.Hard) throw new InvalidArgumentError(`ulimit soft limit must be less than or equal to hard limit: ${u.Soft} > ${u.Hard}`);
   }
-  for (const mode of ['IpcMode', 'PidMode', 'UTSMode'] as const) {
-    const v = hc[mode];
-    if (typeof v === 'string' && v !== '' && !['host', 'private', 'shareable'].includes(v)) {
-      throw new InvalidArgumentError(`invalid ${mode.replace('Mode', '').toUpperCase()} mode: ${v}`);
-    }
-  }
+  validateNamespaceModes(hc, typeof req.Hostname === 'string' ? req.Hostname : '');
   if (hc.Annotations && Object.keys(hc.Annotations as object).includes('')) throw new InvalidArgumentError('invalid Annotations: the empty string is not permitted as an annotation key');
   validateMounts(hc.Mounts);
   validateSecurityOpt(hc.SecurityOpt);
@@ -147,6 +149,8 @@ function validateResources(hc: Record<string, unknown>): void {
     }
   }
   for (const rule of (hc.DeviceCgroupRules ?? []) as string[]) parseDeviceCgroupRule(rule);
+  // A device that is not there is refused now, so no container is left that can never start.
+  devicesOf(hc.Devices);
   const rtPeriod = (hc.CpuRealtimePeriod ?? 0) as number;
   const rtRuntime = (hc.CpuRealtimeRuntime ?? 0) as number;
   if (rtPeriod < 0 || rtRuntime < -1) throw new InvalidArgumentError('invalid CPU real-time period or runtime: it must not be negative');
@@ -223,6 +227,11 @@ function validateSecurityOpt(opts: unknown): void {
     throw new InvalidArgumentError(`invalid --security-opt: ${JSON.stringify(o)}`);
   }
 }
+
+/** The rlimits `--ulimit` may name (RLIMIT_ without the prefix, lower case). */
+const ULIMIT_NAMES = new Set([
+  'cpu', 'fsize', 'data', 'stack', 'core', 'rss', 'nproc', 'nofile', 'memlock', 'as', 'locks', 'sigpending', 'msgqueue', 'nice', 'rtprio', 'rttime',
+]);
 
 /** Linux capability names (without CAP_), for checking --cap-add and --cap-drop at create. */
 const CAPABILITIES = new Set([

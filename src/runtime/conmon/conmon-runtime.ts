@@ -13,7 +13,7 @@ import { CtlMessage, writeFifo } from './ctl.js';
 import { readExitFile } from './exit-file.js';
 import { rfc3339Nano } from '../../lib/time/rfc3339.js';
 import { ExitWatcher } from './exit-watcher.js';
-import { pruneLogFiles, shiftLogFiles } from './log-rotation.js';
+import { pruneLogFiles, shiftLogFiles, trimRotatedLog } from './log-rotation.js';
 import { BundleFiles, RuntimePaths, checkId } from './paths.js';
 import { conmonVersion, probeOrder, probeRuntime } from './probe.js';
 import { OciRuntimeCli, unwrapRuntimeText } from './runtime-cli.js';
@@ -154,7 +154,7 @@ export class ConmonRuntime implements ContainerRuntime {
       try {
         const r = await launchConmon({
           conmonPath: this.conmonPath, id, bundleDir: opts.bundleDir, runtimeName, runtimeBinary: cli.binary,
-          paths: this.paths, logPath: opts.logPath, logSizeMax: opts.logSizeMax, tty: opts.tty,
+          paths: this.paths, logPath: opts.logPath, logSizeMax: opts.logSizeMax, noLog: opts.noLog, tty: opts.tty,
           openStdin: opts.openStdin, leaveStdinOpen: opts.leaveStdinOpen === true,
         });
         if (r.sync && r.sync.data > 0) return { pid: r.sync.data };
@@ -316,7 +316,7 @@ export class ConmonRuntime implements ContainerRuntime {
     });
   }
 
-  async rotateLog(id: string, logPath: string, maxFiles: number): Promise<void> {
+  async rotateLog(id: string, logPath: string, maxFiles: number, maxSize?: number): Promise<void> {
     const bundle = await this.bundleOf(id);
     await shiftLogFiles(logPath, maxFiles);
     try {
@@ -326,6 +326,7 @@ export class ConmonRuntime implements ContainerRuntime {
       this.opts.logger?.debug({ err, id }, 'log reopen skipped');
     }
     await pruneLogFiles(logPath, maxFiles);
+    if (maxSize !== undefined) await trimRotatedLog(logPath, maxSize);
   }
 
   async close(): Promise<void> {

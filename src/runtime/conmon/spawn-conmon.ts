@@ -15,6 +15,8 @@ export interface ConmonLaunch {
   paths: RuntimePaths;
   logPath: string;
   logSizeMax?: number;
+  /** No log at all (`--log-driver none`). */
+  noLog?: boolean;
   tty: boolean;
   openStdin: boolean;
   /** Keep the container's stdin open when an attach client goes away (Docker's StdinOnce=false). */
@@ -33,7 +35,7 @@ export function conmonArgs(l: ConmonLaunch): string[] {
     '--conmon-pidfile', path.join(l.bundleDir, BundleFiles.conmonPid),
     '--exit-dir', l.paths.exitDir,
     '--socket-dir-path', l.paths.socketDir,
-    '-l', `k8s-file:${l.logPath}`,
+    '-l', l.noLog ? 'none:' : `k8s-file:${l.logPath}`,
     '--syslog=false',
     // Docker's json-file driver does not fsync logs either; a sync per exit only adds latency.
     '--no-sync-log',

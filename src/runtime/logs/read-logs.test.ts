@@ -56,13 +56,14 @@ describe('readLogs', () => {
     assert.deepEqual(await collect(f, { stdout: false }), ['stderr:err\n']);
   });
 
-  it('tails across files, counting complete lines', async () => {
+  it('tails across files, counting records as Docker counts json-file entries', async () => {
     const f = fresh();
     write(`${f}.1`, rec(1, 'stdout', 'a') + rec(2, 'stdout', 'b', 'P'));
     write(f, rec(2, 'stdout', 'c') + rec(3, 'stderr', 'd') + rec(4, 'stdout', 'e'));
     assert.deepEqual(await collect(f, { tail: 2 }), ['stderr:d\n', 'stdout:e\n']);
-    assert.deepEqual(await collect(f, { tail: 3 }), ['stdout:b', 'stdout:c\n', 'stderr:d\n', 'stdout:e\n']);
-    assert.deepEqual(await collect(f, { tail: 2, stderr: false }), ['stdout:b', 'stdout:c\n', 'stdout:e\n']);
+    assert.deepEqual(await collect(f, { tail: 3 }), ['stdout:c\n', 'stderr:d\n', 'stdout:e\n']);
+    assert.deepEqual(await collect(f, { tail: 4 }), ['stdout:b', 'stdout:c\n', 'stderr:d\n', 'stdout:e\n']);
+    assert.deepEqual(await collect(f, { tail: 2, stderr: false }), ['stdout:c\n', 'stdout:e\n']);
     assert.deepEqual(await collect(f, { tail: 100 }), ['stdout:a\n', 'stdout:b', 'stdout:c\n', 'stderr:d\n', 'stdout:e\n']);
     assert.deepEqual(await collect(f, { tail: 0 }), []);
   });
@@ -75,7 +76,7 @@ describe('readLogs', () => {
     assert.deepEqual(await collect(f, { tail: 3 }), ['stdout:line 19997\n', 'stdout:line 19998\n', 'stdout:line 19999\n']);
   });
 
-  it('streams a long line in bounded pieces and tails it as one line', async () => {
+  it('streams a long line in bounded pieces, and tail counts its pieces', async () => {
     const f = fresh();
     const piece = 'x'.repeat(8192);
     let text = rec(1, 'stdout', 'before');
@@ -86,11 +87,11 @@ describe('readLogs', () => {
     for await (const e of readLogs(f, {})) all.push(e);
     assert.ok(all.every((e) => e.data.length <= 16 * 1024));
     assert.equal(Buffer.concat(all.filter((e) => e.stream === 'stdout').map((e) => e.data)).toString(), `before\n${piece.repeat(40)}end\nafter\n`);
-    // tail counts complete lines: the long line is one, with all its pieces.
-    const tail3: LogEntry[] = [];
-    for await (const e of readLogs(f, { tail: 3 })) tail3.push(e);
-    assert.equal(tail3.length, 43);
-    assert.equal(Buffer.concat(tail3.map((e) => e.data)).length, 40 * 8192 + 'between\nend\nafter\n'.length);
+    // Each piece is an entry, as in Docker: --tail of an output without newlines is its last pieces.
+    const tail5: LogEntry[] = [];
+    for await (const e of readLogs(f, { tail: 5 })) tail5.push(e);
+    assert.equal(tail5.length, 5);
+    assert.equal(Buffer.concat(tail5.map((e) => e.data)).length, 2 * 8192 + 'between\nend\nafter\n'.length);
     assert.deepEqual(await collect(f, { tail: 1 }), ['stdout:after\n']);
   });
 

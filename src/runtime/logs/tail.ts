@@ -12,32 +12,24 @@ export interface LogPosition {
 }
 
 /**
- * Where to start reading a set of files (oldest file first) to get their last `count` complete
- * lines of the streams `accept` takes, with the partial records leading into them. Reads
- * backwards from each file's end and keeps only counters, so memory stays flat however long the
- * lines are. `sizes` pins where each file ends (the live log may grow while we read); bytes after
- * a file's last newline are ignored.
+ * Where to start reading a set of files (oldest file first) to get their last `count` records
+ * of the streams `accept` takes. A record is a line or a piece of a long one, counted as Docker
+ * counts json-file entries: so `--tail 1` of an output without newlines is its last piece, not
+ * the whole output. Reads backwards from each file's end and keeps only counters, so memory
+ * stays flat however long the lines are. `sizes` pins where each file ends (the live log may grow
+ * while we read); bytes after a file's last newline are ignored.
  */
 export async function tailStart(
   files: string[], sizes: number[], count: number, accept: (l: LogLine) => boolean,
 ): Promise<LogPosition> {
   const last = files.length - 1;
   if (count <= 0) return { file: last, offset: sizes[last] ?? 0 };
-  const openStreams = new Set<string>();
-  let complete = 0;
-  let start: LogPosition = { file: 0, offset: 0 };
+  let taken = 0;
   for (let f = last; f >= 0; f--) {
     for await (const { line: raw, offset } of linesBackwards(files[f]!, sizes[f]!)) {
       const line = parseLogLine(raw);
       if (!line || !accept(line)) continue;
-      if (complete >= count) {
-        // Enough lines: only the leading pieces of lines already taken remain to take.
-        if (!line.partial || !openStreams.has(line.stream)) return start;
-      } else if (!line.partial) {
-        complete++;
-        openStreams.add(line.stream);
-      }
-      start = { file: f, offset };
+      if (++taken >= count) return { file: f, offset };
     }
   }
   return { file: 0, offset: 0 };

@@ -90,12 +90,35 @@ function envOf(input: SpecInput, user: ResolvedUser): string[] {
 }
 
 function namespacesOf(input: SpecInput, facts: SpecHostFacts): OciNamespace[] {
-  const ns: OciNamespace[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
+  const modes = input.namespaceModes ?? {};
+  const ns: OciNamespace[] = [];
+  // A namespace left out of the list is the host's; a path joins another container's.
+  const add = (type: 'pid' | 'ipc' | 'uts' | 'cgroup'): void => {
+    const mode = modes[type] ?? 'private';
+    if (mode === 'host') return;
+    ns.push(mode === 'private' ? { type } : { type, path: mode.path });
+  };
+  add('pid');
+  add('ipc');
+  add('uts');
+  ns.push({ type: 'mount' });
   // A sandbox's namespace is joined by path; a fresh one without a path gets its loopback up
   // from runc and crun themselves.
   if (input.networkMode !== 'host') ns.push(input.netnsPath ? { type: 'network', path: input.netnsPath } : { type: 'network' });
-  if (facts.cgroupNamespace) ns.push({ type: 'cgroup' });
+  if (facts.cgroupNamespace) add('cgroup');
   return ns;
+}
+
+/** Where `--init` puts the init binary, as Docker does. */
+export const INIT_PATH_IN_CONTAINER = '/sbin/docker-init';
+
+/** Mounts that follow from the options rather than from `-v`: the init binary, the host's /dev/shm. */
+function optionMountsOf(input: SpecInput): OciMount[] {
+  const mounts: OciMount[] = [];
+  if (input.initPath) mounts.push({ destination: INIT_PATH_IN_CONTAINER, type: 'bind', source: input.initPath, options: ['rbind', 'ro', 'nosuid', 'nodev', 'rprivate'] });
+  // With the host's IPC namespace, POSIX shared memory must be the host's too.
+  if (input.namespaceModes?.ipc === 'host') mounts.push({ destination: '/dev/shm', type: 'bind', source: '/dev/shm', options: ['rbind', 'rprivate'] });
+  return mounts;
 }
 
 function userMountsOf(input: SpecInput): OciMount[] {
@@ -137,7 +160,12 @@ export function buildSpec(input: SpecInput, facts: SpecHostFacts = readHostFacts
   const caps = containerCapabilities({ privileged, capAdd: input.capAdd, capDrop: input.capDrop, available: facts.capabilities });
   const devices = privileged
     ? [{ allow: true, access: 'rwm' }]
-    : [...defaultDeviceRules(), ...(input.deviceCgroupRules ?? []).map(parseDeviceCgroupRule)];
+    : [
+      ...defaultDeviceRules(),
+      ...(input.devices ?? []).map((d) => ({ allow: true, type: d.type, major: d.major, minor: d.minor, access: d.permissions })),
+      ...(input.deviceCgroupRules ?? []).map(parseDeviceCgroupRule),
+    ];
+  const utsHost = input.namespaceModes?.uts === 'host';
   const cwd = checkWorkingDir(input.rootfs, input.cwd || '/');
   const shmSize = input.shmSize && input.shmSize > 0 ? input.shmSize : DEFAULT_SHM_SIZE;
   const spec: OciRuntimeSpec = {
@@ -145,17 +173,16 @@ export function buildSpec(input: SpecInput, facts: SpecHostFacts = readHostFacts
     process: {
       terminal: input.tty,
       user: { uid: resolved.uid, gid: resolved.gid, additionalGids: resolved.additionalGids },
-      args: input.args,
+      args: input.initPath ? [INIT_PATH_IN_CONTAINER, '--', ...input.args] : input.args,
       env: envOf(input, resolved),
       cwd,
       capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: [], ambient: [] },
       rlimits: rlimitsOf(input, facts),
       noNewPrivileges: input.noNewPrivileges === true,
-      oomScoreAdj: 0,
+      oomScoreAdj: input.oomScoreAdj ?? 0,
     },
     root: { path: input.rootfs, readonly: input.readonlyRootfs === true },
-    hostname: input.hostname,
-    mounts: mergeMounts(defaultMounts({ privileged, shmSize }), userMountsOf(input)),
+    mounts: mergeMounts(defaultMounts({ privileged, shmSize }), [...optionMountsOf(input), ...userMountsOf(input)]),
     annotations: { ...(input.annotations ?? {}) },
     linux: {
       namespaces: namespacesOf(input, facts),
@@ -166,7 +193,12 @@ export function buildSpec(input: SpecInput, facts: SpecHostFacts = readHostFacts
       readonlyPaths: privileged ? [] : [...DEFAULT_READONLY_PATHS],
     },
   };
-  if (input.domainname) spec.domainname = input.domainname;
+  // The runtime refuses a hostname without a UTS namespace of the container's own.
+  if (!utsHost) spec.hostname = input.hostname;
+  if (input.domainname && !utsHost) spec.domainname = input.domainname;
+  if (input.oomKillDisable) spec.linux.resources = { ...spec.linux.resources, memory: { ...spec.linux.resources?.memory, disableOOMKiller: true } };
+  const deviceNodes = (input.devices ?? []).map((d) => ({ type: d.type, path: d.path, major: d.major, minor: d.minor, fileMode: d.fileMode, uid: d.uid, gid: d.gid }));
+  if (deviceNodes.length > 0 && !privileged) spec.linux.devices = deviceNodes;
   const propagation = rootfsPropagationFor(spec.mounts);
   if (propagation) spec.linux.rootfsPropagation = propagation;
   if (privileged) spec.linux.devices = facts.hostDevices ?? listHostDevices();

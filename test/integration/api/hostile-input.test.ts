@@ -62,7 +62,7 @@ describe('integration: hostile Engine API input', { skip: skipReason(daemonNeeds
     await expectError(create('{"Image":"busybox","HostConfig":{"Memory":99999999999999999999999}}'), 400, /invalid JSON/);
     await expectError(create({ Image: 'busybox', HostConfig: { OomScoreAdj: 1.5 } }), 400, /invalid JSON/);
     await expectError(create({ Image: 'busybox', HostConfig: { CpusetCpus: '99999' } }), 400, /Requested CPUs are not available/);
-    await expectError(create({ Image: 'busybox', HostConfig: { CapAdd: ['NOPE'] } }), 400, /invalid capability: NOPE/);
+    await expectError(create({ Image: 'busybox', HostConfig: { CapAdd: ['NOPE'] } }), 400, /invalid CapAdd: unknown capability: "CAP_NOPE"/);
     await expectError(create({ Image: 'busybox', HostConfig: { CpuPeriod: -5 } }), 400);
     await expectError(create({ Image: 'busybox', HostConfig: { BlkioWeight: 99999 } }), 400, /blkio weight/);
     await expectError(create({ Image: 'busybox', HostConfig: { Mounts: [{ Type: 'bind', Source: '/', Target: '/' }] } }), 400, /destination can't be '\/'/);

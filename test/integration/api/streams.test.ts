@@ -131,11 +131,11 @@ describe('integration: bounded streams', { skip: skipReason(compatNeeds) }, () =
     ok(await d.docker(['rm', '-f', id]));
   });
 
-  it('logs of a long line come in pieces of at most 16 KiB; tail counts it as one line', async () => {
+  it('logs of a long line come in pieces of at most 16 KiB; tail counts pieces, as Docker counts entries', async () => {
     const script = "echo before; head -c 3000000 /dev/zero | tr '\\0' x; echo; echo after";
     const id = ok(await d.docker(['run', '-d', 'busybox', 'sh', '-c', script])).trim();
     assert.equal(ok(await d.docker(['wait', id])).trim(), '0');
-    for (const [query, expected] of [['', 3_000_000 + 14], ['&tail=2', 3_000_007]] as const) {
+    for (const query of ['', '&tail=2']) {
       const c = new RawClient(d.socket, `GET /v1.50/containers/${id}/logs?stdout=1${query} HTTP/1.1\r\nHost: berth\r\nConnection: close\r\n\r\n`);
       assert.match(await c.head(), /^HTTP\/1\.1 200 /);
       const body = dechunk(await c.rest());
@@ -149,7 +149,8 @@ describe('integration: bounded streams', { skip: skipReason(compatNeeds) }, () =
         total += size;
         off += 8 + size;
       }
-      assert.equal(total, expected);
+      if (query) assert.ok(total >= 7 && total <= 16 * 1024 + 6, `tail=2 is the last piece and "after" (${total} bytes)`);
+      else assert.equal(total, 3_000_000 + 14);
       assert.equal(text, query ? '\nafter\n' : 'before\n\nafter\n');
     }
     ok(await d.docker(['rm', id]));

@@ -6,3 +6,4 @@ export { mountsStep } from './mounts.js';
 export { networkStep } from './network.js';
 export { specStep } from './spec.js';
 export { runtimeCreateStep } from './runtime.js';
+export { hostResourcesStep, devicesOf } from './host-resources.js';

@@ -22,6 +22,7 @@ export function runtimeCreateStep(runtime: Pick<RuntimeLifecycle, 'create' | 'de
         // detaching (ctrl-p ctrl-q) must leave stdin open for the next attach.
         leaveStdinOpen: !!rec.config.OpenStdin && (!rec.config.StdinOnce || !!rec.config.Tty),
         logPath: rec.logPath,
+        noLog: rec.hostConfig.LogConfig?.Type === 'none',
         // No hard cap in the monitor: conmon 2.1.6 keeps counting across reopens and would then
         // truncate the fresh file. berthd rotates by max-size instead (log-rotation.ts).
         logSizeMax: -1,

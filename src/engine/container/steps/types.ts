@@ -12,6 +12,11 @@ export interface StartContext {
   mounts: NonNullable<SpecInput['mounts']>;
   /** The network sandbox, once the network step ran. */
   network?: { mode: SpecInput['networkMode']; netnsPath?: string };
+  /** Namespaces joined or shared and the devices made, once the host-resources step ran. */
+  namespaceModes?: SpecInput['namespaceModes'];
+  devices?: SpecInput['devices'];
+  /** The host's init binary for `--init`, once the host-resources step found it. */
+  initPath?: string;
   /** The container's pid, once the runtime created it. */
   pid?: number;
 }
