@@ -1,9 +1,7 @@
 import type { EventEmitter } from 'node:events';
-import type { HostCpuSample, StatsSample } from './stats/types.js';
-import type { StatsTarget } from './stats/reader.js';
+import type { HostCpuSample, StatsSample, StatsTarget } from './stats/types.js';
 
-export type { BlkioEntry, CpuSample, HostCpuSample, MemorySample, NetDevCounters, StatsSample } from './stats/types.js';
-export type { StatsTarget } from './stats/reader.js';
+export type { BlkioEntry, CpuSample, HostCpuSample, MemorySample, NetDevCounters, StatsSample, StatsTarget } from './stats/types.js';
 
 /** What the engine knows about a container that the OCI spec needs. Domain names, camelCase. */
 export interface SpecInput {

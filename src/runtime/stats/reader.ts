@@ -5,16 +5,8 @@ import type { CgroupLayout } from './layout.js';
 import { parseNetDev, parseProcStat } from './parse.js';
 import { sampleV1, sampleV2 } from './sample.js';
 import type { StatsReader } from '../types.js';
-import type { HostCpuSample, StatsSample } from './types.js';
+import type { HostCpuSample, StatsSample, StatsTarget } from './types.js';
 
-/** What to read for one container. */
-export interface StatsTarget {
-  id: string;
-  /** The container's init process: its /proc entry leads to its cgroup and network namespace. */
-  pid: number;
-  /** Read the interfaces of its network namespace (not for `--network host`, whose counters are the host's). */
-  networks: boolean;
-}
 
 /**
  * Small kernel pseudo-files are read synchronously on purpose: they are generated in memory and

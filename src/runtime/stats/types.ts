@@ -59,3 +59,12 @@ export interface HostCpuSample {
   systemNs: number;
   onlineCpus: number;
 }
+
+/** What to read for one container. */
+export interface StatsTarget {
+  id: string;
+  /** The container's init process: its /proc entry leads to its cgroup and network namespace. */
+  pid: number;
+  /** Read the interfaces of its network namespace (not for `--network host`, whose counters are the host's). */
+  networks: boolean;
+}
