@@ -32,6 +32,8 @@ export async function handleExit(c: ContainerContext, id: string, exit: ExitReco
       finishedAt: exit.finishedAt,
       error: exit.monitorLost ? 'the container\'s monitor died without recording its exit' : r.state.error,
     };
+    // Its cgroup is gone: the stats reader's open files of it can close.
+    c.deps.stats?.forget(id);
     // Docker reports the OOM kill first, then the exit it caused.
     if (exit.oomKilled) c.deps.events.container(r, 'oom');
     c.deps.events.container(r, 'die', { exitCode: String(exit.exitCode) });

@@ -17,12 +17,28 @@ export interface ContainerStatsOptions {
   intervalMs?: number;
   /**
    * How long a non-streamed answer waits between its priming reading and the one it returns,
-   * so CPU usage has a delta. Docker waits for its next 1 s collection; a shorter window gives
-   * the same percentage sooner.
+   * so CPU usage has a delta, when no reading of the last few seconds can serve (as Docker's
+   * collector keeps its latest one). A shorter window than Docker's 1 s gives the same
+   * percentage sooner.
    * @default 500
    */
   primeMs?: number;
 }
+
+/** A container's latest reading, so a later non-streamed answer can take its CPU delta from it. */
+interface Previous {
+  cpu: ContainerCpuStats;
+  read: string;
+  atMs: number;
+}
+
+/** A previous reading this recent (and not too recent to give a delta) saves the priming wait. */
+const PREVIOUS_MIN_MS = 100;
+const PREVIOUS_MAX_MS = 5000;
+const MAX_PREVIOUS = 4096;
+
+/** Per engine (context): the latest reading of each container, bounded. */
+const previousByContext = new WeakMap<ContainerContext, Map<string, Previous>>();
 
 /**
  * Resource usage frames of a container (`GET /containers/{id}/stats`). Throws at once for an
@@ -38,30 +54,43 @@ export function containerStats(c: ContainerContext, ref: string, opts: Container
 }
 
 async function* frames(c: ContainerContext, reader: StatsReader, id: string, opts: ContainerStatsOptions): AsyncGenerator<ContainerStatsResponse> {
-  let precpu: ContainerCpuStats = zeroCpuStats();
-  let preread = ZERO_TIME;
+  let previous = previousByContext.get(c);
+  if (!previous) previousByContext.set(c, previous = new Map());
+  const recent = previous.get(id);
+  const ageMs = recent ? Date.now() - recent.atMs : Infinity;
+  const usable = !opts.stream && !opts.oneShot && ageMs >= PREVIOUS_MIN_MS && ageMs <= PREVIOUS_MAX_MS;
+  let precpu: ContainerCpuStats = usable ? recent!.cpu : zeroCpuStats();
+  let preread = usable ? recent!.read : ZERO_TIME;
   const next = (): ContainerStatsResponse | undefined => {
-    if (!c.deps.store.has(id)) return undefined;
+    if (!c.deps.store.has(id)) {
+      previous.delete(id);
+      return undefined;
+    }
     const rec = c.deps.store.get(id);
     const sample = hasProcess(rec.state)
       ? reader.readStats({ id, pid: rec.state.pid, networks: rec.hostConfig.NetworkMode !== 'host' })
       : undefined;
     if (!sample) {
+      previous.delete(id);
       precpu = zeroCpuStats();
       preread = ZERO_TIME;
       return zeroStats(rec.name, id);
     }
-    const read = rfc3339Nano(Date.now());
+    const atMs = Date.now();
+    const read = rfc3339Nano(atMs);
     const frame = toStatsFrame({ name: rec.name, id, sample, host: reader.readHostCpu(), read, preread, precpu, hostMemory: reader.hostMemory });
     precpu = frame.cpu_stats;
     preread = read;
+    if (previous.size >= MAX_PREVIOUS && !previous.has(id)) previous.clear();
+    previous.set(id, { cpu: frame.cpu_stats, read, atMs });
     return frame;
   };
   const wait = (ms: number): Promise<boolean> => sleep(ms, undefined, { signal: opts.signal }).then(() => true, () => false);
 
   if (!opts.stream) {
     let frame = next();
-    if (frame && !opts.oneShot && frame.read !== ZERO_TIME) {
+    // Without a recent reading to take the CPU delta from, take one now and wait a moment.
+    if (frame && !opts.oneShot && !usable && frame.read !== ZERO_TIME) {
       if (!(await wait(opts.primeMs ?? 500))) return;
       frame = next() ?? frame;
     }
