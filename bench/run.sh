@@ -291,6 +291,35 @@ done
 sleep 2
 for t in "${active[@]}"; do engine_rss_kb "$t" >"$base/results/$t.rss_full"; done
 
+# ---- stats ------------------------------------------------------------------
+# `stats --no-stream` of one container and of all of them (the docker CLI asks with
+# stream=false, so each engine primes a CPU sample before answering), then the daemon's own
+# CPU while `docker stats` streams every running container for $stats_secs seconds.
+log "stats --no-stream: $rounds rounds"
+for ((r = 0; r < rounds; r++)); do
+  for t in $(order_for_round "$r"); do
+    one="$(dk "$t" ps -q | head -n 1)"
+    timed "$t" stats1 dk "$t" stats --no-stream "$one" >/dev/null
+    timed "$t" stats_all dk "$t" stats --no-stream >/dev/null
+  done
+done
+# utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/<pid>/stat; the
+# command name in field 2 has no spaces for these daemons).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+stats_secs="${BENCH_STATS_SECS:-30}"
+for t in "${active[@]}"; do
+  log "$t: daemon CPU while docker stats streams $containers containers for ${stats_secs}s"
+  dk "$t" stats >/dev/null 2>&1 &
+  streamer=$!
+  sleep 3
+  c0="$(cpu_ticks "${daemon_pid[$t]}")"
+  sleep "$stats_secs"
+  c1="$(cpu_ticks "${daemon_pid[$t]}")"
+  kill "$streamer" 2>/dev/null; wait "$streamer" 2>/dev/null || true
+  # percent of one CPU = ticks / (seconds * CLK_TCK) * 100
+  awk -v d="$((c1 - c0))" -v s="$stats_secs" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", d / (s * hz) * 100 }' >"$base/results/$t.stats_cpu"
+done
+
 # ---- many clients at once ---------------------------------------------------
 # Throughput under concurrency (moby #29780, #42096: starts serialised behind a lock): every
 # engine, one after the other on an empty host, gets $par_total `run -d` from $par_clients
@@ -348,6 +377,9 @@ for t in berth docker podman; do
   val[$t.rm]="$(median_ms "$t" rm)"
   val[$t.run_d]="$(median_ms "$t" run_d)"
   val[$t.ps]="$(median_ms "$t" ps)"
+  val[$t.stats1]="$(median_ms "$t" stats1)"
+  val[$t.stats_all]="$(median_ms "$t" stats_all)"
+  [[ -s "$base/results/$t.stats_cpu" ]] && val[$t.stats_cpu]="$(cat "$base/results/$t.stats_cpu")"
   val[$t.rss_idle]="$(rss_mib "$t" rss_idle || true)"
   val[$t.rss_full]="$(rss_mib "$t" rss_full || true)"
   val[$t.pss_idle]="$(pss_mib "$t" rss_idle || true)"
@@ -398,6 +430,9 @@ row 'create + start' cs
 row 'rm (exited)' rm
 row "run -d busybox sleep 3600 (×$containers)" run_d
 row "ps with $containers running" ps
+row 'stats --no-stream (one container)' stats1
+row "stats --no-stream ($containers containers)" stats_all
+row "daemon CPU % while docker stats streams $containers containers" stats_cpu
 row 'RSS idle' rss_idle
 row "RSS with $containers running" rss_full
 row 'RSS per running container' rss_per

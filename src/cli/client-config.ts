@@ -13,6 +13,8 @@ export interface ConfigFile {
   psFormat?: string;
   /** Default `--format` of `images`. */
   imagesFormat?: string;
+  /** Default `--format` of `stats`. */
+  statsFormat?: string;
   /** Default `--detach-keys` of run, start, attach and exec. */
   detachKeys?: string;
   /** The context used when neither a flag nor the environment names one. */
@@ -50,7 +52,7 @@ export function loadConfigFile(dir: string, warn: (line: string) => void): Confi
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
   const raw = parsed as Record<string, unknown>;
   const config: ConfigFile = {};
-  for (const key of ['psFormat', 'imagesFormat', 'detachKeys', 'currentContext'] as const) {
+  for (const key of ['psFormat', 'imagesFormat', 'statsFormat', 'detachKeys', 'currentContext'] as const) {
     const v = raw[key];
     if (typeof v === 'string' && v !== '') config[key] = v;
   }

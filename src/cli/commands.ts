@@ -20,6 +20,8 @@ const pause: CommandLoader = () => import('./commands/container/pause.js').then(
 const unpause: CommandLoader = () => import('./commands/container/unpause.js').then((m) => m.command);
 const top: CommandLoader = () => import('./commands/container/top.js').then((m) => m.command);
 const port: CommandLoader = () => import('./commands/container/port.js').then((m) => m.command);
+const stats: CommandLoader = () => import('./commands/container/stats.js').then((m) => m.command);
+const update: CommandLoader = () => import('./commands/container/update.js').then((m) => m.command);
 const exec: CommandLoader = () => import('./commands/container/exec.js').then((m) => m.command);
 const containerInspect: CommandLoader = () => import('./commands/container/inspect.js').then((m) => m.command);
 const containerPrune: CommandLoader = () => import('./commands/container/prune.js').then((m) => m.command);
@@ -53,6 +55,7 @@ export const COMMANDS: Readonly<Record<string, CommandLoader>> = {
   'image tag': tag, 'image rm': rmi, 'image remove': rmi, 'image import': imageImport, 'image load': load, 'image save': save, 'image prune': imagePrune,
   'system info': info, 'system prune': systemPrune,
   events, 'system events': events, 'system df': systemDf,
+  stats, update, 'container stats': stats, 'container update': update,
 };
 
 /** Management commands that take a subcommand. */

@@ -39,3 +39,5 @@ export * from './exec-inspect.js';
 export * from './exec-resize.js';
 export * from './image-load.js';
 export * from './image-get.js';
+export * from './container-stats.js';
+export * from './container-update.js';

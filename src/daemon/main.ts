@@ -8,6 +8,7 @@ import { addSystemRoutes } from './routes/system/routes.js';
 import { addLifecycleRoutes } from './routes/container/lifecycle.js';
 import { addAttachRoutes } from './routes/container/attach.js';
 import { addLogRoutes } from './routes/container/logs.js';
+import { addStatsRoutes } from './routes/container/stats.js';
 import { addImageRoutes } from './routes/image/routes.js';
 import { addPendingPruneRoutes } from './routes/system/prune.js';
 import { addSwarmAndPluginRoutes } from './routes/system/swarm.js';
@@ -15,6 +16,7 @@ import { addUnservedEndpoints } from './server/engine-endpoints.js';
 import { OverlaySnapshotter } from '../snapshot/index.js';
 import { LocalImageService } from '../image/index.js';
 import { ConmonRuntime, readLogs } from '../runtime/index.js';
+import { CgroupStatsReader, detectCgroupLayout } from '../runtime/index.js';
 import { ContainerStore } from '../engine/container/store.js';
 import { ContainerService } from '../engine/container/service.js';
 import { ContainerApi } from '../engine/container/api.js';
@@ -83,6 +85,9 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
     defaultRuntime,
     log: (m) => log('warn', m),
     clock: systemClock,
+    // The cgroup layout (v1, v2, or hybrid counted as v1) is read once, at start.
+    stats: new CgroupStatsReader(detectCgroupLayout()),
+    resourceUpdater: runtime,
   });
   const restored = await containers.restore();
   restored.cleanup.catch((err) => log('warn', `restore cleanup: ${(err as Error).message}`));
@@ -101,6 +106,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   addLifecycleRoutes(router, containerApi);
   addAttachRoutes(router, containerApi);
   addLogRoutes(router, containerApi);
+  addStatsRoutes(router, containerApi);
   addImageRoutes(router, imageApi);
   addPendingPruneRoutes(router);
   addSwarmAndPluginRoutes(router);

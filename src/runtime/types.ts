@@ -1,4 +1,7 @@
 import type { EventEmitter } from 'node:events';
+import type { HostCpuSample, StatsSample, StatsTarget } from './stats/types.js';
+
+export type { BlkioEntry, CpuSample, HostCpuSample, MemorySample, NetDevCounters, StatsSample, StatsTarget } from './stats/types.js';
 
 /** What the engine knows about a container that the OCI spec needs. Domain names, camelCase. */
 export interface SpecInput {
@@ -244,7 +247,44 @@ export interface RuntimeHost {
  * the capability they use (a start step on RuntimeLifecycle, attach on RuntimeIO, ...), so exec
  * and stats can arrive as capabilities of their own.
  */
-export type ContainerRuntime = RuntimeLifecycle & RuntimeIO & ExitFeed & ProcessLister & LogRotator & RuntimeHost;
+export type ContainerRuntime = RuntimeLifecycle & RuntimeIO & ExitFeed & ProcessLister & LogRotator & RuntimeHost & ResourceUpdater;
 
 /** Reads a container log file (and its rotated siblings) as entries. */
 export type LogReader = (logPath: string, opts: LogReadOptions) => AsyncIterable<LogEntry>;
+
+/** Resource usage of running containers, read from their cgroups (see stats/). */
+export interface StatsReader {
+  /** One reading; undefined when the container's process or cgroup is gone. Cheap: no process spawned. */
+  readStats(target: StatsTarget): StatsSample | undefined;
+  /** The host's CPU clock, for Docker's CPU percentage. */
+  readHostCpu(): HostCpuSample;
+  /** Bytes of RAM, reported as the limit of a container that has none (as Docker does). */
+  readonly hostMemory: number;
+  /** Whether the host lets a container's block-I/O weight be set. */
+  readonly blkioWeightSupported: boolean;
+  forget(id: string): void;
+}
+
+/** Limits that can change while a container runs; undefined fields are left as they are. */
+export interface ResourceUpdate {
+  /** Bytes. */
+  memory?: number;
+  /** Memory plus swap, bytes; -1 unlimited. */
+  memorySwap?: number;
+  memoryReservation?: number;
+  cpuShares?: number;
+  cpuPeriod?: number;
+  /** -1 unlimited. */
+  cpuQuota?: number;
+  cpusetCpus?: string;
+  cpusetMems?: string;
+  /** -1 unlimited. */
+  pidsLimit?: number;
+  blkioWeight?: number;
+}
+
+/** Changes the limits of a created, running or paused container in place (`docker update`). */
+export interface ResourceUpdater {
+  /** @throws {NotFoundError} when the runtime does not know the container; the runtime's refusal otherwise. */
+  updateResources(id: string, resources: ResourceUpdate): Promise<void>;
+}

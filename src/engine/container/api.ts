@@ -1,5 +1,6 @@
 import { parseTimestamp, timestampMs } from '../../lib/time/timestamp.js';
 import type { ContainerCreateRequest, ContainerInspectResponse, ContainerSummary } from '../../api/container.js';
+import type { ContainerStatsResponse, ContainerUpdateRequest, ContainerUpdateResponse } from '../../api/stats.js';
 import type { ImageRecord, ImageService } from '../../image/types.js';
 import { InvalidArgumentError, NotFoundError, isNotFound } from '../../lib/errors/index.js';
 import { linearRegExp } from '../../lib/regex/linear.js';
@@ -178,6 +179,11 @@ export class ContainerApi {
       return false;
     });
   }
+
+  containerStats(ref: string, opts: { stream: boolean; oneShot: boolean; signal?: AbortSignal }): AsyncIterable<ContainerStatsResponse> {
+    return this.#svc.stats(ref, opts);
+  }
+  containerUpdate(ref: string, req: ContainerUpdateRequest): Promise<ContainerUpdateResponse> {
+    return this.#svc.update(ref, req);
+  }
 }
-
-

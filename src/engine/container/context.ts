@@ -2,7 +2,7 @@ import type { Clock } from '../../lib/clock/index.js';
 import { KeyedLock } from '../../lib/sync/keyed-lock.js';
 import type { ImageService } from '../../image/types.js';
 import type { Snapshotter } from '../../snapshot/types.js';
-import type { ExitFeed, LogReader, LogRotator, ProcessLister, RuntimeIO, RuntimeLifecycle } from '../../runtime/types.js';
+import type { ExitFeed, LogReader, LogRotator, ProcessLister, ResourceUpdater, RuntimeIO, RuntimeLifecycle, StatsReader } from '../../runtime/types.js';
 import type { EventSink } from '../events/types.js';
 import type { ContainerStore } from './store.js';
 import type { StartStep } from './steps/types.js';
@@ -26,6 +26,10 @@ export interface ContainerDeps {
   events: EventSink;
   log: (msg: string) => void;
   clock: Clock;
+  /** cgroup readings for `stats`; without it stats answers not-implemented (engine unit tests). */
+  stats?: StatsReader;
+  /** Live limit changes for `update`; without it only the stored config changes. */
+  resourceUpdater?: ResourceUpdater;
 }
 
 /**

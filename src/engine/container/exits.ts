@@ -32,6 +32,10 @@ export async function handleExit(c: ContainerContext, id: string, exit: ExitReco
       finishedAt: exit.finishedAt,
       error: exit.monitorLost ? 'the container\'s monitor died without recording its exit' : r.state.error,
     };
+    // Its cgroup is gone: the stats reader's open files of it can close.
+    c.deps.stats?.forget(id);
+    // Docker reports the OOM kill first, then the exit it caused.
+    if (exit.oomKilled) c.deps.events.container(r, 'oom');
     const ranMs = Date.parse(exit.finishedAt) - Date.parse(r.state.startedAt);
     // Docker's die event: the exit code, and how long the process ran in whole seconds.
     c.deps.events.container(r, 'die', { exitCode: String(exit.exitCode), ...(Number.isFinite(ranMs) ? { execDuration: String(Math.max(0, Math.floor(ranMs / 1000))) } : {}) });

@@ -20,6 +20,9 @@ import { containerKill, containerRestart, containerStop, type ContainerStopOptio
 import type { ContainerStore } from './store.js';
 import { containerResize, containerTop } from './top.js';
 import { containerWait } from './wait.js';
+import { containerStats, type ContainerStatsOptions } from './stats.js';
+import { containerUpdate } from './update.js';
+import type { ContainerStatsResponse, ContainerUpdateRequest, ContainerUpdateResponse } from '../../api/stats.js';
 import type { WaitCondition, WaitResult } from './waiters.js';
 
 /**
@@ -98,6 +101,12 @@ export class ContainerService {
   }
   prune(keep: (rec: ContainerRecord) => boolean): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }> {
     return containerPrune(this.#c, keep);
+  }
+  stats(ref: string, opts: ContainerStatsOptions): AsyncIterable<ContainerStatsResponse> {
+    return containerStats(this.#c, ref, opts);
+  }
+  update(ref: string, req: ContainerUpdateRequest): Promise<ContainerUpdateResponse> {
+    return containerUpdate(this.#c, ref, req);
   }
   /** Log rotation by max-size: called periodically. */
   rotateLogs(): Promise<void> {

@@ -6,7 +6,7 @@ import {
 import { execFile } from '../../sys/exec.js';
 import { buildSpec, readHostFacts, type SpecHostFacts } from '../spec/index.js';
 import type {
-  AttachConnection, ContainerRuntime, CreateOptions, ExitRecord, RuntimeInfo, SpecInput,
+  AttachConnection, ContainerRuntime, CreateOptions, ExitRecord, ResourceUpdate, RuntimeInfo, SpecInput,
 } from '../types.js';
 import { ConmonAttachConnection } from './attach.js';
 import { CtlMessage, writeFifo } from './ctl.js';
@@ -22,6 +22,7 @@ import { isLiveConmon, isLiveProcess } from './monitor-process.js';
 import { MonitorWatch } from './monitor-watch.js';
 import { launchConmon } from './spawn-conmon.js';
 import { filterPsOutput, type TopResult } from './top.js';
+import { updateResources } from './update.js';
 
 /** Minimal logger the driver reports to (pino-compatible subset). */
 export interface RuntimeLogger {
@@ -245,6 +246,10 @@ export class ConmonRuntime implements ContainerRuntime {
     } catch (err) {
       throw new InvalidArgumentError((err as Error).message);
     }
+  }
+
+  async updateResources(id: string, resources: ResourceUpdate): Promise<void> {
+    await updateResources(await this.cliOf(id), id, resources);
   }
 
   async readExit(id: string): Promise<ExitRecord | undefined> {

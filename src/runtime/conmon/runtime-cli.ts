@@ -32,9 +32,9 @@ export function runtimeError(id: string, action: string, r: ExecResult): EngineE
 export class OciRuntimeCli {
   constructor(readonly name: string, readonly binary: string, readonly root: string) {}
 
-  /** Runs `<runtime> --root <root> args…` and returns the raw result. */
-  exec(args: string[]): Promise<ExecResult> {
-    return execFile(this.binary, [`--root=${this.root}`, ...args]);
+  /** Runs `<runtime> --root <root> args…` (with `input` on its stdin) and returns the raw result. */
+  exec(args: string[], input?: string): Promise<ExecResult> {
+    return execFile(this.binary, [`--root=${this.root}`, ...args], input === undefined ? {} : { input });
   }
 
   private async ok(id: string, action: string, args: string[]): Promise<ExecResult> {

@@ -1,3 +1,4 @@
+import type { ContainerStatsResponse, ContainerUpdateRequest, ContainerUpdateResponse } from '../../../api/stats.js';
 import type { ContainerCreateRequest, ContainerCreateResponse, ContainerInspectResponse, ContainerPruneResponse, ContainerSummary, ContainerTopResponse, ContainerWaitResponse } from '../../../api/container.js';
 
 /** A log entry the logs route encodes. */
@@ -52,4 +53,7 @@ export interface ContainerBackend {
   containerTop(ref: string, psArgs?: string): Promise<ContainerTopResponse>;
   containerResize(ref: string, height: number, width: number): Promise<void>;
   containerPrune(filters: Map<string, string[]>): Promise<ContainerPruneResponse>;
+  /** Frames of usage; throws before the first frame for an unknown container. */
+  containerStats(ref: string, opts: { stream: boolean; oneShot: boolean; signal?: AbortSignal }): AsyncIterable<ContainerStatsResponse>;
+  containerUpdate(ref: string, req: ContainerUpdateRequest): Promise<ContainerUpdateResponse>;
 }
