@@ -190,7 +190,8 @@ export class ConmonRuntime implements ContainerRuntime {
   }
 
   async exec(id: string, spec: ExecSpec): Promise<ExecProcess> {
-    return execInContainer(await this.cliOf(id), this.paths.execDir, await readExecTarget(id, await this.bundleOf(id)), spec, (this.hostFacts ??= readHostFacts()).capabilities);
+    const target = await readExecTarget(id, await this.bundleOf(id));
+    return execInContainer({ conmonPath: this.conmonPath, cli: await this.cliOf(id), paths: this.paths, target, hostCaps: (this.hostFacts ??= readHostFacts()).capabilities }, spec);
   }
 
   async start(id: string): Promise<void> { await (await this.cliOf(id)).start(id); }

@@ -11,6 +11,8 @@ import type { OciProcess } from '../spec/types.js';
 import { resolveUser } from '../spec/user.js';
 import { HeldStderr } from './exec-stderr.js';
 import type { OciRuntimeCli } from './runtime-cli.js';
+import type { RuntimePaths } from './paths.js';
+import { ttyExec } from './exec-tty.js';
 
 /** What an exec needs to know of its container, read from the bundle's config.json. */
 export interface ExecTarget {
@@ -52,9 +54,7 @@ export async function readExecTarget(id: string, bundleDir: string): Promise<Exe
   return { id, rootfs: spec.root.path, process: spec.process };
 }
 
-export async function foregroundExec(cli: OciRuntimeCli, execDir: string, target: ExecTarget, spec: ExecSpec, hostCaps: readonly string[]): Promise<ExecProcess> {
-  const user = resolveUser(target.rootfs, spec.user);
-  const proc = execProcess(target.process, target.rootfs, spec, user, hostCaps);
+export async function foregroundExec(cli: OciRuntimeCli, execDir: string, containerId: string, proc: OciProcess, spec: ExecSpec): Promise<ExecProcess> {
   const dir = path.join(execDir, randomBytes(12).toString('hex'));
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const files = { process: path.join(dir, 'process.json'), pid: path.join(dir, 'pid'), log: path.join(dir, 'log') };
@@ -62,7 +62,7 @@ export async function foregroundExec(cli: OciRuntimeCli, execDir: string, target
 
   const child = spawn(cli.binary, [
     `--root=${cli.root}`, '--log', files.log, '--log-format', 'json',
-    'exec', '--pid-file', files.pid, '--process', files.process, target.id,
+    'exec', '--pid-file', files.pid, '--process', files.process, containerId,
   ], { stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   const stderr = new HeldStderr(child.stderr!);
 
@@ -141,7 +141,25 @@ export async function foregroundExec(cli: OciRuntimeCli, execDir: string, target
   };
 }
 
-/** Starts an exec: see {@link foregroundExec}. */
-export function execInContainer(cli: OciRuntimeCli, execDir: string, target: ExecTarget, spec: ExecSpec, hostCaps: readonly string[]): Promise<ExecProcess> {
-  return foregroundExec(cli, execDir, target, spec, hostCaps);
+/** Where and with what an exec runs. */
+export interface ExecLaunch {
+  conmonPath: string;
+  cli: OciRuntimeCli;
+  paths: RuntimePaths;
+  target: ExecTarget;
+  /** Capabilities the host can grant (for --privileged). */
+  hostCaps: readonly string[];
+}
+
+/**
+ * Starts an exec: without a TTY the runtime runs it directly ({@link foregroundExec}, the fast
+ * path); with one, conmon holds the terminal ({@link ttyExec}).
+ */
+export function execInContainer(l: ExecLaunch, spec: ExecSpec): Promise<ExecProcess> {
+  const user = resolveUser(l.target.rootfs, spec.user);
+  const proc = execProcess(l.target.process, l.target.rootfs, spec, user, l.hostCaps);
+  if (spec.tty) {
+    return ttyExec({ conmonPath: l.conmonPath, cli: l.cli, paths: l.paths, containerId: l.target.id, process: proc, stdin: spec.stdin });
+  }
+  return foregroundExec(l.cli, l.paths.execDir, l.target.id, proc, spec);
 }
