@@ -4,7 +4,7 @@ import { watch } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import path from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import { PassThrough, type Writable } from 'node:stream';
 import type { ExecExit, ExecProcess, ExecSpec } from '../types.js';
 import { execProcess } from '../spec/exec-process.js';
 import type { OciProcess } from '../spec/types.js';
@@ -65,6 +65,9 @@ export async function foregroundExec(cli: OciRuntimeCli, execDir: string, contai
     'exec', '--pid-file', files.pid, '--process', files.process, containerId,
   ], { stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   const stderr = new HeldStderr(child.stderr!);
+  // Read from now on: Node drops the output of an exited child whose pipe nobody listens to yet
+  // (the caller starts reading only after the start is confirmed).
+  const stdout = child.stdout!.pipe(new PassThrough());
 
   let exited = false;
   let knownPid: number | undefined;
@@ -113,13 +116,13 @@ export async function foregroundExec(cli: OciRuntimeCli, execDir: string, contai
     child.once('error', (err) => {
       stderr.discard();
       finish(-1);
-      child.stdout!.destroy(err);
+      stdout.destroy(err);
     });
     child.once('exit', (code, sig) => finish(code ?? 128 + (sig ? constants.signals[sig] : 0)));
   });
 
   return {
-    stdout: child.stdout as Readable,
+    stdout,
     stderr,
     stdin: spec.stdin ? (child.stdin as Writable) : undefined,
     pid,
