@@ -288,6 +288,18 @@ for t in "${active[@]}"; do
   [[ "$n" -eq "$containers" ]] || log "warning: $t lists $n running containers, expected $containers"
 done
 
+log "exec true into a running container: $rounds rounds"
+declare -A exec_target=()
+for t in "${active[@]}"; do
+  exec_target[$t]="$(dk "$t" ps -q | head -n1)"
+  dk "$t" exec "${exec_target[$t]}" true # warm-up
+done
+for ((r = 0; r < rounds; r++)); do
+  for t in $(order_for_round "$r"); do
+    timed "$t" exec dk "$t" exec "${exec_target[$t]}" true
+  done
+done
+
 sleep 2
 for t in "${active[@]}"; do engine_rss_kb "$t" >"$base/results/$t.rss_full"; done
 
@@ -348,6 +360,7 @@ for t in berth docker podman; do
   val[$t.rm]="$(median_ms "$t" rm)"
   val[$t.run_d]="$(median_ms "$t" run_d)"
   val[$t.ps]="$(median_ms "$t" ps)"
+  val[$t.exec]="$(median_ms "$t" exec)"
   val[$t.rss_idle]="$(rss_mib "$t" rss_idle || true)"
   val[$t.rss_full]="$(rss_mib "$t" rss_full || true)"
   val[$t.pss_idle]="$(pss_mib "$t" rss_idle || true)"
@@ -398,6 +411,7 @@ row 'create + start' cs
 row 'rm (exited)' rm
 row "run -d busybox sleep 3600 (×$containers)" run_d
 row "ps with $containers running" ps
+row 'exec CONTAINER true' exec
 row 'RSS idle' rss_idle
 row "RSS with $containers running" rss_full
 row 'RSS per running container' rss_per
