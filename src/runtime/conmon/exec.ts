@@ -109,7 +109,8 @@ export async function foregroundExec(cli: OciRuntimeCli, execDir: string, contai
           : undefined;
         if (startError !== undefined) stderr.discard();
         else stderr.release();
-        await rm(dir, { recursive: true, force: true });
+        // The exit is known: report it now, tidy up after.
+        void rm(dir, { recursive: true, force: true }).catch(() => {});
         return startError !== undefined ? { exitCode: code, startError } : { exitCode: code };
       })().then(resolve, () => resolve({ exitCode: code }));
     };
