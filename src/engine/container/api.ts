@@ -169,7 +169,7 @@ export class ContainerApi {
   }  execCreate(ref: string, req: ExecConfig): { Id: string } {
     return this.#svc.execCreate(ref, req);
   }
-  execStart(id: string, opts: { consoleSize?: { height: number; width: number }; detach?: boolean }): Promise<ExecRun> {
+  execStart(id: string, opts: { consoleSize?: { height: number; width: number }; detach?: boolean }): () => Promise<ExecRun> {
     return this.#svc.execStart(id, opts);
   }
   execResize(id: string, height: number, width: number): Promise<void> {

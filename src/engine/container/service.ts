@@ -105,7 +105,7 @@ export class ContainerService implements ProbeRunner {
   execCreate(ref: string, req: ExecConfig): { Id: string } {
     return containerExecCreate(this.#c, ref, req);
   }
-  execStart(id: string, opts: { consoleSize?: { height: number; width: number }; detach?: boolean }): Promise<ExecRun> {
+  execStart(id: string, opts: { consoleSize?: { height: number; width: number }; detach?: boolean }): () => Promise<ExecRun> {
     return execStart(this.#c, id, opts);
   }
   execResize(id: string, height: number, width: number): Promise<void> {

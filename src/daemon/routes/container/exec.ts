@@ -22,8 +22,8 @@ export interface ExecRunLike {
 /** What the exec routes need from the engine. */
 export interface ExecBackend {
   execCreate(containerRef: string, req: ExecConfig): { Id: string };
-  /** Rejects before anything runs for an unknown exec, one already started, or a container that cannot take it. */
-  execStart(id: string, opts: { consoleSize?: { height: number; width: number }; detach?: boolean }): Promise<ExecRunLike>;
+  /** Throws at once for an unknown exec, one already started, or a container that cannot take it; the function returned runs it. */
+  execStart(id: string, opts: { consoleSize?: { height: number; width: number }; detach?: boolean }): () => Promise<ExecRunLike>;
   execResize(id: string, height: number, width: number): Promise<void>;
   execInspect(id: string): ExecInspectResponse;
 }
@@ -82,9 +82,10 @@ export function addExecRoutes(r: Router, b: ExecBackend): void {
     const id = ctx.params.id!;
     const info = b.execInspect(id);
     const detachKeys = parseDetachKeys(info.DetachKeys as string || 'ctrl-p,ctrl-q');
-    const run = await b.execStart(id, { detach, consoleSize: consoleSizeOf(opts.ConsoleSize) });
+    const launch = b.execStart(id, { detach, consoleSize: consoleSizeOf(opts.ConsoleSize) });
 
     if (detach) {
+      const run = await launch();
       // Nobody reads: drain so the process never blocks on a full pipe.
       run.stdout?.resume();
       run.stderr?.resume();
@@ -94,7 +95,7 @@ export function addExecRoutes(r: Router, b: ExecBackend): void {
       return;
     }
 
-    const contentType = run.tty ? RAW_STREAM : MULTIPLEXED_STREAM;
+    const contentType = info.ProcessConfig?.tty ? RAW_STREAM : MULTIPLEXED_STREAM;
     const out: Writable | Duplex = ctx.upgrade ? ctx.upgrade.socket : ctx.res!;
     if (ctx.upgrade) {
       ctx.upgrade.socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`);
@@ -103,6 +104,9 @@ export function addExecRoutes(r: Router, b: ExecBackend): void {
       ctx.res!.writeHead(200, { 'Content-Type': contentType });
       ctx.res!.flushHeaders();
     }
+    // Headers go out before the process starts, as Docker does: a client that takes over the
+    // socket after reading them (the Python SDK) would otherwise lose output sent along.
+    const run = await launch();
     const enc = new OutputEncoder(out, run.tty);
     if (run.startError !== undefined) {
       await enc.write('stdout', Buffer.from(`${run.startError}\r\n`));

@@ -31,7 +31,7 @@ describe('exec (fake runtime)', () => {
     f.runtime.execScript = () => ({ stdout: 'hi\n', stderr: 'oops\n', exitCode: 3 });
     const { Id } = svc.execCreate('box', { Cmd: ['sh', '-c', 'x'], AttachStdout: true, AttachStderr: true, Env: ['A=1'] });
     assert.deepEqual(svc.execInspect(Id).ExitCode, null);
-    const run = await svc.execStart(Id, {});
+    const run = await svc.execStart(Id, {})();
     assert.equal(await read(run.stdout), 'hi\n');
     assert.equal(await read(run.stderr), 'oops\n');
     assert.equal(await run.done, 3);
@@ -48,8 +48,8 @@ describe('exec (fake runtime)', () => {
 
   it('a second start is a conflict; an unknown id is not found with Docker\'s message', async () => {
     const { Id } = svc.execCreate('box', { Cmd: ['true'] });
-    await (await svc.execStart(Id, {})).done;
-    await assert.rejects(svc.execStart(Id, {}), (e) => kindOf(e) === 'conflict');
+    await (await svc.execStart(Id, {})()).done;
+    assert.throws(() => svc.execStart(Id, {}), (e) => kindOf(e) === 'conflict');
     assert.throws(() => svc.execInspect('nope'), (e: Error) => kindOf(e) === 'not-found' && e.message === 'No such exec instance: nope');
   });
 
@@ -67,7 +67,7 @@ describe('exec (fake runtime)', () => {
   it('a runtime refusal becomes a start error with 127 or 126', async () => {
     f.runtime.execScript = () => ({ startError: 'exec failed: exec: "nope": executable file not found in $PATH' });
     const { Id } = svc.execCreate('box', { Cmd: ['nope'] });
-    const run = await svc.execStart(Id, {});
+    const run = await svc.execStart(Id, {})();
     assert.match(run.startError ?? '', /^OCI runtime exec failed: .*executable file not found/);
     assert.equal(await run.done, 127);
     assert.equal(svc.execInspect(Id).ExitCode, 127);

@@ -90,21 +90,26 @@ export interface ExecRun {
 }
 
 /**
- * `POST /exec/{id}/start`. Rejects (before anything runs) for an unknown exec, one already
- * started, or a container that cannot take it; a process that cannot start is an ExecRun with
+ * `POST /exec/{id}/start`, in two steps so the API layer can answer in between: this throws at
+ * once for an unknown exec, one already started, or a container that cannot take it; the
+ * function it returns runs the process. A process that cannot start is an ExecRun with
  * `startError` and exit code 126/127, as Docker reports it in the stream.
  */
-export async function execStart(c: ContainerContext, id: string, opts: { consoleSize?: { height: number; width: number }; detach?: boolean }): Promise<ExecRun> {
+export function execStart(c: ContainerContext, id: string, opts: { consoleSize?: { height: number; width: number }; detach?: boolean }): () => Promise<ExecRun> {
   const rec = execOf(c, id);
   if (rec.started) throw new ConflictError(rec.running ? `Error: Exec command ${id} is already running` : `Error: Exec command ${id} has already run`);
   const container = c.deps.store.get(rec.containerId);
   checkExecTarget(container, container.id);
   rec.started = true;
   rec.running = true;
+  c.deps.events.container(container, `exec_start: ${rec.config.Cmd.join(' ')}`, { execID: rec.id });
+  return () => launchExec(c, rec, container, opts);
+}
+
+async function launchExec(c: ContainerContext, rec: ExecRecord, container: ContainerRecord, opts: { consoleSize?: { height: number; width: number }; detach?: boolean }): Promise<ExecRun> {
+  const id = rec.id;
   const cfg = rec.config;
   const tty = cfg.Tty;
-  c.deps.events.container(container, `exec_start: ${cfg.Cmd.join(' ')}`, { execID: rec.id });
-
   let proc: ExecProcess;
   try {
     proc = await c.deps.runtime.exec(container.id, {
