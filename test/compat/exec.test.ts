@@ -1,11 +1,23 @@
 // docker exec as a user types it, through the real docker CLI (and berth's own CLI and the raw
 // API for what the CLI hides): output, exit codes, identity, environment, errors, restarts.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { compatNeeds, skipReason, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { exitsWith, includes, ok } from '../helpers/assert.js';
+
+const hasPythonSdk = spawnSync('python3', ['-c', 'import docker'], { stdio: 'ignore' }).status === 0;
+
+const PYTHON_EXEC = `
+import docker, json, os
+c = docker.DockerClient(base_url=os.environ['DOCKER_HOST'])
+ct = c.containers.get('ex')
+a = ct.exec_run(['sh', '-c', 'echo out; echo err >&2; exit 3'], demux=True)
+b = ct.exec_run('no-such-cmd')
+print(json.dumps([a.exit_code, a.output[0].decode(), a.output[1].decode(), b.exit_code, b.output.decode()]))
+`;
 
 describe('compat: docker exec', { skip: skipReason(compatNeeds) }, () => {
   let d: Daemon;
@@ -111,6 +123,14 @@ describe('compat: docker exec', { skip: skipReason(compatNeeds) }, () => {
     const stopped = await d.api({ method: 'POST', path: '/containers/exp/exec', body: { Cmd: ['true'] } });
     assert.equal(stopped.status, 409);
     includes(stopped.body, 'is not running');
+  });
+
+  it('the Python SDK (docker package) runs execs', { skip: hasPythonSdk ? false : 'python3-docker is not installed' }, () => {
+    const r = spawnSync('python3', ['-c', PYTHON_EXEC], { env: { ...process.env, DOCKER_HOST: d.host }, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const [code, out, err, missingCode, missingOut] = JSON.parse(r.stdout) as [number, string, string, number, string];
+    assert.deepEqual([code, out, err, missingCode], [3, 'out\n', 'err\n', 127]);
+    includes(missingOut, 'executable file not found');
   });
 
   it('exec works in a container restored after kill -9 of berthd', async () => {
