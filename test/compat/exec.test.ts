@@ -73,6 +73,12 @@ describe('compat: docker exec', { skip: skipReason(compatNeeds) }, () => {
     assert.equal(ok(await d.docker(['exec', '-i', 'ex', 'cat'], { input: 'line one\nline two\n' })), 'line one\nline two\n');
   });
 
+  it('-t gives the process a terminal, raw output and its exit code', async () => {
+    const r = await d.docker(['exec', '-t', 'ex', 'sh', '-c', 'tty; exit 5']);
+    exitsWith(r, 5);
+    includes(r.stdout, /^\/dev\/pts\/\d+\r\n$/);
+  });
+
   it('-d runs in the background', async () => {
     ok(await d.docker(['exec', '-d', 'ex', 'sh', '-c', 'touch /tmp/detached']));
     for (let i = 0; i < 50; i++) {
