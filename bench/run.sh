@@ -288,6 +288,18 @@ for t in "${active[@]}"; do
   [[ "$n" -eq "$containers" ]] || log "warning: $t lists $n running containers, expected $containers"
 done
 
+log "exec true into a running container: $rounds rounds"
+declare -A exec_target=()
+for t in "${active[@]}"; do
+  exec_target[$t]="$(dk "$t" ps -q | head -n1)"
+  dk "$t" exec "${exec_target[$t]}" true # warm-up
+done
+for ((r = 0; r < rounds; r++)); do
+  for t in $(order_for_round "$r"); do
+    timed "$t" exec dk "$t" exec "${exec_target[$t]}" true
+  done
+done
+
 sleep 2
 for t in "${active[@]}"; do engine_rss_kb "$t" >"$base/results/$t.rss_full"; done
 
@@ -380,6 +392,7 @@ for t in berth docker podman; do
   val[$t.stats1]="$(median_ms "$t" stats1)"
   val[$t.stats_all]="$(median_ms "$t" stats_all)"
   [[ -s "$base/results/$t.stats_cpu" ]] && val[$t.stats_cpu]="$(cat "$base/results/$t.stats_cpu")"
+  val[$t.exec]="$(median_ms "$t" exec)"
   val[$t.rss_idle]="$(rss_mib "$t" rss_idle || true)"
   val[$t.rss_full]="$(rss_mib "$t" rss_full || true)"
   val[$t.pss_idle]="$(pss_mib "$t" rss_idle || true)"
@@ -433,6 +446,7 @@ row "ps with $containers running" ps
 row 'stats --no-stream (one container)' stats1
 row "stats --no-stream ($containers containers)" stats_all
 row "daemon CPU % while docker stats streams $containers containers" stats_cpu
+row 'exec CONTAINER true' exec
 row 'RSS idle' rss_idle
 row "RSS with $containers running" rss_full
 row 'RSS per running container' rss_per

@@ -9,6 +9,7 @@ import { addLifecycleRoutes } from './routes/container/lifecycle.js';
 import { addAttachRoutes } from './routes/container/attach.js';
 import { addLogRoutes } from './routes/container/logs.js';
 import { addStatsRoutes } from './routes/container/stats.js';
+import { addExecRoutes } from './routes/container/exec.js';
 import { addImageRoutes } from './routes/image/routes.js';
 import { addPendingPruneRoutes } from './routes/system/prune.js';
 import { addSwarmAndPluginRoutes } from './routes/system/swarm.js';
@@ -107,6 +108,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   addAttachRoutes(router, containerApi);
   addLogRoutes(router, containerApi);
   addStatsRoutes(router, containerApi);
+  addExecRoutes(router, containerApi);
   addImageRoutes(router, imageApi);
   addPendingPruneRoutes(router);
   addSwarmAndPluginRoutes(router);

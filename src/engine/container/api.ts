@@ -1,6 +1,7 @@
 import { parseTimestamp, timestampMs } from '../../lib/time/timestamp.js';
-import type { ContainerCreateRequest, ContainerInspectResponse, ContainerSummary } from '../../api/container.js';
 import type { ContainerStatsResponse, ContainerUpdateRequest, ContainerUpdateResponse } from '../../api/stats.js';
+import type { ContainerCreateRequest, ContainerInspectResponse, ContainerSummary, ExecConfig, ExecInspectResponse } from '../../api/container.js';
+import type { ExecRun } from './exec/ops.js';
 import type { ImageRecord, ImageService } from '../../image/types.js';
 import { InvalidArgumentError, NotFoundError, isNotFound } from '../../lib/errors/index.js';
 import { linearRegExp } from '../../lib/regex/linear.js';
@@ -163,6 +164,18 @@ export class ContainerApi {
   }
   containerResize(ref: string, height: number, width: number) {
     return this.#svc.resize(ref, height, width);
+  }
+  execCreate(ref: string, req: ExecConfig): { Id: string } {
+    return this.#svc.execCreate(ref, req);
+  }
+  execStart(id: string, opts: { consoleSize?: { height: number; width: number }; detach?: boolean }): () => Promise<ExecRun> {
+    return this.#svc.execStart(id, opts);
+  }
+  execResize(id: string, height: number, width: number): Promise<void> {
+    return this.#svc.execResize(id, height, width);
+  }
+  execInspect(id: string): ExecInspectResponse {
+    return this.#svc.execInspect(id);
   }
 
   containerPrune(filters: Map<string, string[]>) {

@@ -23,6 +23,9 @@ import { containerWait } from './wait.js';
 import { containerStats, type ContainerStatsOptions } from './stats.js';
 import { containerUpdate } from './update.js';
 import type { ContainerStatsResponse, ContainerUpdateRequest, ContainerUpdateResponse } from '../../api/stats.js';
+import { containerExecCreate, execInspect, execResize, execStart, type ExecRun } from './exec/ops.js';
+import { runProbe, type ProbeResult, type ProbeRunner } from './exec/probe.js';
+import type { ExecConfig, ExecInspectResponse } from '../../api/container.js';
 import type { WaitCondition, WaitResult } from './waiters.js';
 
 /**
@@ -30,7 +33,7 @@ import type { WaitCondition, WaitResult } from './waiters.js';
  * its own over a shared ContainerContext; this only binds them together and feeds the
  * runtime's exits in.
  */
-export class ContainerService {
+export class ContainerService implements ProbeRunner {
   readonly #c: ContainerContext;
   readonly #rotation: LogRotation;
 
@@ -107,6 +110,21 @@ export class ContainerService {
   }
   update(ref: string, req: ContainerUpdateRequest): Promise<ContainerUpdateResponse> {
     return containerUpdate(this.#c, ref, req);
+  }
+  execCreate(ref: string, req: ExecConfig): { Id: string } {
+    return containerExecCreate(this.#c, ref, req);
+  }
+  execStart(id: string, opts: { consoleSize?: { height: number; width: number }; detach?: boolean }): () => Promise<ExecRun> {
+    return execStart(this.#c, id, opts);
+  }
+  execResize(id: string, height: number, width: number): Promise<void> {
+    return execResize(this.#c, id, height, width);
+  }
+  execInspect(id: string): ExecInspectResponse {
+    return execInspect(this.#c, id);
+  }
+  runProbe(ref: string, argv: string[], opts: { timeoutMs: number; signal?: AbortSignal }): Promise<ProbeResult> {
+    return runProbe(this.#c, ref, argv, opts);
   }
   /** Log rotation by max-size: called periodically. */
   rotateLogs(): Promise<void> {

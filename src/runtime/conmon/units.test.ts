@@ -6,6 +6,7 @@ import { runtimeError, runtimeMessage } from './runtime-cli.js';
 import { parseSignal } from './signals.js';
 import { filterPsOutput } from './top.js';
 import { conmonArgs } from './spawn-conmon.js';
+import { runtimeLogError } from './exec.js';
 import { RuntimePaths } from './paths.js';
 import { probeOrder } from './probe.js';
 
@@ -55,5 +56,13 @@ describe('conmon driver helpers', () => {
   });
   it('probes crun before runc', () => {
     assert.deepEqual(probeOrder(['runc', 'other', 'crun']), ['crun', 'runc', 'other']);
+  });
+});
+
+describe('runtimeLogError', () => {
+  it('takes the last error of the runtime\'s JSON log', () => {
+    const log = '{"level":"info","msg":"x"}\n{"level":"error","msg":"exec failed: boom","time":"t"}\nnot json\n';
+    assert.equal(runtimeLogError(log), 'exec failed: boom');
+    assert.equal(runtimeLogError('{"level":"warning","msg":"w"}\n'), undefined);
   });
 });

@@ -50,7 +50,10 @@ export const command: Command = {
       await execStartDetached(client, execId, { Tty: tty });
       return 0;
     }
-    const conn = await execStart(client, execId, { Tty: tty });
+    // The first size goes with the start, so the process's first output is laid out for it.
+    const rows = ctx.stdout.isTTY ? ctx.stdout.rows ?? 0 : 0;
+    const cols = ctx.stdout.isTTY ? ctx.stdout.columns ?? 0 : 0;
+    const conn = await execStart(client, execId, { Tty: tty, ...(tty && rows > 0 && cols > 0 ? { ConsoleSize: [rows, cols] as [number, number] } : {}) });
     const stopResize = tty ? followTerminalSize(ctx, (size) => execResize(client, execId, size)) : () => {};
     try {
       await pumpStreams(ctx, conn, { tty, stdin });
