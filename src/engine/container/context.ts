@@ -6,6 +6,7 @@ import type { ExitFeed, LogReader, LogRotator, ProcessLister, RuntimeIO, Runtime
 import type { EventSink } from '../events/types.js';
 import type { ContainerStore } from './store.js';
 import type { StartStep } from './steps/types.js';
+import type { HealthMonitor } from './health/monitor.js';
 import { Waiters } from './waiters.js';
 import { RestartScheduler } from './restart-policy.js';
 import { PendingAttachments } from './pending-attachments.js';
@@ -26,6 +27,8 @@ export interface ContainerDeps {
   events: EventSink;
   log: (msg: string) => void;
   clock: Clock;
+  /** Health checks, told of starts, pauses, stops and removals; none in tests that do not need them. */
+  health?: Pick<HealthMonitor, 'containerStarted' | 'containerResumed' | 'containerPaused' | 'containerRemoved' | 'health'>;
 }
 
 /**

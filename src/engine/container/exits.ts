@@ -32,6 +32,7 @@ export async function handleExit(c: ContainerContext, id: string, exit: ExitReco
       finishedAt: exit.finishedAt,
       error: exit.monitorLost ? 'the container\'s monitor died without recording its exit' : r.state.error,
     };
+    c.deps.health?.containerPaused(id);
     c.deps.events.container(r, 'die', { exitCode: String(exit.exitCode) });
     // An auto-remove container is about to be removed, which tears everything down at once.
     if (r.hostConfig.AutoRemove) return;

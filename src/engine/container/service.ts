@@ -9,6 +9,7 @@ import { handleExit } from './exits.js';
 import { LogRotation } from './log-rotation.js';
 import { containerLogs, type ContainerLogsOptions } from './logs.js';
 import type { ContainerRecord } from './model.js';
+import type { HealthState } from './health/monitor.js';
 import { containerPause, containerUnpause } from './pause.js';
 import { imageUsers } from './image-users.js';
 import { containerPrune, containerSizeRw } from './prune.js';
@@ -98,6 +99,10 @@ export class ContainerService {
   }
   prune(keep: (rec: ContainerRecord) => boolean): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }> {
     return containerPrune(this.#c, keep);
+  }
+  /** The container's health, when it has a health check. */
+  health(id: string): HealthState | undefined {
+    return this.#c.deps.health?.health(id);
   }
   /** Log rotation by max-size: called periodically. */
   rotateLogs(): Promise<void> {
