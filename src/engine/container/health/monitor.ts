@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from '../../../lib/clock/index.js';
 import { messageOf } from '../../../lib/errors/index.js';
+import { newId } from '../../../lib/ids/index.js';
 import { goDurationText } from '../../../lib/time/go-duration.js';
 import type { EventSink } from '../../events/types.js';
 import type { ProbeRunner } from '../exec/probe.js';
@@ -167,8 +168,14 @@ export class HealthMonitor {
     const probe = { abort, timeout };
     watch.probe = probe;
     let result: { exitCode: number; output: string };
+    // Docker runs a probe as an exec and reports it like one.
+    const execID = newId();
+    const command = argv!.join(' ');
+    this.#o.events.container(watch.rec, `exec_create: ${command}`, { execID });
+    this.#o.events.container(watch.rec, `exec_start: ${command}`, { execID });
     try {
       const r = await probes.runProbe(watch.rec.id, argv!, { timeoutMs, signal: abort.signal });
+      this.#o.events.container(watch.rec, 'exec_die', { execID, exitCode: String(r.exitCode) });
       result = r.timedOut || timedOut ? timeoutResult(timeoutMs) : { exitCode: r.exitCode, output: r.output };
     } catch (err) {
       result = timedOut ? timeoutResult(timeoutMs) : { exitCode: -1, output: messageOf(err) };
