@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import type { Readable, Writable } from 'node:stream';
 
 /** What the engine knows about a container that the OCI spec needs. Domain names, camelCase. */
 export interface SpecInput {
@@ -197,6 +198,50 @@ export interface ProcessLister {
   top(id: string, psArgs?: string): Promise<{ Titles: string[]; Processes: string[][] }>;
 }
 
+/** What to run in a running container (`docker exec`). Unset fields fall back to the container's. */
+export interface ExecSpec {
+  args: string[];
+  /** KEY=VALUE entries laid over the container's environment. */
+  env: string[];
+  /** The -u value, resolved against the container's /etc/passwd and /etc/group; "" = root. */
+  user: string;
+  /** "" = the container's working directory. */
+  cwd: string;
+  tty: boolean;
+  /** Every capability the host can grant, instead of the container's set. */
+  privileged: boolean;
+  /** Whether the process gets a stdin (otherwise it reads /dev/null). */
+  stdin: boolean;
+  consoleSize?: { height: number; width: number };
+}
+
+/** How an exec ended: the process's own code, or the runtime's refusal to start it. */
+export interface ExecExit {
+  exitCode: number;
+  /** Set when the process never ran: the runtime's message (e.g. executable file not found). */
+  startError?: string;
+}
+
+/** A process started with {@link RuntimeExec.exec}. */
+export interface ExecProcess {
+  /** Output; with a TTY everything comes on stdout and stderr is undefined. Pausing it stalls the process. */
+  readonly stdout: Readable;
+  readonly stderr?: Readable;
+  /** Present when the spec asked for stdin; end() gives the process EOF. */
+  readonly stdin?: Writable;
+  /** The host pid once the process runs; undefined if it never did. */
+  readonly pid: Promise<number | undefined>;
+  readonly exited: Promise<ExecExit>;
+  /** Signals the process (not the runtime helper), e.g. on a probe timeout. */
+  kill(signal?: NodeJS.Signals | number): void;
+  resize(height: number, width: number): Promise<void>;
+}
+
+/** Runs extra processes in a running container, in its namespaces, cgroup and seccomp filter. */
+export interface RuntimeExec {
+  exec(id: string, spec: ExecSpec): Promise<ExecProcess>;
+}
+
 /** Log files the monitor writes. */
 export interface LogRotator {
   /** Renames the current log aside, keeps at most `maxFiles` files, and asks the monitor to reopen. */
@@ -215,7 +260,7 @@ export interface RuntimeHost {
  * the capability they use (a start step on RuntimeLifecycle, attach on RuntimeIO, ...), so exec
  * and stats can arrive as capabilities of their own.
  */
-export type ContainerRuntime = RuntimeLifecycle & RuntimeIO & ExitFeed & ProcessLister & LogRotator & RuntimeHost;
+export type ContainerRuntime = RuntimeLifecycle & RuntimeIO & ExitFeed & ProcessLister & LogRotator & RuntimeHost & RuntimeExec;
 
 /** Reads a container log file (and its rotated siblings) as entries. */
 export type LogReader = (logPath: string, opts: LogReadOptions) => AsyncIterable<LogEntry>;

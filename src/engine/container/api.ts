@@ -1,4 +1,5 @@
-import type { ContainerCreateRequest, ContainerInspectResponse, ContainerSummary } from '../../api/container.js';
+import type { ContainerCreateRequest, ContainerInspectResponse, ContainerSummary, ExecConfig, ExecInspectResponse } from '../../api/container.js';
+import type { ExecRun } from './exec/ops.js';
 import type { ImageRecord, ImageService } from '../../image/types.js';
 import { InvalidArgumentError, NotFoundError, isNotFound } from '../../lib/errors/index.js';
 import { linearRegExp } from '../../lib/regex/linear.js';
@@ -169,7 +170,19 @@ export class ContainerApi {
   }
   containerResize(ref: string, height: number, width: number) {
     return this.#svc.resize(ref, height, width);
+  }  execCreate(ref: string, req: ExecConfig): { Id: string } {
+    return this.#svc.execCreate(ref, req);
   }
+  execStart(id: string, opts: { consoleSize?: { height: number; width: number }; detach?: boolean }): Promise<ExecRun> {
+    return this.#svc.execStart(id, opts);
+  }
+  execResize(id: string, height: number, width: number): Promise<void> {
+    return this.#svc.execResize(id, height, width);
+  }
+  execInspect(id: string): ExecInspectResponse {
+    return this.#svc.execInspect(id);
+  }
+
 
   containerPrune(filters: Map<string, string[]>) {
     const until = filters.get('until')?.map((u) => parseUntil(u));

@@ -2,7 +2,7 @@ import type { Clock } from '../../lib/clock/index.js';
 import { KeyedLock } from '../../lib/sync/keyed-lock.js';
 import type { ImageService } from '../../image/types.js';
 import type { Snapshotter } from '../../snapshot/types.js';
-import type { ExitFeed, LogReader, LogRotator, ProcessLister, RuntimeIO, RuntimeLifecycle } from '../../runtime/types.js';
+import type { ExitFeed, LogReader, LogRotator, ProcessLister, RuntimeExec, RuntimeIO, RuntimeLifecycle } from '../../runtime/types.js';
 import type { EventSink } from '../events/types.js';
 import type { ContainerStore } from './store.js';
 import type { StartStep } from './steps/types.js';
@@ -11,13 +11,14 @@ import { Waiters } from './waiters.js';
 import { RestartScheduler } from './restart-policy.js';
 import { PendingAttachments } from './pending-attachments.js';
 import { UseCounter } from './use-counter.js';
+import { ExecRegistry } from './exec/registry.js';
 
 /** What the container operations are built on; the composition root provides it. */
 export interface ContainerDeps {
   store: ContainerStore;
   images: Pick<ImageService, 'get'>;
   snapshotter: Pick<Snapshotter, 'prepare' | 'remove' | 'usage'>;
-  runtime: RuntimeLifecycle & RuntimeIO & ExitFeed & ProcessLister & LogRotator;
+  runtime: RuntimeLifecycle & RuntimeIO & ExitFeed & ProcessLister & LogRotator & RuntimeExec;
   /** The start path, in order (see steps/types.ts). */
   steps: readonly StartStep[];
   readLogs: LogReader;
@@ -47,6 +48,8 @@ export interface ContainerContext {
   readonly creating: UseCounter;
   /** Containers stopped by a user since their last start: restart policies leave them alone. */
   readonly manuallyStopped: Set<string>;
+  /** Exec instances, in memory: they go with their container (and with berthd). */
+  readonly execs: ExecRegistry;
 }
 
 export function createContainerContext(deps: ContainerDeps): ContainerContext {
@@ -58,5 +61,6 @@ export function createContainerContext(deps: ContainerDeps): ContainerContext {
     attachments: new PendingAttachments(),
     creating: new UseCounter(),
     manuallyStopped: new Set(),
+    execs: new ExecRegistry(),
   };
 }

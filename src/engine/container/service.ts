@@ -21,6 +21,9 @@ import { containerKill, containerRestart, containerStop, type ContainerStopOptio
 import type { ContainerStore } from './store.js';
 import { containerResize, containerTop } from './top.js';
 import { containerWait } from './wait.js';
+import { containerExecCreate, execInspect, execResize, execStart, type ExecRun } from './exec/ops.js';
+import { runProbe, type ProbeResult, type ProbeRunner } from './exec/probe.js';
+import type { ExecConfig, ExecInspectResponse } from '../../api/container.js';
 import type { WaitCondition, WaitResult } from './waiters.js';
 
 /**
@@ -28,7 +31,7 @@ import type { WaitCondition, WaitResult } from './waiters.js';
  * its own over a shared ContainerContext; this only binds them together and feeds the
  * runtime's exits in.
  */
-export class ContainerService {
+export class ContainerService implements ProbeRunner {
   readonly #c: ContainerContext;
   readonly #rotation: LogRotation;
 
@@ -103,6 +106,21 @@ export class ContainerService {
   /** The container's health, when it has a health check. */
   health(id: string): HealthState | undefined {
     return this.#c.deps.health?.health(id);
+  }
+  execCreate(ref: string, req: ExecConfig): { Id: string } {
+    return containerExecCreate(this.#c, ref, req);
+  }
+  execStart(id: string, opts: { consoleSize?: { height: number; width: number }; detach?: boolean }): Promise<ExecRun> {
+    return execStart(this.#c, id, opts);
+  }
+  execResize(id: string, height: number, width: number): Promise<void> {
+    return execResize(this.#c, id, height, width);
+  }
+  execInspect(id: string): ExecInspectResponse {
+    return execInspect(this.#c, id);
+  }
+  runProbe(ref: string, argv: string[], opts: { timeoutMs: number; signal?: AbortSignal }): Promise<ProbeResult> {
+    return runProbe(this.#c, ref, argv, opts);
   }
   /** Log rotation by max-size: called periodically. */
   rotateLogs(): Promise<void> {

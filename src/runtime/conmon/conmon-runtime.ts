@@ -6,9 +6,10 @@ import {
 import { execFile } from '../../sys/exec.js';
 import { buildSpec, readHostFacts, type SpecHostFacts } from '../spec/index.js';
 import type {
-  AttachConnection, ContainerRuntime, CreateOptions, ExitRecord, RuntimeInfo, SpecInput,
+  AttachConnection, ContainerRuntime, CreateOptions, ExecProcess, ExecSpec, ExitRecord, RuntimeInfo, SpecInput,
 } from '../types.js';
 import { ConmonAttachConnection } from './attach.js';
+import { execInContainer, readExecTarget } from './exec.js';
 import { CtlMessage, writeFifo } from './ctl.js';
 import { readExitFile } from './exit-file.js';
 import { rfc3339Nano } from '../../lib/time/rfc3339.js';
@@ -186,6 +187,11 @@ export class ConmonRuntime implements ContainerRuntime {
   async attach(id: string): Promise<AttachConnection> {
     await this.bundleOf(id);
     return ConmonAttachConnection.connect(this.paths.attachSocket(id));
+  }
+
+  async exec(id: string, spec: ExecSpec): Promise<ExecProcess> {
+    const target = await readExecTarget(id, await this.bundleOf(id));
+    return execInContainer({ conmonPath: this.conmonPath, cli: await this.cliOf(id), paths: this.paths, target, hostCaps: (this.hostFacts ??= readHostFacts()).capabilities }, spec);
   }
 
   async start(id: string): Promise<void> { await (await this.cliOf(id)).start(id); }

@@ -13,6 +13,7 @@ import { InvalidArgumentError } from '../../lib/errors/index.js';
  *                               because a unix socket path must stay under 108 bytes.
  * <execRoot>/bundles/<id>       our symlink to the bundle dir, so any method can find it by id
  * <execRoot>/probe/             throwaway bundles of the runtime probe
+ * <execRoot>/execs/<random>/     an exec's process.json, pid file and runtime log, while it runs
  * ```
  *
  * The bundle dir (chosen by the engine, outliving berthd) holds config.json, `runtime` (the name of
@@ -30,6 +31,8 @@ export class RuntimePaths {
   get bundleLinkDir(): string { return path.join(this.execRoot, 'bundles'); }
   bundleLink(id: string): string { return path.join(this.bundleLinkDir, checkId(id)); }
   get probeDir(): string { return path.join(this.execRoot, 'probe'); }
+  /** One folder per running exec: its process.json, pid file and the runtime's log. */
+  get execDir(): string { return path.join(this.execRoot, 'execs'); }
 }
 
 /** Files conmon and berth keep in a bundle directory. */

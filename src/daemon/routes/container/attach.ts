@@ -4,6 +4,7 @@ import { boolParam } from '../../server/context.js';
 import { InvalidArgumentError } from '../../../lib/errors/index.js';
 import type { ContainerBackend, AttachSessionLike } from './backend.js';
 import { OutputEncoder, MULTIPLEXED_STREAM, RAW_STREAM } from './stream-writer.js';
+import { pumpStdin } from './stdin-pump.js';
 
 /** Parses Docker's detach key spec ("ctrl-p,ctrl-q", "a,ctrl-@") into bytes. */
 export function parseDetachKeys(spec: string): Buffer {
@@ -118,29 +119,13 @@ export function addAttachRoutes(r: Router, b: ContainerBackend): void {
     }
 
     const { socket, head } = ctx.upgrade;
-    let matched = 0;
-    const onStdin = (chunk: Buffer): void => {
-      // Detach keys end the session without touching the container. As in Docker, only
-      // with a TTY: binary stdin may contain any byte sequence.
-      for (let i = 0; tty && i < chunk.length; i++) {
-        if (chunk[i] === detach[matched]) {
-          matched++;
-          if (matched === detach.length) {
-            session?.close();
-            finish();
-            return;
-          }
-        } else matched = chunk[i] === detach[0] ? 1 : 0;
-      }
-      const wait = session?.writeStdin(chunk);
-      if (wait) {
-        socket.pause();
-        void wait.then(() => socket.resume());
-      }
-    };
-    if (head.length) onStdin(head);
-    socket.on('data', onStdin);
-    socket.on('end', () => session?.endStdin());
-    socket.resume();
+    pumpStdin(socket, head, {
+      write: (chunk) => session?.writeStdin(chunk),
+      end: () => session?.endStdin(),
+      detach: () => {
+        session?.close();
+        finish();
+      },
+    }, tty ? detach : undefined);
   }, { hijack: true });
 }

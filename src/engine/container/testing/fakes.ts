@@ -7,7 +7,7 @@ import { ManualClock } from '../../../lib/clock/index.js';
 import { NotFoundError } from '../../../lib/errors/index.js';
 import { LoopbackSandboxProvider } from '../../../network/index.js';
 import type {
-  AttachConnection, CreateOptions, ExitFeed, ExitRecord, LogReader, LogRotator, ProcessLister, RuntimeIO, RuntimeLifecycle, SpecInput,
+  AttachConnection, CreateOptions, ExecSpec, ExitFeed, ExitRecord, LogReader, LogRotator, ProcessLister, RuntimeExec, RuntimeIO, RuntimeLifecycle, SpecInput,
 } from '../../../runtime/types.js';
 import type { Snapshotter } from '../../../snapshot/types.js';
 import type { EventSink } from '../../events/types.js';
@@ -15,6 +15,7 @@ import type { ContainerDeps } from '../context.js';
 import type { ContainerRecord } from '../model.js';
 import { mountsStep, networkStep, rootfsStep, runtimeCreateStep, specStep } from '../steps/index.js';
 import { ContainerStore } from '../store.js';
+import { FakeExecProcess, type FakeExecScript } from './fake-exec.js';
 
 type FakeProcess = { status: 'created' | 'running' | 'paused'; pid: number };
 
@@ -23,7 +24,7 @@ type FakeProcess = { status: 'created' | 'running' | 'paused'; pid: number };
  * killed; every call is logged in `calls` ("create <id>", "kill <id> SIGTERM", …) so tests can
  * assert order; `fail` makes the next call of a method throw.
  */
-export class FakeRuntime implements RuntimeLifecycle, RuntimeIO, ExitFeed, ProcessLister, LogRotator {
+export class FakeRuntime implements RuntimeLifecycle, RuntimeIO, ExitFeed, ProcessLister, LogRotator, RuntimeExec {
   readonly calls: string[] = [];
   readonly processes = new Map<string, FakeProcess>();
   readonly exits = new Map<string, ExitRecord>();
@@ -140,6 +141,15 @@ export class FakeRuntime implements RuntimeLifecycle, RuntimeIO, ExitFeed, Proce
   }
   async rotateLog(id: string): Promise<void> {
     this.#call('rotateLog', id);
+  }
+  /** What the next execs do; every exec started is kept in `execs`. */
+  execScript: (spec: ExecSpec) => FakeExecScript = () => ({});
+  readonly execs: FakeExecProcess[] = [];
+  async exec(id: string, spec: ExecSpec): Promise<FakeExecProcess> {
+    this.#call('exec', id, spec.args.join(' '));
+    const p = new FakeExecProcess(spec, this.execScript(spec), this.#nextPid++);
+    this.execs.push(p);
+    return p;
   }
 }
 
