@@ -15,7 +15,7 @@ export interface ProbeResult {
 /** Runs health-check probes (or any short command) in containers. */
 export interface ProbeRunner {
   /** Runs argv as an exec in the running container. Output (stdout+stderr interleaved) is cut
-   *  at 4096 bytes. On timeout the process is killed and timedOut is true. Never blocks other
+   *  at 4096 bytes (a 4097th byte, if any, says there was more). On timeout the process is killed and timedOut is true. Never blocks other
    *  operations on the container. */
   runProbe(containerRef: string, argv: string[], opts: { timeoutMs: number; signal?: AbortSignal }): Promise<ProbeResult>;
 }
@@ -49,8 +49,9 @@ export async function runProbe(c: ContainerContext, ref: string, argv: string[],
   const chunks: Buffer[] = [];
   let kept = 0;
   const collect = (d: Buffer): void => {
-    if (kept >= PROBE_OUTPUT_MAX) return;
-    const piece = d.subarray(0, PROBE_OUTPUT_MAX - kept);
+    // One byte past the limit tells the health monitor there was more (Docker then appends "...").
+    if (kept > PROBE_OUTPUT_MAX) return;
+    const piece = d.subarray(0, PROBE_OUTPUT_MAX + 1 - kept);
     chunks.push(piece);
     kept += piece.length;
   };
