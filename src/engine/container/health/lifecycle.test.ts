@@ -1,7 +1,7 @@
 import { after, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { statusText, toInspect } from '../../convert/container.js';
-import type { ProbeRunner } from '../exec/probe.js';
+import type { ProbeRunner } from '../exec/probe-runner.js';
 import { ContainerService } from '../service.js';
 import { fakeEngine, type FakeEngine } from '../testing/fakes.js';
 import { HealthMonitor } from './monitor.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { HealthConfig } from '../../../api/container.js';
 import { ManualClock } from '../../../lib/clock/index.js';
 import { rfc3339Nano } from '../../../lib/time/rfc3339.js';
-import type { ProbeRunner } from '../exec/probe.js';
+import type { ProbeRunner } from '../exec/probe-runner.js';
 import { initialRunState, type ContainerRecord } from '../model.js';
 import { RecordedEvents } from '../testing/fakes.js';
 import { HealthMonitor } from './monitor.js';

@@ -3,7 +3,7 @@ import { messageOf } from '../../../lib/errors/index.js';
 import { newId } from '../../../lib/ids/index.js';
 import { goDurationText } from '../../../lib/time/go-duration.js';
 import type { EventSink } from '../../events/types.js';
-import type { ProbeRunner } from '../exec/probe.js';
+import type { ProbeRunner } from '../exec/probe-runner.js';
 import type { ContainerRecord } from '../model.js';
 import { cutProbeOutput, HEALTH_LOG_ENTRIES, probeSettings, type ProbeSettings } from './config.js';
 
