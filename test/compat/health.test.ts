@@ -125,7 +125,8 @@ describe('compat: health checks', { skip: skipReason(compatNeeds) }, () => {
       }
     };
     await waitFor('the probe to run', async () => probing(), 10_000);
-    assert.equal(ok(await d.docker(['exec', name, 'echo', 'hi'])), 'hi\n');
+    // Only that exec answers is this test's business (its output is exec's).
+    ok(await d.docker(['exec', name, 'true']));
     const t0 = Date.now();
     ok(await d.docker(['stop', '-t', '1', name]));
     assert.ok(Date.now() - t0 < 8000, `stop took ${Date.now() - t0} ms`);
