@@ -86,7 +86,36 @@ export interface ContainerConfig {
   Labels?: Record<string, string> | null;
   StopSignal?: string;
   StopTimeout?: number;
+  Healthcheck?: HealthConfig;
+  Shell?: string[];
   [key: string]: unknown;
+}
+
+/** `Config.Healthcheck`: durations in nanoseconds, 0 (or absent) meaning "inherit" or the default. */
+export interface HealthConfig {
+  /** `[]` inherit, `["NONE"]` off, `["CMD", arg...]`, `["CMD-SHELL", command]`. */
+  Test?: string[];
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  StartInterval?: number;
+  Retries?: number;
+}
+
+/** One probe's result in `State.Health.Log`. */
+export interface HealthcheckResult {
+  Start: string;
+  End: string;
+  ExitCode: number;
+  Output: string;
+}
+
+/** `State.Health`: present only for a container with a health check. */
+export interface Health {
+  Status: 'none' | 'starting' | 'healthy' | 'unhealthy';
+  FailingStreak: number;
+  /** The last probes, oldest first. */
+  Log: HealthcheckResult[];
 }
 
 /** Body of `POST /containers/create`. */
@@ -133,6 +162,7 @@ export interface ContainerState {
   Error: string;
   StartedAt: string;
   FinishedAt: string;
+  Health?: Health;
 }
 
 /** Answer of `GET /containers/{id}/json`. */

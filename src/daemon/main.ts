@@ -27,6 +27,7 @@ import { EventBus } from '../engine/events/bus.js';
 import { hasProcess } from '../engine/container/model.js';
 import { mountsStep, networkStep, rootfsStep, runtimeCreateStep, specStep, hostResourcesStep } from '../engine/container/steps/index.js';
 import { findInitBinary } from '../sys/init-binary.js';
+import { HealthMonitor } from '../engine/container/health/monitor.js';
 import { LoopbackSandboxProvider } from '../network/index.js';
 import { systemClock } from '../lib/clock/index.js';
 import { logSafe } from '../lib/log/safe.js';
@@ -80,8 +81,13 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
     specStep(runtime),
     runtimeCreateStep(runtime),
   ];
-  const containers = new ContainerService({
-    store, images, snapshotter, runtime, readLogs, events, steps,
+  // Probes run as execs through the container service below (called only once containers run).
+  const health: HealthMonitor = new HealthMonitor({
+    clock: systemClock, events, log: (m) => log('warn', m),
+    probes: { runProbe: (ref, argv, opts) => containers.runProbe(ref, argv, opts) },
+  });
+  const containers: ContainerService = new ContainerService({
+    store, images, snapshotter, runtime, readLogs, events, steps, health,
     runtimes: Object.keys(cfg.runtimes),
     defaultRuntime,
     log: (m) => log('warn', m),

@@ -1,3 +1,5 @@
+import { goDurationText } from '../../lib/time/go-duration.js';
+
 /**
  * Values that carry their Go type, so templates over inspect data behave as docker's do against
  * its typed structs: a struct prints as `{a b c}` in field order, a nil map as `map[]`, a nil
@@ -181,26 +183,4 @@ function isEmpty(v: unknown): boolean {
 /** Whether a value is one of the typed ones above. */
 export function isGoValue(v: unknown): v is GoStruct | GoMap | GoPointer | GoTime | GoDuration {
   return v instanceof GoStruct || v instanceof GoMap || v instanceof GoPointer || v instanceof GoTime || v instanceof GoDuration;
-}
-
-/** Go's Duration.String: `0s`, `1.5ms`, `2m0s`, `1h0m30.5s`. */
-function goDurationText(ns: number): string {
-  if (!Number.isFinite(ns) || ns === 0) return '0s';
-  const sign = ns < 0 ? '-' : '';
-  let u = Math.abs(Math.trunc(ns));
-  const decimal = (whole: number, frac: number, digits: number): string => {
-    const f = String(frac).padStart(digits, '0').replace(/0+$/, '');
-    return f ? `${whole}.${f}` : String(whole);
-  };
-  if (u < 1e3) return `${sign}${u}ns`;
-  if (u < 1e6) return `${sign}${decimal(Math.floor(u / 1e3), u % 1e3, 3)}µs`;
-  if (u < 1e9) return `${sign}${decimal(Math.floor(u / 1e6), u % 1e6, 6)}ms`;
-  const h = Math.floor(u / 3600e9);
-  u -= h * 3600e9;
-  const m = Math.floor(u / 60e9);
-  u -= m * 60e9;
-  let out = sign;
-  if (h) out += `${h}h`;
-  if (h || m) out += `${m}m`;
-  return `${out}${decimal(Math.floor(u / 1e9), u % 1e9, 9)}s`;
 }

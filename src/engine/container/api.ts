@@ -12,6 +12,7 @@ import { toInspect, toSummary } from '../convert/container.js';
 import type { WaitCondition } from './waiters.js';
 
 const STATUSES: ContainerStatus[] = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
+const HEALTH_FILTERS = ['starting', 'healthy', 'unhealthy', 'none'];
 
 /** Parses Docker's `until` filter: a unix time, an RFC3339 time, or a duration such as "10m". */
 export function parseUntil(v: string, nowMs = Date.now()): number {
@@ -65,6 +66,7 @@ export class ContainerApi {
     const f = opts.filters;
     for (const s of f.get('status') ?? []) if (!STATUSES.includes(s as ContainerStatus)) throw new InvalidArgumentError(`invalid filter 'status=${s}'`);
     for (const e of f.get('exited') ?? []) if (!/^-?\d+$/.test(e)) throw new InvalidArgumentError(`invalid filter 'exited=${e}'`);
+    for (const h of f.get('health') ?? []) if (!HEALTH_FILTERS.includes(h)) throw new InvalidArgumentError(`Unrecognised filter value for health: ${h}`);
     const ancestors = new Set<string>();
     for (const a of f.get('ancestor') ?? []) {
       try {
@@ -88,6 +90,7 @@ export class ContainerApi {
       if (f.has('id') && !f.get('id')!.some((i) => rec.id.startsWith(i))) return false;
       if (f.has('label') && !matchLabels(rec.config.Labels ?? {}, f.get('label')!)) return false;
       if (f.has('ancestor') && !ancestors.has(rec.imageId)) return false;
+      if (f.has('health') && !f.get('health')!.includes(this.#svc.health(rec.id)?.status ?? 'none')) return false;
       const c = Date.parse(rec.created);
       if (before && !before.every((b) => c < b)) return false;
       if (since && !since.every((s) => c > s)) return false;
@@ -95,17 +98,18 @@ export class ContainerApi {
     });
     if (opts.limit !== undefined) list = list.slice(0, opts.limit);
     return Promise.all(list.map(async (rec) => {
-      if (!opts.size) return toSummary(rec);
+      const health = this.#svc.health(rec.id);
+      if (!opts.size) return toSummary(rec, undefined, health);
       const rw = await this.#svc.sizeRw(rec.id);
       // SizeRootFs is everything the container sees: its own layer plus the image's.
-      return toSummary(rec, { rw, rootFs: rw + this.#imageSize(rec) });
+      return toSummary(rec, { rw, rootFs: rw + this.#imageSize(rec) }, health);
     }));
   }
 
   /** `apiVersion` is the request's: the wire shape depends on it. */
   async containerInspect(ref: string, opts: { size: boolean; apiVersion: string }): Promise<ContainerInspectResponse> {
     const rec = this.#svc.store.get(ref);
-    const out = toInspect(rec, {}, opts.apiVersion) as ContainerInspectResponse & { SizeRw?: number; SizeRootFs?: number };
+    const out = toInspect(rec, {}, opts.apiVersion, this.#svc.health(rec.id)) as ContainerInspectResponse & { SizeRw?: number; SizeRootFs?: number };
     if (opts.size) {
       out.SizeRw = await this.#svc.sizeRw(rec.id);
       out.SizeRootFs = out.SizeRw + this.#imageSize(rec);

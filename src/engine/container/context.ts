@@ -6,6 +6,7 @@ import type { ExitFeed, LogReader, LogRotator, ProcessLister, ResourceUpdater, R
 import type { EventSink } from '../events/types.js';
 import type { ContainerStore } from './store.js';
 import type { StartStep } from './steps/types.js';
+import type { HealthMonitor } from './health/monitor.js';
 import { Waiters } from './waiters.js';
 import { RestartScheduler } from './restart-policy.js';
 import { PendingAttachments } from './pending-attachments.js';
@@ -31,6 +32,8 @@ export interface ContainerDeps {
   stats?: StatsReader;
   /** Live limit changes for `update`; without it only the stored config changes. */
   resourceUpdater?: ResourceUpdater;
+  /** Health checks, told of starts, pauses, stops and removals; none in tests that do not need them. */
+  health?: Pick<HealthMonitor, 'containerStarted' | 'containerResumed' | 'containerPaused' | 'containerRemoved' | 'health'>;
 }
 
 /**

@@ -1,7 +1,8 @@
-import type { ContainerCreateRequest, ContainerConfig, HostConfig } from '../../api/container.js';
+import type { ContainerCreateRequest, ContainerConfig, HealthConfig, HostConfig } from '../../api/container.js';
 import type { ImageRecord } from '../../image/types.js';
 import { InvalidArgumentError, NotFoundError } from '../../lib/errors/index.js';
 import { cpus, hostname } from 'node:os';
+import { mergeHealthcheck } from './health/config.js';
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const MIN_MEMORY = 6 * 1024 * 1024;
@@ -95,6 +96,10 @@ export function mergeCreateConfig(
     StopSignal: (req.StopSignal || img.StopSignal || 'SIGTERM') as string,
   };
   if (typeof req.StopTimeout === 'number') config.StopTimeout = req.StopTimeout;
+  const healthcheck = mergeHealthcheck(req.Healthcheck, img.Healthcheck as HealthConfig | undefined);
+  if (healthcheck) config.Healthcheck = healthcheck;
+  const shell = req.Shell?.length ? req.Shell : (img.Shell as string[] | undefined);
+  if (shell?.length) config.Shell = shell;
 
   const hostConfig = validateHostConfig(req.HostConfig ?? {}, opts);
   return { config, hostConfig, path: argv[0]!, args: argv.slice(1), runtime: hostConfig.Runtime as string };

@@ -34,6 +34,7 @@ export async function handleExit(c: ContainerContext, id: string, exit: ExitReco
     };
     // Its cgroup is gone: the stats reader's open files of it can close.
     c.deps.stats?.forget(id);
+    c.deps.health?.containerPaused(id);
     // Docker reports the OOM kill first, then the exit it caused.
     if (exit.oomKilled) c.deps.events.container(r, 'oom');
     const ranMs = Date.parse(exit.finishedAt) - Date.parse(r.state.startedAt);

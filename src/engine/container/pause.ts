@@ -11,6 +11,7 @@ export async function containerPause(c: ContainerContext, ref: string): Promise<
     if (rec.state.status === 'restarting') throw restartingError(rec.id);
     if (!canPause(rec.state)) throw new ContainerNotRunningError(rec.id);
     await c.deps.runtime.pause(rec.id);
+    c.deps.health?.containerPaused(rec.id);
     rec.state = { ...rec.state, status: 'paused' };
     await c.deps.store.save(rec);
     c.deps.events.container(rec, 'pause');
@@ -25,5 +26,6 @@ export async function containerUnpause(c: ContainerContext, ref: string): Promis
     rec.state = { ...rec.state, status: 'running' };
     await c.deps.store.save(rec);
     c.deps.events.container(rec, 'unpause');
+    c.deps.health?.containerResumed(rec);
   });
 }

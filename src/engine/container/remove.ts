@@ -70,6 +70,7 @@ export async function containerRemove(c: ContainerContext, ref: string, opts: Co
       c.waiters.removed(rec.id, rec.state.exitCode);
       c.manuallyStopped.delete(rec.id);
       c.restarts.forget(rec.id);
+      c.deps.health?.containerRemoved(rec.id);
       c.deps.events.container(rec, 'destroy');
     }
   }

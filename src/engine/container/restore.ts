@@ -43,6 +43,8 @@ export async function restoreContainers(c: ContainerContext): Promise<{ cleanup:
         // berthd died between saving "running" and the runtime's start: finish the start.
         if (await runtime.isStartPending(rec.id)) await runtime.start(rec.id);
         runtime.watchMonitor(rec.id);
+        // Health lives in memory: it starts over, as after a start.
+        if (rec.state.status === 'running') c.deps.health?.containerStarted(rec);
       } else {
         // Lost with the host (reboot) or killed while berthd was down: the watch reports it as
         // an exit at once (killing a container process that outlived its monitor).

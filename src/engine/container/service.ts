@@ -9,6 +9,7 @@ import { handleExit } from './exits.js';
 import { LogRotation } from './log-rotation.js';
 import { containerLogs, type ContainerLogsOptions } from './logs.js';
 import type { ContainerRecord } from './model.js';
+import type { HealthState } from './health/monitor.js';
 import { containerPause, containerUnpause } from './pause.js';
 import { imageUsers } from './image-users.js';
 import { containerPrune, containerSizeRw } from './prune.js';
@@ -110,6 +111,10 @@ export class ContainerService implements ProbeRunner {
   }
   update(ref: string, req: ContainerUpdateRequest): Promise<ContainerUpdateResponse> {
     return containerUpdate(this.#c, ref, req);
+  }
+  /** The container's health, when it has a health check. */
+  health(id: string): HealthState | undefined {
+    return this.#c.deps.health?.health(id);
   }
   execCreate(ref: string, req: ExecConfig): { Id: string } {
     return containerExecCreate(this.#c, ref, req);

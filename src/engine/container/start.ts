@@ -55,6 +55,7 @@ export async function startLocked(c: ContainerContext, rec: ContainerRecord, byP
     }
     runtime.watchMonitor(rec.id);
     c.deps.events.container(rec, 'start');
+    c.deps.health?.containerStarted(rec);
   } catch (err) {
     await recordFailedStart(c, rec, err);
     throw startError(messageOf(err), err);

@@ -53,6 +53,8 @@ async function stopProcess(c: ContainerContext, rec: ContainerRecord, opts: Cont
   const { runtime } = c.deps;
   const signal = opts.signal || rec.config.StopSignal || 'SIGTERM';
   const timeout = opts.timeout ?? (rec.config.StopTimeout as number | undefined) ?? 10;
+  // No probe runs into a stopping container (the exit would stop them a moment later anyway).
+  c.deps.health?.containerPaused(rec.id);
   if (rec.state.status === 'paused') {
     // A paused process cannot act on a signal: deliver it, then let the process run.
     await runtime.kill(rec.id, signal).catch(() => {});

@@ -3,16 +3,18 @@ import type { ContainerConfig, ContainerInspectResponse, ContainerSummary, HostC
 import { apiBefore } from '../../api/version.js';
 import type { ContainerRecord } from '../container/model.js';
 import { humanDuration } from '../../lib/time/human-duration.js';
+import type { HealthState } from '../container/health/monitor.js';
+import { healthSuffix, toHealth } from './health.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, DEFAULT_SHM_SIZE } from '../../runtime/index.js';
 
 const ms = (iso: string): number => Date.parse(iso);
 
-/** The `Status` column text: "Up 3 seconds", "Exited (1) 2 minutes ago", "Created". */
-export function statusText(rec: ContainerRecord, nowMs = Date.now()): string {
+/** The `Status` column text: "Up 3 seconds", "Up 1 minute (healthy)", "Exited (1) 2 minutes ago", "Created". */
+export function statusText(rec: ContainerRecord, nowMs = Date.now(), health?: HealthState): string {
   const s = rec.state;
   switch (s.status) {
     case 'running':
-      return `Up ${humanDuration(nowMs - ms(s.startedAt))}`;
+      return `Up ${humanDuration(nowMs - ms(s.startedAt))}${healthSuffix(health)}`;
     case 'paused':
       return `Up ${humanDuration(nowMs - ms(s.startedAt))} (Paused)`;
     case 'restarting':
@@ -59,7 +61,7 @@ function mounts(rec: ContainerRecord): ContainerSummary['Mounts'] {
   }));
 }
 
-export function toSummary(rec: ContainerRecord, size?: { rw: number; rootFs: number }): ContainerSummary {
+export function toSummary(rec: ContainerRecord, size?: { rw: number; rootFs: number }, health?: HealthState): ContainerSummary {
   return {
     Id: rec.id,
     Names: [`/${rec.name}`],
@@ -71,7 +73,7 @@ export function toSummary(rec: ContainerRecord, size?: { rw: number; rootFs: num
     ...(size ? { SizeRw: size.rw, SizeRootFs: size.rootFs } : {}),
     Labels: rec.config.Labels ?? {},
     State: rec.state.status,
-    Status: statusText(rec),
+    Status: statusText(rec, Date.now(), health),
     HostConfig: { NetworkMode: rec.hostConfig.NetworkMode as string },
     NetworkSettings: { Networks: networks(rec) },
     Mounts: mounts(rec),
@@ -141,7 +143,7 @@ function inspectConfig(rec: ContainerRecord, apiVersion: string): ContainerConfi
 }
 
 /** `GET /containers/{id}/json`, in the shape of the request's API version. */
-export function toInspect(rec: ContainerRecord, graph: { upper?: string; merged?: string; work?: string; lower?: string }, apiVersion: string): ContainerInspectResponse {
+export function toInspect(rec: ContainerRecord, graph: { upper?: string; merged?: string; work?: string; lower?: string }, apiVersion: string, health?: HealthState): ContainerInspectResponse {
   const s = rec.state;
   return {
     Id: rec.id,
@@ -161,6 +163,7 @@ export function toInspect(rec: ContainerRecord, graph: { upper?: string; merged?
       Error: s.error,
       StartedAt: s.startedAt,
       FinishedAt: s.finishedAt,
+      ...(health ? { Health: toHealth(health) } : {}),
     },
     Image: rec.imageId,
     ResolvConfPath: rec.resolvConfPath,

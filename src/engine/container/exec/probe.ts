@@ -5,20 +5,10 @@ import type { ContainerContext } from '../context.js';
 import { checkExecTarget } from './ops.js';
 import { startFailureExitCode, startFailureMessage } from './start-failure.js';
 
-/** What a probe run reports. */
-export interface ProbeResult {
-  exitCode: number;
-  output: string;
-  timedOut: boolean;
-}
-
-/** Runs health-check probes (or any short command) in containers. */
-export interface ProbeRunner {
-  /** Runs argv as an exec in the running container. Output (stdout+stderr interleaved) is cut
-   *  at 4096 bytes. On timeout the process is killed and timedOut is true. Never blocks other
-   *  operations on the container. */
-  runProbe(containerRef: string, argv: string[], opts: { timeoutMs: number; signal?: AbortSignal }): Promise<ProbeResult>;
-}
+// The interface lives in a file of its own: the health monitor, which context.ts names, needs it
+// without this implementation (and the context it imports).
+export type { ProbeResult, ProbeRunner } from './probe-runner.js';
+import type { ProbeResult } from './probe-runner.js';
 
 /** Docker keeps this much of a probe's output. */
 export const PROBE_OUTPUT_MAX = 4096;
@@ -49,8 +39,9 @@ export async function runProbe(c: ContainerContext, ref: string, argv: string[],
   const chunks: Buffer[] = [];
   let kept = 0;
   const collect = (d: Buffer): void => {
-    if (kept >= PROBE_OUTPUT_MAX) return;
-    const piece = d.subarray(0, PROBE_OUTPUT_MAX - kept);
+    // One byte past the limit tells the health monitor there was more (Docker then appends "...").
+    if (kept > PROBE_OUTPUT_MAX) return;
+    const piece = d.subarray(0, PROBE_OUTPUT_MAX + 1 - kept);
     chunks.push(piece);
     kept += piece.length;
   };
