@@ -15,7 +15,7 @@ import { UseCounter } from './use-counter.js';
 export interface ContainerDeps {
   store: ContainerStore;
   images: Pick<ImageService, 'get'>;
-  snapshotter: Pick<Snapshotter, 'prepare' | 'remove' | 'usage'>;
+  snapshotter: Pick<Snapshotter, 'prepare' | 'remove' | 'usage' | 'mount' | 'unmount'>;
   runtime: RuntimeLifecycle & RuntimeIO & ExitFeed & ProcessLister & LogRotator;
   /** The start path, in order (see steps/types.ts). */
   steps: readonly StartStep[];
