@@ -28,6 +28,8 @@ export function packPath(root: PinnedRoot, p: ContainerPath, opts: PackOptions =
   const walker = new Walker(pack);
   void (async () => {
     try {
+      // The caller attaches its consumer (and error handler) first; an early failure must reach it.
+      await new Promise((resolve) => setImmediate(resolve));
       const base = archiveBaseName(p);
       if (p.asDir || p.parts.length === 0) {
         const fd = root.open(p.clean === '/' ? '/' : p.clean + '/', O_PATH() | constants.O_DIRECTORY);
@@ -115,7 +117,7 @@ class Walker {
     const dir = await opendir(at(fd));
     for await (const d of dir) names.push(d.name);
     names.sort();
-    const prefix = archName === '.' ? '' : `${archName}/`;
+    const prefix = `${archName}/`;
     for (const name of names) await this.entry(fd, name, prefix + name);
   }
 

@@ -39,11 +39,16 @@ export async function statPath(root: PinnedRoot, p: ContainerPath): Promise<Cont
     isSocket: () => st.isSocket(),
   });
   return {
-    name: p.parts.length === 0 ? '/' : archiveBaseName({ ...p, contentsOnly: false }),
+    name: p.parts.length === 0 ? '/' : archiveBaseName(p),
     size: Number(st.size),
     mode,
-    mtime: rfc3339NanoFromNs(st.mtimeNs),
+    mtime: goTime(rfc3339NanoFromNs(st.mtimeNs)),
     linkTarget: st.isSymbolicLink() ? await root.realPath(p.clean) : '',
   };
 }
 
+
+/** Go's RFC3339Nano drops trailing zeros of the fraction (and the dot with them); clients compare strings. */
+export function goTime(rfc3339: string): string {
+  return rfc3339.replace(/\.(\d*?)0+Z$/, (_m, digits: string) => (digits ? `.${digits}Z` : 'Z'));
+}
