@@ -76,7 +76,7 @@ export async function extractTar(root: PinnedRoot, destDir: string, source: Read
 function asExtractError(err: unknown): unknown {
   if (err instanceof EngineError) return err;
   const e = err as NodeJS.ErrnoException | undefined;
-  if (!e?.code || ['ENOTDIR', 'EEXIST', 'ELOOP', 'ENAMETOOLONG', 'EISDIR', 'ENOTEMPTY', 'EXDEV', 'EINVAL'].includes(e.code)) {
+  if (!e?.code || ['ENOENT', 'ENOTDIR', 'EEXIST', 'ELOOP', 'ENAMETOOLONG', 'EISDIR', 'ENOTEMPTY', 'EXDEV', 'EINVAL'].includes(e.code)) {
     return new InvalidArgumentError(`error extracting archive: ${e?.message ?? String(err)}`, { cause: err });
   }
   return err;
