@@ -65,6 +65,26 @@ describe('compat: docker cp', { skip: skipReason(compatNeeds) }, () => {
     assert.equal(await readFile(join(dir, 'via-out.txt'), 'utf8'), 'via\n');
   });
 
+  it('berth cp copies both ways, "-" streams a tar, -L follows a link', async () => {
+    await writeFile(join(dir, 'b.txt'), 'berth cp\n');
+    ok(await d.berth(['cp', join(dir, 'b.txt'), 'cp1:/tmp/b.txt']));
+    ok(await d.berth(['cp', 'cp1:/tmp/b.txt', join(dir, 'b-out.txt')]));
+    assert.equal(await readFile(join(dir, 'b-out.txt'), 'utf8'), 'berth cp\n');
+    ok(await d.berth(['cp', 'cp1:/d', join(dir, 'bd')]));
+    assert.deepEqual((await readdir(join(dir, 'bd'))).sort(), ['a', 'sub']);
+    await mkdir(join(dir, 'bl'));
+    ok(await d.berth(['cp', '-L', 'cp1:/lnk', join(dir, 'bl', 'followed')]));
+    assert.deepEqual((await readdir(join(dir, 'bl', 'followed'))).sort(), ['a', 'sub']);
+    const tar = await tarOf([{ name: 'from-stdin', body: 'stdin' }]);
+    ok(await d.berth(['cp', '-', 'cp1:/tmp'], { input: tar }));
+    ok(await d.docker(['cp', 'cp1:/tmp/from-stdin', join(dir, 'from-stdin')]));
+    assert.equal(await readFile(join(dir, 'from-stdin'), 'utf8'), 'stdin');
+    const r = await d.berth(['cp', 'cp1:/dne', join(dir, 'x')]);
+    exitsWith(r, 1);
+    includes(r.stderr, 'Could not find the file /dne in container cp1', r);
+    exitsWith(await d.berth(['cp', join(dir, 'b.txt'), join(dir, 'c.txt')]), 1);
+  });
+
   it('describes a symlink with X-Docker-Container-Path-Stat', async () => {
     const r = await d.api({ method: 'HEAD', path: '/containers/cp1/archive?path=/lnk' });
     assert.equal(r.status, 200);
@@ -128,17 +148,15 @@ describe('compat: docker cp', { skip: skipReason(compatNeeds) }, () => {
     ok(await d.docker(['run', '-d', '--name', 'race', 'busybox', 'sh', '-c',
       `while :; do rm -rf /w; mkdir -p /w${canary}; echo inside > /w${canary}/secret; rm -rf /w; ln -s / /w; done`]));
     await writeFile(join(dir, 'payload'), 'PAYLOAD');
-    let inside = 0;
     for (let i = 0; i < 25; i++) {
-      const out = await d.api({ path: `/containers/race/archive?path=/w${canary}/secret` });
-      assert.ok(!out.body.includes('HOST-SECRET'), 'host file content came back');
-      if (out.status === 200) inside++;
+      // A tree changing under the copy may cut the stream short; it must never carry host data.
+      const out = await d.api({ path: `/containers/race/archive?path=/w${canary}/secret` }).catch(() => null);
+      assert.ok(!out?.body.includes('HOST-SECRET'), 'host file content came back');
       await d.docker(['cp', join(dir, 'payload'), `race:/w${canary}/`]);
       const put = await d.api({ method: 'PUT', path: `/containers/race/archive?path=/w${canary}`, body: await tarOf([{ name: 'evil', body: 'EVIL' }]), headers: { 'content-type': 'application/x-tar' } });
       assert.ok([200, 400, 404].includes(put.status), `${put.status} ${put.body}`);
     }
     assert.deepEqual(await readdir(canary), ['secret']);
     assert.equal(await readFile(join(canary, 'secret'), 'utf8'), 'HOST-SECRET');
-    assert.ok(inside >= 0);
   });
 });

@@ -95,7 +95,12 @@ export async function containerArchiveGet(c: ContainerContext, ref: string, path
   const lease = await leaseRoot(c, rec);
   try {
     const st = await stat(lease.root, p, path, ref);
-    const archive = packPath(lease.root, p, { onClose: () => lease.release() });
+    let archive: Readable;
+    try {
+      archive = packPath(lease.root, p, { onClose: () => lease.release() });
+    } catch (err) {
+      throw lookupError(err, path, ref);
+    }
     c.deps.events.container(rec, 'archive-path', {});
     return { stat: st, archive };
   } catch (err) {

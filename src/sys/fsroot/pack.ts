@@ -24,32 +24,25 @@ export interface PackOptions {
  * consumer (backpressure), so a slow client holds one chunk, not the tree.
  */
 export function packPath(root: PinnedRoot, p: ContainerPath, opts: PackOptions = {}): Readable {
+  // The top is pinned now, so a lookup failure is the caller's to report before any byte is sent.
+  const base = archiveBaseName(p);
+  const whole = p.asDir || p.parts.length === 0;
+  const fd = whole
+    ? root.open(p.clean === '/' ? '/' : p.clean + '/', O_PATH() | constants.O_DIRECTORY)
+    : root.openDir('/' + p.parts.slice(0, -1).join('/'));
   const pack = tarStream.pack();
   const walker = new Walker(pack);
   void (async () => {
     try {
       // The caller attaches its consumer (and error handler) first; an early failure must reach it.
       await new Promise((resolve) => setImmediate(resolve));
-      const base = archiveBaseName(p);
-      if (p.asDir || p.parts.length === 0) {
-        const fd = root.open(p.clean === '/' ? '/' : p.clean + '/', O_PATH() | constants.O_DIRECTORY);
-        try {
-          await walker.directory(fd, await fstatFd(fd), base);
-        } finally {
-          closeFd(fd);
-        }
-      } else {
-        const dir = root.openDir('/' + p.parts.slice(0, -1).join('/'));
-        try {
-          await walker.entry(dir, p.parts[p.parts.length - 1]!, base);
-        } finally {
-          closeFd(dir);
-        }
-      }
+      if (whole) await walker.directory(fd, await fstatFd(fd), base);
+      else await walker.entry(fd, p.parts[p.parts.length - 1]!, base);
       pack.finalize();
     } catch (err) {
       pack.destroy(err as Error);
     } finally {
+      closeFd(fd);
       opts.onClose?.();
     }
   })();
