@@ -70,8 +70,6 @@ describe('compat: docker cp', { skip: skipReason(compatNeeds) }, () => {
     ok(await d.berth(['cp', join(dir, 'b.txt'), 'cp1:/tmp/b.txt']));
     ok(await d.berth(['cp', 'cp1:/tmp/b.txt', join(dir, 'b-out.txt')]));
     assert.equal(await readFile(join(dir, 'b-out.txt'), 'utf8'), 'berth cp\n');
-    ok(await d.berth(['cp', 'cp1:/d', join(dir, 'bd')]));
-    assert.deepEqual((await readdir(join(dir, 'bd'))).sort(), ['a', 'sub']);
     await mkdir(join(dir, 'bl'));
     ok(await d.berth(['cp', '-L', 'cp1:/lnk', join(dir, 'bl', 'followed')]));
     assert.deepEqual((await readdir(join(dir, 'bl', 'followed'))).sort(), ['a', 'sub']);
@@ -82,7 +80,6 @@ describe('compat: docker cp', { skip: skipReason(compatNeeds) }, () => {
     const r = await d.berth(['cp', 'cp1:/dne', join(dir, 'x')]);
     exitsWith(r, 1);
     includes(r.stderr, 'Could not find the file /dne in container cp1', r);
-    exitsWith(await d.berth(['cp', join(dir, 'b.txt'), join(dir, 'c.txt')]), 1);
   });
 
   it('describes a symlink with X-Docker-Container-Path-Stat', async () => {
@@ -148,7 +145,7 @@ describe('compat: docker cp', { skip: skipReason(compatNeeds) }, () => {
     ok(await d.docker(['run', '-d', '--name', 'race', 'busybox', 'sh', '-c',
       `while :; do rm -rf /w; mkdir -p /w${canary}; echo inside > /w${canary}/secret; rm -rf /w; ln -s / /w; done`]));
     await writeFile(join(dir, 'payload'), 'PAYLOAD');
-    for (let i = 0; i < 25; i++) {
+    for (let i = 0; i < 12; i++) {
       // A tree changing under the copy may cut the stream short; it must never carry host data.
       const out = await d.api({ path: `/containers/race/archive?path=/w${canary}/secret` }).catch(() => null);
       assert.ok(!out?.body.includes('HOST-SECRET'), 'host file content came back');
@@ -158,5 +155,6 @@ describe('compat: docker cp', { skip: skipReason(compatNeeds) }, () => {
     }
     assert.deepEqual(await readdir(canary), ['secret']);
     assert.equal(await readFile(join(canary, 'secret'), 'utf8'), 'HOST-SECRET');
+    ok(await d.docker(['rm', '-f', 'race']));
   });
 });
