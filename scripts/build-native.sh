@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds berth's native addon (build/Release/berth_seqpacket.node, the attach socket client)
+# Builds berth's native addons (build/Release/berth_seqpacket.node, the attach socket client;
+# berth_fsroot.node, openat2 for paths inside a container root)
 # with the node-gyp that npm bundles. `npm ci` does the same on its own (binding.gyp at the
 # root); this script is for checkouts whose node_modules came from elsewhere. Offline when
 # Node's headers are installed and npm's `nodedir` points at them.

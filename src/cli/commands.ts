@@ -19,6 +19,7 @@ const rename: CommandLoader = () => import('./commands/container/rename.js').the
 const pause: CommandLoader = () => import('./commands/container/pause.js').then((m) => m.command);
 const unpause: CommandLoader = () => import('./commands/container/unpause.js').then((m) => m.command);
 const top: CommandLoader = () => import('./commands/container/top.js').then((m) => m.command);
+const cp: CommandLoader = () => import('./commands/container/cp.js').then((m) => m.command);
 const port: CommandLoader = () => import('./commands/container/port.js').then((m) => m.command);
 const stats: CommandLoader = () => import('./commands/container/stats.js').then((m) => m.command);
 const update: CommandLoader = () => import('./commands/container/update.js').then((m) => m.command);
@@ -51,6 +52,7 @@ export const COMMANDS: Readonly<Record<string, CommandLoader>> = {
   'container wait': wait, 'container attach': attach, 'container rename': rename,
   'container pause': pause, 'container unpause': unpause, 'container top': top, 'container port': port,
   'container inspect': containerInspect, 'container prune': containerPrune,
+  cp, 'container cp': cp,
   'image ls': images, 'image list': images, 'image inspect': imageInspect, 'image history': history,
   'image tag': tag, 'image rm': rmi, 'image remove': rmi, 'image import': imageImport, 'image load': load, 'image save': save, 'image prune': imagePrune,
   'system info': info, 'system prune': systemPrune,

@@ -7,6 +7,7 @@ import type { DaemonConfig } from './config/config.js';
 import { addSystemRoutes } from './routes/system/routes.js';
 import { addLifecycleRoutes } from './routes/container/lifecycle.js';
 import { addAttachRoutes } from './routes/container/attach.js';
+import { addArchiveRoutes } from './routes/container/archive.js';
 import { addLogRoutes } from './routes/container/logs.js';
 import { addStatsRoutes } from './routes/container/stats.js';
 import { addExecRoutes } from './routes/container/exec.js';
@@ -112,6 +113,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   }));
   addLifecycleRoutes(router, containerApi);
   addAttachRoutes(router, containerApi);
+  addArchiveRoutes(router, containerApi);
   addLogRoutes(router, containerApi);
   addStatsRoutes(router, containerApi);
   addExecRoutes(router, containerApi);

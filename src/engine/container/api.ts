@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { parseTimestamp, timestampMs } from '../../lib/time/timestamp.js';
 import type { ContainerStatsResponse, ContainerUpdateRequest, ContainerUpdateResponse } from '../../api/stats.js';
 import type { ContainerCreateRequest, ContainerInspectResponse, ContainerSummary, ExecConfig, ExecInspectResponse } from '../../api/container.js';
@@ -162,6 +163,15 @@ export class ContainerApi {
 
   containerLogs(ref: string, opts: { follow: boolean; tail?: number; since?: number; until?: number; stdout: boolean; stderr: boolean; signal: AbortSignal }) {
     return this.#svc.logs(ref, opts);
+  }
+  containerArchiveStat(ref: string, path: string) {
+    return this.#svc.archiveStat(ref, path);
+  }
+  containerArchiveGet(ref: string, path: string) {
+    return this.#svc.archiveGet(ref, path);
+  }
+  containerArchivePut(ref: string, path: string, body: Readable, opts: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean; signal?: AbortSignal }) {
+    return this.#svc.archivePut(ref, path, body, opts);
   }
   containerTop(ref: string, psArgs?: string) {
     return this.#svc.top(ref, psArgs);

@@ -17,7 +17,7 @@ import { ExecRegistry } from './exec/registry.js';
 export interface ContainerDeps {
   store: ContainerStore;
   images: Pick<ImageService, 'get'>;
-  snapshotter: Pick<Snapshotter, 'prepare' | 'remove' | 'usage'>;
+  snapshotter: Pick<Snapshotter, 'prepare' | 'remove' | 'usage' | 'mount' | 'unmount'>;
   runtime: RuntimeLifecycle & RuntimeIO & ExitFeed & ProcessLister & LogRotator & RuntimeExec;
   /** The start path, in order (see steps/types.ts). */
   steps: readonly StartStep[];

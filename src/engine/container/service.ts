@@ -3,6 +3,9 @@ import type { LogEntry } from '../../runtime/types.js';
 import { messageOf } from '../../lib/errors/index.js';
 import type { AttachOptions, AttachSession, AttachSink } from './attach.js';
 import { containerAttach } from './attach-op.js';
+import { containerArchiveGet, containerArchivePut, containerArchiveStat, type ArchivePutOptions } from './archive.js';
+import type { Readable } from 'node:stream';
+import type { ContainerPathStat } from '../../api/archive.js';
 import { createContainerContext, type ContainerContext, type ContainerDeps } from './context.js';
 import { containerCreate } from './create.js';
 import { handleExit } from './exits.js';
@@ -96,6 +99,15 @@ export class ContainerService implements ProbeRunner {
   }
   resize(ref: string, height: number, width: number): Promise<void> {
     return containerResize(this.#c, ref, height, width);
+  }
+  archiveStat(ref: string, path: string): Promise<ContainerPathStat> {
+    return containerArchiveStat(this.#c, ref, path);
+  }
+  archiveGet(ref: string, path: string): Promise<{ stat: ContainerPathStat; archive: Readable }> {
+    return containerArchiveGet(this.#c, ref, path);
+  }
+  archivePut(ref: string, path: string, body: Readable, opts: ArchivePutOptions): Promise<void> {
+    return containerArchivePut(this.#c, ref, path, body, opts);
   }
   imageUsers(imageId: string, runningOnly = false): string[] {
     return imageUsers(this.#c, imageId, runningOnly);
