@@ -35,6 +35,9 @@ const save: CommandLoader = () => import('./commands/image/save.js').then((m) =>
 const imagePrune: CommandLoader = () => import('./commands/image/prune.js').then((m) => m.command);
 const version: CommandLoader = () => import('./commands/system/version.js').then((m) => m.command);
 const info: CommandLoader = () => import('./commands/system/info.js').then((m) => m.command);
+const diff: CommandLoader = () => import('./commands/container/diff.js').then((m) => m.command);
+const containerExport: CommandLoader = () => import('./commands/container/export.js').then((m) => m.command);
+const commit: CommandLoader = () => import('./commands/container/commit.js').then((m) => m.command);
 const systemPrune: CommandLoader = () => import('./commands/system/prune.js').then((m) => m.command);
 
 /** Command name (with its group, as typed) → loader. */
@@ -50,6 +53,7 @@ export const COMMANDS: Readonly<Record<string, CommandLoader>> = {
   'image ls': images, 'image list': images, 'image inspect': imageInspect, 'image history': history,
   'image tag': tag, 'image rm': rmi, 'image remove': rmi, 'image import': imageImport, 'image load': load, 'image save': save, 'image prune': imagePrune,
   'system info': info, 'system prune': systemPrune,
+  diff, export: containerExport, commit, 'container diff': diff, 'container export': containerExport, 'container commit': commit,
 };
 
 /** Management commands that take a subcommand. */

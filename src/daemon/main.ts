@@ -8,6 +8,7 @@ import { addSystemRoutes } from './routes/system/routes.js';
 import { addLifecycleRoutes } from './routes/container/lifecycle.js';
 import { addAttachRoutes } from './routes/container/attach.js';
 import { addLogRoutes } from './routes/container/logs.js';
+import { addFilesystemRoutes } from './routes/container/filesystem.js';
 import { addImageRoutes } from './routes/image/routes.js';
 import { addPendingPruneRoutes } from './routes/system/prune.js';
 import { addUnservedEndpoints } from './server/engine-endpoints.js';
@@ -97,6 +98,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   addLifecycleRoutes(router, containerApi);
   addAttachRoutes(router, containerApi);
   addLogRoutes(router, containerApi);
+  addFilesystemRoutes(router, containerApi);
   addImageRoutes(router, imageApi);
   addPendingPruneRoutes(router);
   addUnservedEndpoints(router);

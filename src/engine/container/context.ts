@@ -1,7 +1,7 @@
 import type { Clock } from '../../lib/clock/index.js';
 import { KeyedLock } from '../../lib/sync/keyed-lock.js';
 import type { ImageService } from '../../image/types.js';
-import type { Snapshotter } from '../../snapshot/types.js';
+import type { RootfsExporter, SnapshotDiffer, Snapshotter } from '../../snapshot/types.js';
 import type { ExitFeed, LogReader, LogRotator, ProcessLister, RuntimeIO, RuntimeLifecycle } from '../../runtime/types.js';
 import type { EventSink } from '../events/types.js';
 import type { ContainerStore } from './store.js';
@@ -14,8 +14,8 @@ import { UseCounter } from './use-counter.js';
 /** What the container operations are built on; the composition root provides it. */
 export interface ContainerDeps {
   store: ContainerStore;
-  images: Pick<ImageService, 'get'>;
-  snapshotter: Pick<Snapshotter, 'prepare' | 'remove' | 'usage'>;
+  images: Pick<ImageService, 'get' | 'commitImage'>;
+  snapshotter: Pick<Snapshotter, 'prepare' | 'remove' | 'usage'> & SnapshotDiffer & RootfsExporter;
   runtime: RuntimeLifecycle & RuntimeIO & ExitFeed & ProcessLister & LogRotator;
   /** The start path, in order (see steps/types.ts). */
   steps: readonly StartStep[];

@@ -20,6 +20,10 @@ import { containerKill, containerRestart, containerStop, type ContainerStopOptio
 import type { ContainerStore } from './store.js';
 import { containerResize, containerTop } from './top.js';
 import { containerWait } from './wait.js';
+import { containerChanges, containerExport } from './rootfs-changes.js';
+import { containerCommit, type ContainerCommitOptions } from './commit.js';
+import type { Readable } from 'node:stream';
+import type { FilesystemChange } from '../../snapshot/types.js';
 import type { WaitCondition, WaitResult } from './waiters.js';
 
 /**
@@ -98,6 +102,15 @@ export class ContainerService {
   }
   prune(keep: (rec: ContainerRecord) => boolean): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }> {
     return containerPrune(this.#c, keep);
+  }
+  changes(ref: string): Promise<FilesystemChange[]> {
+    return containerChanges(this.#c, ref);
+  }
+  export(ref: string, signal?: AbortSignal): Readable {
+    return containerExport(this.#c, ref, signal);
+  }
+  commit(ref: string, opts?: ContainerCommitOptions): Promise<{ Id: string }> {
+    return containerCommit(this.#c, ref, opts);
   }
   /** Log rotation by max-size: called periodically. */
   rotateLogs(): Promise<void> {

@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+import type { ContainerConfig, FilesystemChange, IdResponse } from '../../../api/container.js';
 import type { ContainerCreateRequest, ContainerCreateResponse, ContainerInspectResponse, ContainerPruneResponse, ContainerSummary, ContainerTopResponse, ContainerWaitResponse } from '../../../api/container.js';
 
 /** A log entry the logs route encodes. */
@@ -50,4 +52,16 @@ export interface ContainerBackend {
   containerTop(ref: string, psArgs?: string): Promise<ContainerTopResponse>;
   containerResize(ref: string, height: number, width: number): Promise<void>;
   containerPrune(filters: Map<string, string[]>): Promise<ContainerPruneResponse>;
+}
+
+/** What the filesystem routes (changes, export, commit) need from the engine. */
+export interface ContainerFilesystemBackend {
+  /** null when the container changed nothing (Docker's answer). */
+  containerChanges(ref: string): Promise<FilesystemChange[] | null>;
+  /** A tar stream of the container's whole filesystem. */
+  containerExport(ref: string, signal: AbortSignal): Readable;
+  imageCommit(opts: {
+    container: string; repo?: string; tag?: string; comment?: string; author?: string; pause: boolean; changes: string[];
+    config?: ContainerConfig | null; signal: AbortSignal;
+  }): Promise<IdResponse>;
 }
