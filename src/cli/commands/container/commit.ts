@@ -15,9 +15,9 @@ export const command: Command = {
       { name: 'author', short: 'a', kind: 'string', description: 'Author (e.g., "John Hannibal Smith <hannibal@a-team.com>")' },
       { name: 'change', short: 'c', kind: 'list', description: 'Apply Dockerfile instruction to the created image' },
       { name: 'message', short: 'm', kind: 'string', description: 'Commit message' },
-      { name: 'no-pause', kind: 'bool', description: 'Disable pausing container during commit' },
-      // docker keeps -p/--pause (default true) hidden for old scripts
-      { name: 'pause', short: 'p', kind: 'bool', default: true, hidden: true, description: 'Pause container during commit' },
+      { name: 'pause', short: 'p', kind: 'bool', default: true, description: 'Pause container during commit (default true)' },
+      // The spelling later docker CLIs show instead of -p=false.
+      { name: 'no-pause', kind: 'bool', hidden: true, description: 'Disable pausing container during commit' },
     ],
   },
   async run(ctx, flags, [container, reference]) {
