@@ -239,3 +239,14 @@ export interface ExecInspectResponse {
   Pid?: number;
   [key: string]: unknown;
 }
+
+/** One entry of `GET /containers/{id}/changes`: Kind 0 modified, 1 added, 2 deleted. */
+export interface FilesystemChange {
+  Path: string;
+  Kind: 0 | 1 | 2;
+}
+
+/** Answer of `POST /commit` (the Engine API's IDResponse). */
+export interface IdResponse {
+  Id: string;
+}

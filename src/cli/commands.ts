@@ -38,6 +38,9 @@ const save: CommandLoader = () => import('./commands/image/save.js').then((m) =>
 const imagePrune: CommandLoader = () => import('./commands/image/prune.js').then((m) => m.command);
 const version: CommandLoader = () => import('./commands/system/version.js').then((m) => m.command);
 const info: CommandLoader = () => import('./commands/system/info.js').then((m) => m.command);
+const diff: CommandLoader = () => import('./commands/container/diff.js').then((m) => m.command);
+const containerExport: CommandLoader = () => import('./commands/container/export.js').then((m) => m.command);
+const commit: CommandLoader = () => import('./commands/container/commit.js').then((m) => m.command);
 const systemPrune: CommandLoader = () => import('./commands/system/prune.js').then((m) => m.command);
 const systemDf: CommandLoader = () => import('./commands/system/df.js').then((m) => m.command);
 const events: CommandLoader = () => import('./commands/system/events.js').then((m) => m.command);
@@ -58,6 +61,7 @@ export const COMMANDS: Readonly<Record<string, CommandLoader>> = {
   'system info': info, 'system prune': systemPrune,
   events, 'system events': events, 'system df': systemDf,
   stats, update, 'container stats': stats, 'container update': update,
+  diff, export: containerExport, commit, 'container diff': diff, 'container export': containerExport, 'container commit': commit,
 };
 
 /** Management commands that take a subcommand. */

@@ -11,6 +11,7 @@ import { addArchiveRoutes } from './routes/container/archive.js';
 import { addLogRoutes } from './routes/container/logs.js';
 import { addStatsRoutes } from './routes/container/stats.js';
 import { addExecRoutes } from './routes/container/exec.js';
+import { addFilesystemRoutes } from './routes/container/filesystem.js';
 import { addImageRoutes } from './routes/image/routes.js';
 import { addPendingPruneRoutes } from './routes/system/prune.js';
 import { addSwarmAndPluginRoutes } from './routes/system/swarm.js';
@@ -117,6 +118,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   addLogRoutes(router, containerApi);
   addStatsRoutes(router, containerApi);
   addExecRoutes(router, containerApi);
+  addFilesystemRoutes(router, containerApi);
   addImageRoutes(router, imageApi);
   addPendingPruneRoutes(router);
   addSwarmAndPluginRoutes(router);

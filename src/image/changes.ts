@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { InvalidArgumentError } from '../lib/errors/index.js';
 import type { ImageRunConfig } from './types.js';
+import { parseHealthcheck } from './healthcheck-change.js';
 
 /**
  * Splits a Dockerfile argument into words: whitespace separates, "..." and '...' group, and a
@@ -71,7 +72,7 @@ function exposedPorts(arg: string): string[] {
   const out: string[] = [];
   for (const word of splitWords(arg)) {
     const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/i.exec(word);
-    if (!m) throw new InvalidArgumentError(`invalid containerPort: ${word}`);
+    if (!m) throw new InvalidArgumentError(`Invalid containerPort: ${word}`);
     const lo = Number(m[1]);
     const hi = m[2] ? Number(m[2]) : lo;
     if (lo < 1 || hi > 65535 || hi < lo) throw new InvalidArgumentError(`invalid port range: ${word}`);
@@ -81,13 +82,17 @@ function exposedPorts(arg: string): string[] {
   return out;
 }
 
-const ALLOWED = new Set(['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'USER', 'VOLUME', 'WORKDIR', 'STOPSIGNAL']);
+const ALLOWED: ReadonlySet<string> = new Set(['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'USER', 'VOLUME', 'WORKDIR', 'STOPSIGNAL', 'HEALTHCHECK']);
+
+/** The instructions Docker's `commit --change` takes (its list has HEALTHCHECK but no STOPSIGNAL). */
+export const COMMIT_CHANGE_INSTRUCTIONS: ReadonlySet<string> = new Set(['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'ONBUILD', 'USER', 'VOLUME', 'WORKDIR']);
 
 /**
  * Applies `docker import --change` / `commit --change` instructions to a run config and returns
- * the new config (the input is not modified). Unknown instructions fail as docker's do.
+ * the new config (the input is not modified). Instructions outside `allowed` fail with Docker's
+ * message, before any is applied.
  */
-export function applyChanges(base: ImageRunConfig, changes: string[]): ImageRunConfig {
+export function applyChanges(base: ImageRunConfig, changes: string[], allowed: ReadonlySet<string> = ALLOWED): ImageRunConfig {
   const cfg: ImageRunConfig = structuredClone(base);
   for (const raw of changes) {
     const line = raw.trim();
@@ -95,7 +100,7 @@ export function applyChanges(base: ImageRunConfig, changes: string[]): ImageRunC
     const m = /^(\S+)\s*([\s\S]*)$/.exec(line)!;
     const instr = m[1]!.toUpperCase();
     const arg = m[2]!.trim();
-    if (!ALLOWED.has(instr)) throw new InvalidArgumentError(`${m[1]} is not a valid change command`);
+    if (!allowed.has(instr)) throw new InvalidArgumentError(`${m[1]} is not a valid change command`);
     switch (instr) {
       case 'CMD':
         cfg.Cmd = commandOf(arg);
@@ -143,6 +148,9 @@ export function applyChanges(base: ImageRunConfig, changes: string[]): ImageRunC
         break;
       case 'STOPSIGNAL':
         cfg.StopSignal = arg;
+        break;
+      case 'HEALTHCHECK':
+        cfg.Healthcheck = parseHealthcheck(arg, jsonArray);
         break;
       case 'ONBUILD':
         cfg.OnBuild = [...(cfg.OnBuild ?? []), arg];

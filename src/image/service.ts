@@ -18,7 +18,7 @@ import { ImagePaths } from './paths.js';
 import { parsePlatform } from './platform.js';
 import { planImageRemoval } from './remove-policy.js';
 import type {
-  HistoryResponseItem, ImageAddOptions, ImageConfigFile, ImageDeleteResponseItem, ImageImportOptions, ImagePruneOptions,
+  HistoryResponseItem, ImageAddOptions, ImageCommitOptions, ImageConfigFile, ImageDeleteResponseItem, ImageImportOptions, ImagePruneOptions,
   ImageDiskUsage, ImageDiskUsageReader, ImageRecord, ImageRemoveOptions, ImageRunConfig, ImageService,
 } from './types.js';
 
@@ -222,6 +222,94 @@ export class LocalImageService implements ImageService, ImageDiskUsageReader {
       }
       return this.meta.record(id)!;
     });
+  }
+
+  async commitImage(opts: ImageCommitOptions): Promise<ImageRecord> {
+    const target = opts.reference ? parseNamedReference(opts.reference) : undefined;
+    if (target?.digest) throw new InvalidArgumentError('refusing to create a tag with a digest reference');
+    const parent = this.get(opts.parent);
+    const created = new Date().toISOString();
+    const diffIds = [...parent.config.rootfs.diff_ids];
+    const pins = [...parent.layers];
+    // What this commit made, for the undo: the layer's ids, its blob, whether the layer dir is new.
+    let newLayer: { chainId: string; diffId: string; blob: string; created: boolean } | undefined;
+    let size = parent.size;
+    const pin = (keys: string[]): void => { for (const k of keys) this.pinned.set(k, (this.pinned.get(k) ?? 0) + 1); };
+    pin(pins);
+    try {
+      if (opts.layer) {
+        const staged = await this.snapshotter.stageLayer();
+        try {
+          const { unpacked, blob } = await ingestLayer(opts.layer, staged.dir, this.#content, {
+            allowDevices: process.getuid?.() === 0, lowerDirs: this.snapshotter.lowerDirs(parent.layers), signal: opts.signal,
+          });
+          const chainId = chainIds([...diffIds, unpacked.diffId]).at(-1)!;
+          pin([chainId, unpacked.diffId]);
+          pins.push(chainId, unpacked.diffId);
+          newLayer = { chainId, diffId: unpacked.diffId, blob: blob.digest, created: false };
+          await this.#layerBlobs.add(unpacked.diffId, blob);
+          newLayer.created = (await staged.commit({ chainId, diffId: unpacked.diffId, size: unpacked.size })).created;
+          diffIds.push(unpacked.diffId);
+          size += (await this.snapshotter.layerInfo(chainId)).size;
+        } catch (err) {
+          await staged.discard();
+          throw err;
+        }
+      }
+      const pc = parent.config;
+      const config: ImageConfigFile = {
+        architecture: pc.architecture,
+        ...(pc.variant ? { variant: pc.variant } : {}),
+        os: pc.os,
+        ...(pc['os.version'] ? { 'os.version': pc['os.version'] } : {}),
+        created,
+        ...(opts.author ? { author: opts.author } : {}),
+        config: opts.config,
+        container: opts.containerId,
+        container_config: opts.containerConfig,
+        rootfs: { type: 'layers', diff_ids: diffIds },
+        history: [...(pc.history ?? []), {
+          created, ...(opts.author ? { author: opts.author } : {}), created_by: opts.createdBy,
+          ...(opts.comment ? { comment: opts.comment } : {}), ...(opts.layer ? {} : { empty_layer: true }),
+        }],
+      };
+      const configBytes = Buffer.from(JSON.stringify(config));
+      const id = sha256Digest(configBytes);
+      const layers = newLayer ? [...parent.layers, newLayer.chainId] : [...parent.layers];
+      return await this.lock.run(STORE_LOCK, async () => {
+        if (!this.meta.has(id)) {
+          await this.#content.putBlob(configBytes, { digest: id });
+          await this.meta.putImage({ id, layers, parent: parent.id, addedAt: Date.now(), size }, config);
+        }
+        await this.cacheLayerSizes(id, layers);
+        if (target) await this.meta.setRefs([{ ref: familiarTagged(target), kind: 'tag' }], id);
+        return this.meta.record(id)!;
+      });
+    } catch (err) {
+      await this.lock.run(STORE_LOCK, async () => {
+        if (!newLayer) return;
+        // Another add or commit may share the layer: only ours pins it once.
+        const shared = (k: string): boolean => (this.pinned.get(k) ?? 0) > 1;
+        if (newLayer.created && !this.meta.layersInUse().has(newLayer.chainId) && !shared(newLayer.chainId)) {
+          await this.snapshotter.removeLayer(newLayer.chainId).catch(() => undefined);
+        }
+        if (!shared(newLayer.diffId)) {
+          const used = new Set<string>();
+          for (const i of this.meta.ids()) for (const d of this.meta.record(i)!.config.rootfs?.diff_ids ?? []) used.add(d);
+          if (!used.has(newLayer.diffId)) {
+            for (const b of await this.#layerBlobs.forget(newLayer.diffId)) await this.#content.delete(b.digest);
+            if (this.#layerBlobs.diffIdOf(newLayer.blob) === undefined) await this.#content.delete(newLayer.blob);
+          }
+        }
+      });
+      throw err;
+    } finally {
+      for (const c of pins) {
+        const n = (this.pinned.get(c) ?? 1) - 1;
+        if (n <= 0) this.pinned.delete(c);
+        else this.pinned.set(c, n);
+      }
+    }
   }
 
   /**

@@ -88,6 +88,32 @@ export interface ImageAddOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Options of `ImageService.commitImage`: a child of `parent` with the container's changes as one
+ * more layer (`docker commit`).
+ */
+export interface ImageCommitOptions {
+  /** Id of the image the container was created from. */
+  parent: string;
+  /**
+   * The container's changes as an uncompressed layer tar stream. Absent when it changed nothing:
+   * then, as in Docker, the history gets an empty-layer entry and rootfs stays the parent's.
+   */
+  layer?: Readable;
+  /** The new image's run config. */
+  config: ImageRunConfig;
+  /** Recorded as the config's `container` and `container_config`, as Docker records them. */
+  containerId: string;
+  containerConfig: Record<string, unknown>;
+  /** The history entry's created_by: the container's command line. */
+  createdBy: string;
+  author?: string;
+  comment?: string;
+  /** "name[:tag]" to point at the new image. */
+  reference?: string;
+  signal?: AbortSignal;
+}
+
 /** What the image store holds on disk besides the unpacked layers (for `system df`). */
 export interface ImageDiskUsage {
   /** Bytes of every stored blob: configs, manifests and layer blobs. */
@@ -145,6 +171,14 @@ export interface ImageService {
   /** Resolves "name[:tag]", "name@sha256:...", a full or short (>=1 hex char, unique) id, or "sha256:<hex>". */
   get(ref: string): ImageRecord;
   importImage(opts: ImageImportOptions): Promise<ImageRecord>;
+  /**
+   * Stores a committed container as a new image: the layer is unpacked on top of the parent's
+   * and kept as a gzip blob in the content store (so push and save send it as it is). On failure
+   * nothing of it stays: no layer, no blob, no record, no tag.
+   * @throws {NotFoundError} when the parent image is gone
+   * @throws {InvalidArgumentError} for a malformed or digest reference
+   */
+  commitImage(opts: ImageCommitOptions): Promise<ImageRecord>;
   /** Tags an existing image: `source` is any reference `get` accepts; `target` is "repo[:tag]". */
   tag(source: string, target: string): Promise<void>;
   remove(ref: string, opts: ImageRemoveOptions): Promise<ImageDeleteResponseItem[]>;

@@ -16,6 +16,32 @@ async function stat(path: string): Promise<BigIntStats | null> {
   }
 }
 
+/** The path's stat in the topmost lower dir that has it; null when none has it or it is whited out. */
+async function inLowers(lowers: string[], rel: string): Promise<BigIntStats | null> {
+  for (const l of lowers) {
+    const st = await stat(join(l, rel));
+    if (st) return isWhiteout(st) ? null : st;
+  }
+  return null;
+}
+
+/**
+ * Which of the runtime's mount placeholders (absolute paths) the upper dir holds as the runtime
+ * made them: an empty file or directory that no lower layer has. Returned as relative paths.
+ */
+export async function placeholdersIn(upper: string, lowers: string[], placeholders: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const p of placeholders) {
+    const rel = p.replace(/^\/+/, '');
+    if (rel === '') continue;
+    const st = await stat(join(upper, rel));
+    if (!st) continue;
+    const empty = st.isFile() ? st.size === 0n : st.isDirectory() ? (await readdir(join(upper, rel))).length === 0 : false;
+    if (empty && !(await inLowers(lowers, rel))) found.add(rel);
+  }
+  return found;
+}
+
 /**
  * What a container changed, read from its overlay upper dir against the layer dirs below it (top
  * first), with Docker's rules for overlay: a whiteout is a deletion, an opaque directory that
@@ -24,18 +50,13 @@ async function stat(path: string): Promise<BigIntStats | null> {
  * addition otherwise. A directory that was only copied up because something inside it changed
  * (same mode, size and mtime as below) is not listed, unless something in it was added or
  * deleted: then it is listed as modified, just before the first such entry. Paths are absolute
- * ("/etc/passwd"), in the order of a depth-first walk with names in byte order.
+ * ("/etc/passwd"), in the order of a depth-first walk with names in byte order. Relative paths
+ * in `skip` (see {@link placeholdersIn}) are left out.
  */
-export async function overlayChanges(upper: string, lowers: string[]): Promise<FilesystemChange[]> {
+export async function overlayChanges(upper: string, lowers: string[], skip: ReadonlySet<string> = new Set()): Promise<FilesystemChange[]> {
   const { opaque } = await readLayerXattrs(upper);
   const out: FilesystemChange[] = [];
-  const inLower = async (rel: string): Promise<BigIntStats | null> => {
-    for (const l of lowers) {
-      const st = await stat(join(l, rel));
-      if (st) return isWhiteout(st) ? null : st;
-    }
-    return null;
-  };
+  const inLower = (rel: string): Promise<BigIntStats | null> => inLowers(lowers, rel);
   // Directories already listed; an addition or deletion lists its unlisted ancestors first.
   const listed = new Set<string>();
   const record = (path: string, kind: ChangeKind, isDir: boolean): void => {
@@ -55,6 +76,7 @@ export async function overlayChanges(upper: string, lowers: string[]): Promise<F
     const names = (await readdir(rel === '' ? upper : join(upper, rel))).sort(byteOrder);
     for (const name of names) {
       const path = rel === '' ? name : `${rel}/${name}`;
+      if (skip.has(path)) continue;
       const st = await stat(join(upper, path));
       if (!st) continue;
       if (isWhiteout(st)) {
@@ -74,5 +96,8 @@ export async function overlayChanges(upper: string, lowers: string[]): Promise<F
     }
   };
   await walk('');
-  return out;
+  if (skip.size === 0) return out;
+  // A directory whose only change was getting a placeholder (its mtime moved) is not listed either.
+  const holders = new Set([...skip].flatMap((p) => p.split('/').slice(0, -1).map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`)));
+  return out.filter((c) => c.kind !== ChangeKind.Modified || !holders.has(c.path) || out.some((o) => o.path.startsWith(`${c.path}/`)));
 }

@@ -1,17 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, readlink, rename, rm, rmdir, symlink } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../lib/errors/index.js';
 import { execOk } from '../sys/exec.js';
-import { isMounted, mount, unmount } from '../sys/mount.js';
+import { isMounted, listMounts, mount, unmount } from '../sys/mount.js';
 import { fsyncDir, writeFileAtomic } from '../lib/fs/atomic.js';
 import { KeyedLock } from '../lib/sync/keyed-lock.js';
 import { SnapshotPaths } from './paths.js';
 import { TrashReaper, type TreeRemover } from './reaper.js';
 import { packLayer } from '../lib/tar/index.js';
-import type { Readable } from 'node:stream';
-import { overlayChanges } from './changes.js';
-import type { FilesystemChange, LayerExporter, SnapshotDiffer, Snapshotter, SnapshotViewer } from './types.js';
+import { Readable } from 'node:stream';
+import { overlayChanges, placeholdersIn } from './changes.js';
+import type { ChangesOptions, FilesystemChange, LayerExporter, RootfsExporter, SnapshotDiffer, Snapshotter, SnapshotViewer } from './types.js';
 
 /** Constructor options of {@link OverlaySnapshotter}. */
 export interface OverlaySnapshotterOptions {
@@ -117,7 +117,7 @@ async function treeSize(dir: string): Promise<number> {
  * `prepare(key, image.layers)` then `mount(key)`, which returns the merged directory.
  * Call {@link init} once before use: it loads the snapshot index and clears crash leftovers.
  */
-export class OverlaySnapshotter implements Snapshotter, SnapshotDiffer, SnapshotViewer, LayerExporter {
+export class OverlaySnapshotter implements Snapshotter, SnapshotDiffer, SnapshotViewer, LayerExporter, RootfsExporter {
   readonly paths: SnapshotPaths;
   private readonly snapshots = new Map<string, SnapshotRecord>();
   private readonly locks = new KeyedLock();
@@ -154,6 +154,8 @@ export class OverlaySnapshotter implements Snapshotter, SnapshotDiffer, Snapshot
   private async load(): Promise<void> {
     const p = this.paths;
     for (const d of [p.root, p.layers, p.snapshots, p.empty, p.tmp, p.shortLinks, p.trash]) await mkdir(d, { recursive: true, mode: 0o700 });
+    // An export a crash cut short left its read-only mount in tmp/: it must go before tmp/ does.
+    for (const m of await listMounts()) if (m.mountPoint.startsWith(`${p.tmp}/`)) await unmount(m.mountPoint, { lazy: true });
     // Whatever a crash left in tmp/ (a half-unpacked layer, a layer being deleted) can be huge:
     // move all of it aside with one rename and let the reaper delete it while berthd serves.
     if ((await readdir(p.tmp)).length > 0) {
@@ -419,14 +421,55 @@ export class OverlaySnapshotter implements Snapshotter, SnapshotDiffer, Snapshot
 
   // ---- diffs --------------------------------------------------------------------------------
 
-  exportChanges(key: string, opts: { signal?: AbortSignal } = {}): Readable {
-    this.#active(key);
-    return packLayer(this.paths.upper(key), opts);
+  exportChanges(key: string, opts: ChangesOptions = {}): Readable {
+    const rec = this.#active(key);
+    if (!opts.placeholders?.length) return packLayer(this.paths.upper(key), opts);
+    const upper = this.paths.upper(key);
+    const lowers = this.lowerDirs(rec.layers);
+    const placeholders = opts.placeholders;
+    async function* generate(): AsyncGenerator<Buffer> {
+      const skip = await placeholdersIn(upper, lowers, placeholders);
+      yield* packLayer(upper, { signal: opts.signal, skip: (rel) => skip.has(rel) }) as AsyncIterable<Buffer>;
+    }
+    return Readable.from(generate(), { objectMode: false });
   }
 
-  async changes(key: string): Promise<FilesystemChange[]> {
+  async changes(key: string, opts: ChangesOptions = {}): Promise<FilesystemChange[]> {
     const rec = this.#active(key);
-    return overlayChanges(this.paths.upper(key), this.lowerDirs(rec.layers));
+    const upper = this.paths.upper(key);
+    const lowers = this.lowerDirs(rec.layers);
+    return overlayChanges(upper, lowers, await placeholdersIn(upper, lowers, opts.placeholders ?? []));
+  }
+
+  exportRootfs(key: string, opts: { signal?: AbortSignal } = {}): Readable {
+    const rec = this.#active(key);
+    const root = this.paths.root;
+    const target = join(this.paths.tmp, tmpName(`export-${key}`));
+    // The container's upper dir as the top lower dir: its whiteouts and opaque dirs hide what
+    // they hide, and a read-only mount of our own neither needs nor touches the container's.
+    const dirs = [this.paths.upper(key), ...this.lowerDirs(rec.layers), ...(rec.layers.length === 0 ? [this.paths.empty] : [])];
+    const lowerLinks = async (): Promise<string[]> => {
+      if (dirs.join(':').length <= MAX_MOUNT_DATA) return dirs;
+      const links: string[] = [relative(root, dirs[0]!)];
+      for (const l of [...rec.layers].reverse()) links.push(relative(root, await this.shortLink(l)));
+      if (rec.layers.length === 0) links.push(relative(root, this.paths.empty));
+      return links;
+    };
+    async function* generate(): AsyncGenerator<Buffer> {
+      await mkdir(target, { mode: 0o700 });
+      try {
+        await mount('overlay', target, 'overlay', ['ro', `lowerdir=${(await lowerLinks()).join(':')}`], { cwd: root });
+        try {
+          yield* packLayer(target, opts) as AsyncIterable<Buffer>;
+        } finally {
+          await unmount(target, { lazy: true });
+        }
+      } finally {
+        // rmdir, never rm -r: should the unmount have failed, the container's files stay untouched.
+        await rmdir(target).catch(() => undefined);
+      }
+    }
+    return Readable.from(generate(), { objectMode: false });
   }
 
   /**

@@ -32,6 +32,17 @@ export interface FilesystemChange {
   kind: ChangeKind;
 }
 
+/** Options of the {@link SnapshotDiffer} reads. */
+export interface ChangesOptions {
+  signal?: AbortSignal;
+  /**
+   * Paths (absolute, "/etc/hosts") the runtime creates only to mount something over them. An
+   * empty file or directory at such a path that no layer below has is the runtime's doing, not
+   * the container's: it is left out of the changes, as Docker keeps these in its init layer.
+   */
+  placeholders?: readonly string[];
+}
+
 /** A prepared snapshot's changes against the layers it was prepared on (commit, build, `docker diff`). */
 export interface SnapshotDiffer {
   /**
@@ -39,9 +50,19 @@ export interface SnapshotDiffer {
    * directories with ".wh..wh..opq", entries in a fixed order so the same changes give the same
    * digest. Streamed; the container should be paused or stopped while it is read.
    */
-  exportChanges(key: string, opts?: { signal?: AbortSignal }): Readable;
+  exportChanges(key: string, opts?: ChangesOptions): Readable;
   /** The change list `docker diff` shows. */
-  changes(key: string): Promise<FilesystemChange[]>;
+  changes(key: string, opts?: ChangesOptions): Promise<FilesystemChange[]>;
+}
+
+/** A container's whole filesystem as it sees it, for `docker export`. */
+export interface RootfsExporter {
+  /**
+   * A tar stream of the snapshot's merged filesystem (its layers with its own changes on top),
+   * read from a read-only mount of its own, so it works for stopped containers too and never
+   * disturbs the container's mount. Streamed; the mount goes when the stream ends or is destroyed.
+   */
+  exportRootfs(key: string, opts?: { signal?: AbortSignal }): Readable;
 }
 
 /** Read-only views of layer stacks (build's `COPY --from`, comparing an image's files). */

@@ -1,11 +1,12 @@
 import type { Readable } from 'node:stream';
 import { parseTimestamp, timestampMs } from '../../lib/time/timestamp.js';
 import type { ContainerStatsResponse, ContainerUpdateRequest, ContainerUpdateResponse } from '../../api/stats.js';
-import type { ContainerCreateRequest, ContainerInspectResponse, ContainerSummary, ExecConfig, ExecInspectResponse } from '../../api/container.js';
 import type { ExecRun } from './exec/ops.js';
+import type { ContainerConfig, ContainerCreateRequest, ContainerInspectResponse, ContainerSummary, ExecConfig, ExecInspectResponse, FilesystemChange, IdResponse } from '../../api/container.js';
 import type { ImageRecord, ImageService } from '../../image/types.js';
 import { InvalidArgumentError, NotFoundError, isNotFound } from '../../lib/errors/index.js';
 import { linearRegExp } from '../../lib/regex/linear.js';
+import { parseNamedReference } from '../../oci/index.js';
 import type { ContainerService } from './service.js';
 import type { ContainerRecord, ContainerStatus } from './model.js';
 import type { AttachSink } from './attach.js';
@@ -34,6 +35,19 @@ export function checkPlatform(platform: string, image: ImageRecord, ref: string)
   if (os !== image.config.os || (arch !== undefined && norm(arch) !== norm(image.config.architecture))) {
     throw new NotFoundError(`image with reference ${ref} was found but does not match the specified platform: wanted ${platform}, actual: ${image.config.os}/${image.config.architecture}`);
   }
+}
+
+/**
+ * The reference `POST /commit` tags with, from its repo and tag parameters: none without a repo
+ * (the tag alone is ignored, as in Docker), Docker's errors for a digest or a malformed tag.
+ */
+export function commitReference(repo?: string, tag?: string): string | undefined {
+  if (!repo) return undefined;
+  const named = parseNamedReference(repo);
+  if (named.digest !== undefined) throw new InvalidArgumentError('refusing to create a tag with a digest reference');
+  if (!tag) return repo;
+  if (!/^[\w][\w.-]{0,127}$/.test(tag)) throw new InvalidArgumentError('invalid tag format');
+  return `${named.familiarName}:${tag}`;
 }
 
 /** True when the labels satisfy every "key" or "key=value" filter. */
@@ -190,6 +204,22 @@ export class ContainerApi {
   }
   execInspect(id: string): ExecInspectResponse {
     return this.#svc.execInspect(id);
+  }
+
+  /** Docker answers `null`, not `[]`, for a container that changed nothing. */
+  async containerChanges(ref: string): Promise<FilesystemChange[] | null> {
+    const list = await this.#svc.changes(ref);
+    return list.length > 0 ? list.map((c) => ({ Path: c.path, Kind: c.kind })) : null;
+  }
+  containerExport(ref: string, signal: AbortSignal): Readable {
+    return this.#svc.export(ref, signal);
+  }
+  /** `POST /commit`: repo and tag are checked first, as Docker checks them before it looks the container up. */
+  imageCommit(opts: { container: string; repo?: string; tag?: string; comment?: string; author?: string; pause: boolean; changes: string[]; config?: ContainerConfig | null; signal: AbortSignal }): Promise<IdResponse> {
+    const reference = commitReference(opts.repo, opts.tag);
+    return this.#svc.commit(opts.container, {
+      reference, config: opts.config, changes: opts.changes, comment: opts.comment, author: opts.author, pause: opts.pause, signal: opts.signal,
+    });
   }
 
   containerPrune(filters: Map<string, string[]>) {

@@ -1,7 +1,7 @@
 import type { Clock } from '../../lib/clock/index.js';
 import { KeyedLock } from '../../lib/sync/keyed-lock.js';
 import type { ImageService } from '../../image/types.js';
-import type { Snapshotter } from '../../snapshot/types.js';
+import type { RootfsExporter, SnapshotDiffer, Snapshotter } from '../../snapshot/types.js';
 import type { ExitFeed, LogReader, LogRotator, ProcessLister, ResourceUpdater, RuntimeExec, RuntimeIO, RuntimeLifecycle, StatsReader } from '../../runtime/types.js';
 import type { EventSink } from '../events/types.js';
 import type { ContainerStore } from './store.js';
@@ -16,8 +16,8 @@ import { ExecRegistry } from './exec/registry.js';
 /** What the container operations are built on; the composition root provides it. */
 export interface ContainerDeps {
   store: ContainerStore;
-  images: Pick<ImageService, 'get'>;
-  snapshotter: Pick<Snapshotter, 'prepare' | 'remove' | 'usage' | 'mount' | 'unmount'>;
+  images: Pick<ImageService, 'get' | 'commitImage'>;
+  snapshotter: Pick<Snapshotter, 'prepare' | 'remove' | 'usage' | 'mount' | 'unmount'> & SnapshotDiffer & RootfsExporter;
   runtime: RuntimeLifecycle & RuntimeIO & ExitFeed & ProcessLister & LogRotator & RuntimeExec;
   /** The start path, in order (see steps/types.ts). */
   steps: readonly StartStep[];

@@ -30,6 +30,10 @@ import type { ContainerStatsResponse, ContainerUpdateRequest, ContainerUpdateRes
 import { containerExecCreate, execInspect, execResize, execStart, type ExecRun } from './exec/ops.js';
 import { runProbe, type ProbeResult, type ProbeRunner } from './exec/probe.js';
 import type { ExecConfig, ExecInspectResponse } from '../../api/container.js';
+import { containerChanges, containerExport } from './rootfs-changes.js';
+import { containerCommit, type ContainerCommitOptions } from './commit.js';
+import type { Readable } from 'node:stream';
+import type { FilesystemChange } from '../../snapshot/types.js';
 import type { WaitCondition, WaitResult } from './waiters.js';
 
 /**
@@ -142,6 +146,15 @@ export class ContainerService implements ProbeRunner {
   }
   runProbe(ref: string, argv: string[], opts: { timeoutMs: number; signal?: AbortSignal }): Promise<ProbeResult> {
     return runProbe(this.#c, ref, argv, opts);
+  }
+  changes(ref: string): Promise<FilesystemChange[]> {
+    return containerChanges(this.#c, ref);
+  }
+  export(ref: string, signal?: AbortSignal): Readable {
+    return containerExport(this.#c, ref, signal);
+  }
+  commit(ref: string, opts?: ContainerCommitOptions): Promise<{ Id: string }> {
+    return containerCommit(this.#c, ref, opts);
   }
   /** Log rotation by max-size: called periodically. */
   rotateLogs(): Promise<void> {

@@ -18,12 +18,21 @@ const CONTAINER_ONLY_CONFIG = {
 
 /**
  * The `ContainerConfig` of an image for clients before API 1.45: the config of the container
- * an image was committed from. berth records none, so it is the empty config Docker sends
- * for imported images.
+ * an image was committed from (recorded by commit), or the empty config Docker sends for
+ * imported images.
  */
 function emptyContainerConfig(): Record<string, unknown> {
   return {
     ...CONTAINER_ONLY_CONFIG, User: '', Env: null, Cmd: null, Volumes: null, WorkingDir: '', Entrypoint: null, OnBuild: null, Labels: null,
+  };
+}
+
+/** `Container` and `ContainerConfig` for clients before 1.45: the source container of a committed image. */
+function legacyContainerFields(c: ImageRecord['config']): { Container: string; ContainerConfig: Record<string, unknown> } {
+  const cc = c.container_config;
+  return {
+    Container: typeof c.container === 'string' ? c.container : '',
+    ContainerConfig: cc && typeof cc === 'object' ? { ...emptyContainerConfig(), ...(cc as Record<string, unknown>) } : emptyContainerConfig(),
   };
 }
 
@@ -55,7 +64,7 @@ export function toImageInspect(img: ImageRecord, apiVersion: string): ImageInspe
     Parent: img.parent,
     Comment: (c.history?.[c.history.length - 1]?.comment ?? '') as string,
     Created: c.created ?? new Date(img.addedAt).toISOString(),
-    ...(legacy ? { Container: '', ContainerConfig: emptyContainerConfig() } : {}),
+    ...(legacy ? legacyContainerFields(c) : {}),
     DockerVersion: '',
     Author: c.author ?? '',
     Config: apiBefore(apiVersion, '1.50') ? { ...CONTAINER_ONLY_CONFIG, ...config } : config,

@@ -10,6 +10,11 @@ import { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from './whiteout.js';
 /** Options of {@link packLayer}. */
 export interface PackLayerOptions {
   signal?: AbortSignal;
+  /**
+   * Leaves an entry (and, for a directory, everything under it) out of the stream when it
+   * returns true; `rel` is the entry's path without a leading "/" ("etc/hosts").
+   */
+  skip?: (rel: string, st: Stats) => boolean;
 }
 
 const CHUNK = 64 * 1024;
@@ -64,7 +69,8 @@ async function* fileContent(path: string, size: number, signal?: AbortSignal): A
   }
 }
 
-async function* walk(root: string, rel: string, attrs: LayerXattrs, links: Map<string, string>, signal?: AbortSignal): AsyncGenerator<Buffer> {
+async function* walk(root: string, rel: string, attrs: LayerXattrs, links: Map<string, string>, opts: PackLayerOptions): AsyncGenerator<Buffer> {
+  const { signal } = opts;
   const abs = rel === '' ? root : join(root, rel);
   const prefix = rel === '' ? '' : `${rel}/`;
   if (attrs.opaque.has(rel)) yield encodeTarHeader(marker(`${prefix}${OPAQUE_WHITEOUT}`));
@@ -79,12 +85,13 @@ async function* walk(root: string, rel: string, attrs: LayerXattrs, links: Map<s
     const st = stats[i % STAT_BATCH];
     if (!st) continue;
     const entry = `${prefix}${name}`;
+    if (opts.skip?.(entry, st)) continue;
     const xattrs = attrs.carried.get(entry);
     const fields = (stats: Stats, n: string, type: TarHeaderFields['type'], extra: Partial<TarHeaderFields> = {}): TarHeaderFields =>
       entryFields(stats, n, type, xattrs ? { ...extra, xattrs } : extra);
     if (st.isDirectory()) {
       yield encodeTarHeader(fields(st, `${entry}/`, 'directory'));
-      yield* walk(root, entry, attrs, links, signal);
+      yield* walk(root, entry, attrs, links, opts);
     } else if (st.isFile()) {
       if (st.nlink > 1) {
         const key = `${st.dev}:${st.ino}`;
@@ -128,7 +135,7 @@ async function* walk(root: string, rel: string, attrs: LayerXattrs, links: Map<s
 export function packLayer(dir: string, opts: PackLayerOptions = {}): Readable {
   async function* generate(): AsyncGenerator<Buffer> {
     const attrs = await readLayerXattrs(dir, opts.signal);
-    yield* walk(dir, '', attrs, new Map(), opts.signal);
+    yield* walk(dir, '', attrs, new Map(), opts);
     yield TAR_END;
   }
   return Readable.from(generate(), { objectMode: false });

@@ -1,4 +1,6 @@
 import type { ContainerStatsResponse, ContainerUpdateRequest, ContainerUpdateResponse } from '../../../api/stats.js';
+import type { Readable } from 'node:stream';
+import type { ContainerConfig, FilesystemChange, IdResponse } from '../../../api/container.js';
 import type { ContainerCreateRequest, ContainerCreateResponse, ContainerInspectResponse, ContainerPruneResponse, ContainerSummary, ContainerTopResponse, ContainerWaitResponse } from '../../../api/container.js';
 
 /** A log entry the logs route encodes. */
@@ -56,4 +58,16 @@ export interface ContainerBackend {
   /** Frames of usage; throws before the first frame for an unknown container. */
   containerStats(ref: string, opts: { stream: boolean; oneShot: boolean; signal?: AbortSignal }): AsyncIterable<ContainerStatsResponse>;
   containerUpdate(ref: string, req: ContainerUpdateRequest): Promise<ContainerUpdateResponse>;
+}
+
+/** What the filesystem routes (changes, export, commit) need from the engine. */
+export interface ContainerFilesystemBackend {
+  /** null when the container changed nothing (Docker's answer). */
+  containerChanges(ref: string): Promise<FilesystemChange[] | null>;
+  /** A tar stream of the container's whole filesystem. */
+  containerExport(ref: string, signal: AbortSignal): Readable;
+  imageCommit(opts: {
+    container: string; repo?: string; tag?: string; comment?: string; author?: string; pause: boolean; changes: string[];
+    config?: ContainerConfig | null; signal: AbortSignal;
+  }): Promise<IdResponse>;
 }

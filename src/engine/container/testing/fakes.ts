@@ -9,7 +9,8 @@ import { LoopbackSandboxProvider } from '../../../network/index.js';
 import type {
   AttachConnection, CreateOptions, ExecSpec, ExitFeed, ExitRecord, LogReader, LogRotator, ProcessLister, RuntimeExec, RuntimeIO, RuntimeLifecycle, SpecInput,
 } from '../../../runtime/types.js';
-import type { Snapshotter } from '../../../snapshot/types.js';
+import type { FilesystemChange, Snapshotter } from '../../../snapshot/types.js';
+import { Readable } from 'node:stream';
 import type { EventSink } from '../../events/types.js';
 import type { ContainerDeps } from '../context.js';
 import type { ContainerRecord } from '../model.js';
@@ -183,6 +184,20 @@ export class FakeSnapshotter implements Pick<Snapshotter, 'prepare' | 'mount' | 
   async usage(): Promise<number> {
     return 0;
   }
+  /** What `changes` reports for every snapshot (commit, diff). */
+  changeList: FilesystemChange[] = [];
+  async changes(key: string): Promise<FilesystemChange[]> {
+    this.calls.push(`changes ${key}`);
+    return this.changeList;
+  }
+  exportChanges(key: string): Readable {
+    this.calls.push(`exportChanges ${key}`);
+    return Readable.from([]);
+  }
+  exportRootfs(key: string): Readable {
+    this.calls.push(`exportRootfs ${key}`);
+    return Readable.from([]);
+  }
 }
 
 export const FAKE_IMAGE: ImageRecord = {
@@ -228,7 +243,10 @@ export async function fakeEngine(): Promise<FakeEngine> {
   await store.load();
   const deps: ContainerDeps = {
     store,
-    images: { get: (ref: string) => { if (ref !== 'busybox') throw new NotFoundError(`No such image: ${ref}`); return FAKE_IMAGE; } },
+    images: {
+      get: (ref: string) => { if (ref !== 'busybox') throw new NotFoundError(`No such image: ${ref}`); return FAKE_IMAGE; },
+      commitImage: async (opts) => ({ ...FAKE_IMAGE, id: `sha256:${'c'.repeat(64)}`, parent: opts.parent, config: { ...FAKE_IMAGE.config, config: opts.config } }),
+    },
     snapshotter,
     runtime,
     steps: [rootfsStep(snapshotter), mountsStep(), networkStep(new LoopbackSandboxProvider()), specStep(runtime), runtimeCreateStep(runtime)],

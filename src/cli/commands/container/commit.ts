@@ -1,0 +1,38 @@
+import { imageCommit } from '../../../client/image-commit.js';
+import type { Command } from '../../command.js';
+import { InvalidArgumentError } from '../../../lib/errors/index.js';
+import { parseNamedReference } from '../../../oci/reference.js';
+
+/** `berth commit`: makes an image from a container's changes and prints its id. */
+export const command: Command = {
+  spec: {
+    name: 'commit',
+    usage: '[OPTIONS] CONTAINER [REPOSITORY[:TAG]]',
+    description: "Create a new image from a container's changes",
+    aliases: ['container commit', 'commit'],
+    args: { min: 1, max: 2 },
+    flags: [
+      { name: 'author', short: 'a', kind: 'string', description: 'Author (e.g., "John Hannibal Smith <hannibal@a-team.com>")' },
+      { name: 'change', short: 'c', kind: 'list', description: 'Apply Dockerfile instruction to the created image' },
+      { name: 'message', short: 'm', kind: 'string', description: 'Commit message' },
+      { name: 'pause', short: 'p', kind: 'bool', default: true, description: 'Pause container during commit (default true)' },
+      // The spelling later docker CLIs show instead of -p=false.
+      { name: 'no-pause', kind: 'bool', hidden: true, description: 'Disable pausing container during commit' },
+    ],
+  },
+  async run(ctx, flags, [container, reference]) {
+    let repo: string | undefined;
+    let tag: string | undefined;
+    if (reference) {
+      const r = parseNamedReference(reference);
+      if (r.digest) throw new InvalidArgumentError('refusing to create a tag with a digest reference');
+      [repo, tag] = [r.familiarName, r.tag];
+    }
+    const pause = flags.bool('pause') && !flags.bool('no-pause');
+    const res = await imageCommit(ctx.client(), container!, {
+      repo, tag, comment: flags.string('message'), author: flags.string('author'), changes: flags.list('change'), pause,
+    });
+    ctx.out(`${res.Id}\n`);
+    return 0;
+  },
+};
