@@ -32,7 +32,6 @@ import { runProbe, type ProbeResult, type ProbeRunner } from './exec/probe.js';
 import type { ExecConfig, ExecInspectResponse } from '../../api/container.js';
 import { containerChanges, containerExport } from './rootfs-changes.js';
 import { containerCommit, type ContainerCommitOptions } from './commit.js';
-import type { Readable } from 'node:stream';
 import type { FilesystemChange } from '../../snapshot/types.js';
 import type { WaitCondition, WaitResult } from './waiters.js';
 
