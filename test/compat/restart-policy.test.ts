@@ -36,14 +36,14 @@ describe('compat: restart policies', { skip: skipReason(compatNeeds) }, () => {
   it('a container that keeps failing restarts with a growing delay', async () => {
     const name = uniq('flap');
     ok(await d.docker(['run', '-d', '--name', name, '--restart', 'on-failure', 'busybox', 'sh', '-c', 'date +%s%N >> /tmp/starts; exit 1']));
-    // 100, 200, 400, 800, 1600 ms of back-off, each plus the time a start takes.
-    await waitFor('six starts', async () => Number(await inspect('{{.RestartCount}}', name)) >= 6, 30_000);
+    // 100, 200, 400, 800 ms of back-off, each plus the time a start takes.
+    await waitFor('five starts', async () => Number(await inspect('{{.RestartCount}}', name)) >= 4, 30_000);
     const events = ok(await d.docker(['events', '--since', '60s', '--until', '0s', '--filter', `container=${name}`, '--filter', 'event=start', '--format', '{{.TimeNano}}']));
     const starts = events.trim().split('\n').map(Number);
-    assert.ok(starts.length >= 6, events);
+    assert.ok(starts.length >= 5, events);
     const gaps = starts.slice(1).map((t, i) => (t - starts[i]!) / 1e6);
     // Each gap is the back-off plus the start itself; the back-off doubles.
-    assert.ok(gaps[4]! > gaps[0]! + 1000 && gaps[4]! > gaps[2]!, `gaps ${gaps.join(', ')} ms`);
+    assert.ok(gaps[3]! > gaps[0]! + 500 && gaps[3]! > gaps[1]!, `gaps ${gaps.join(', ')} ms`);
     ok(await d.docker(['stop', '-t', '1', name]));
     const count = await inspect('{{.RestartCount}}', name);
     await sleep(1000);

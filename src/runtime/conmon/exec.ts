@@ -38,6 +38,12 @@ export function runtimeLogError(log: string): string | undefined {
 
 const PID_POLL_MS = 100;
 
+/** Reads what an exec needs from the container's bundle. */
+export async function readExecTarget(id: string, bundleDir: string): Promise<ExecTarget> {
+  const spec = JSON.parse(await readFile(path.join(bundleDir, 'config.json'), 'utf8')) as { root: { path: string }; process: OciProcess };
+  return { id, rootfs: spec.root.path, process: spec.process };
+}
+
 /**
  * An exec run by the OCI runtime directly (`exec --process`), in the foreground, as a child of
  * berthd with plain pipes for its stdio: one helper process and no monitor in between, which
@@ -48,12 +54,6 @@ const PID_POLL_MS = 100;
  * process, never berthd. No other descriptor of berthd's reaches it: Node opens everything
  * close-on-exec and passes only fds 0-2.
  */
-/** Reads what an exec needs from the container's bundle. */
-export async function readExecTarget(id: string, bundleDir: string): Promise<ExecTarget> {
-  const spec = JSON.parse(await readFile(path.join(bundleDir, 'config.json'), 'utf8')) as { root: { path: string }; process: OciProcess };
-  return { id, rootfs: spec.root.path, process: spec.process };
-}
-
 export async function foregroundExec(cli: OciRuntimeCli, execDir: string, containerId: string, proc: OciProcess, spec: ExecSpec): Promise<ExecProcess> {
   const dir = path.join(execDir, randomBytes(12).toString('hex'));
   await mkdir(dir, { recursive: true, mode: 0o700 });

@@ -80,12 +80,12 @@ describe('exec (fake runtime)', () => {
     assert.throws(() => svc.execInspect(Id), (e) => kindOf(e) === 'not-found');
   });
 
-  it('runProbe collects output cut at 4096 bytes and reports the exit code', async () => {
+  it('runProbe collects output cut one byte past 4096 (so the cut shows) and reports the exit code', async () => {
     f.runtime.execScript = () => ({ stdout: 'x'.repeat(10_000), exitCode: 1 });
     const r = await svc.runProbe('box', ['check'], { timeoutMs: 5000 });
     assert.equal(r.exitCode, 1);
     assert.equal(r.timedOut, false);
-    assert.equal(r.output.length, PROBE_OUTPUT_MAX);
+    assert.equal(r.output.length, PROBE_OUTPUT_MAX + 1);
   });
 
   it('runProbe kills a probe that outlives its timeout', async () => {
