@@ -20,6 +20,8 @@ packages=(crun runc conmon iptables busybox-static attr xz-utils bzip2 procps gc
 # tini ships tini-static, the init `run --init` bind-mounts into containers (static: the
 # container's root has none of the host's libraries).
 packages+=(tini)
+# The compat tests drive berthd with the Python SDK too, as users' scripts do.
+packages+=(python3-docker)
 
 missing=()
 for p in "${packages[@]}"; do

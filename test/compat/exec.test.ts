@@ -5,10 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { compatNeeds, skipReason, startDaemon, type Daemon } from '../helpers/daemon.js';
+import { compatNeeds, pythonSdkSkip, skipReason, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { exitsWith, includes, ok } from '../helpers/assert.js';
 
-const hasPythonSdk = spawnSync('python3', ['-c', 'import docker'], { stdio: 'ignore' }).status === 0;
 
 const PYTHON_EXEC = `
 import docker, json, os
@@ -131,7 +130,7 @@ describe('compat: docker exec', { skip: skipReason(compatNeeds) }, () => {
     includes(stopped.body, 'is not running');
   });
 
-  it('the Python SDK (docker package) runs execs', { skip: hasPythonSdk ? false : 'python3-docker is not installed' }, () => {
+  it('the Python SDK (docker package) runs execs', { skip: pythonSdkSkip() }, () => {
     const r = spawnSync('python3', ['-c', PYTHON_EXEC], { env: { ...process.env, DOCKER_HOST: d.host }, encoding: 'utf8', timeout: 30_000 });
     assert.equal(r.status, 0, r.stderr);
     const [code, out, err, missingCode, missingOut] = JSON.parse(r.stdout) as [number, string, string, number, string];

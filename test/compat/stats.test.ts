@@ -1,12 +1,10 @@
 // stats, update and OOM as the docker CLI and the Python SDK see them.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { compatNeeds, run, skipReason, startDaemon, type Daemon } from '../helpers/daemon.js';
+import { compatNeeds, pythonSdkSkip, run, skipReason, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { exitsWith, includes, lines, ok, uniq } from '../helpers/assert.js';
 
-const hasPythonSdk = spawnSync('python3', ['-c', 'import docker'], { stdio: 'ignore' }).status === 0;
 
 /** The memory cgroup file of a container on this host, v1 or v2, found from its init's /proc entry. */
 function memoryLimitFile(pid: number): string {
@@ -113,7 +111,7 @@ describe('compat: stats, update, OOM', { skip: skipReason(compatNeeds) }, () => 
     assert.deepEqual(actions, ['oom', 'die']);
   });
 
-  it("the Python SDK's container.stats(stream=False) reads the fields it needs", { skip: hasPythonSdk ? false : 'python3-docker not installed' }, async () => {
+  it("the Python SDK's container.stats(stream=False) reads the fields it needs", { skip: pythonSdkSkip() }, async () => {
     const script = [
       'import docker, json',
       'c = docker.from_env().containers.get(' + JSON.stringify(name) + ')',

@@ -19,7 +19,7 @@ export const engine = process.env.BERTH_TEST_ENGINE === 'dockerd' ? 'dockerd' : 
 
 export { api, ping } from './api.js';
 export { berth, docker, run, start, describeResult, type RunResult, type RunOptions } from './exec.js';
-export { skipReason, skipUnless, skipUnlessRoot, missingPrerequisite, compatNeeds, daemonNeeds, inCI, type Needs } from './prereq.js';
+export { skipReason, pythonSdkSkip, skipUnless, skipUnlessRoot, missingPrerequisite, compatNeeds, daemonNeeds, inCI, type Needs } from './prereq.js';
 
 export interface StartDaemonOptions {
   /** Extra berthd flags, e.g. ['--default-runtime', 'runc']. */

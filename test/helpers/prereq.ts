@@ -1,6 +1,7 @@
 // Deciding whether a test can run on this host. Locally a missing prerequisite
 // skips with the reason; in CI (CI=true) it fails, because a CI host that
 // silently skips the real tests proves nothing.
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -76,6 +77,17 @@ export function skipUnless(t: TestContext, needs: Needs): boolean {
 
 export function skipUnlessRoot(t: TestContext): boolean {
   return skipUnless(t, { root: true });
+}
+
+/**
+ * For a test that drives berthd with the Python SDK (Debian's python3-docker): false when the
+ * module imports, the reason otherwise; throws under CI=true like skipReason.
+ */
+export function pythonSdkSkip(): string | false {
+  if (spawnSync('python3', ['-c', 'import docker'], { stdio: 'ignore' }).status === 0) return false;
+  const missing = 'needs the Python SDK (python3-docker; run scripts/setup.sh)';
+  if (inCI) throw new Error(`prerequisite missing on a CI host (CI=true makes this a failure): ${missing}`);
+  return missing;
 }
 
 /** What every real-daemon test needs: root, the daemon, and the runtime pieces it drives. */
