@@ -84,7 +84,7 @@ describe('compat: docker run options', { skip: skipReason({ ...compatNeeds, bina
     assert.match(res.json<{ message: string }>().message, /ulimit soft limit must be less than or equal to hard limit: 10 > 5/);
     const bogus = await d.api({ method: 'POST', path: '/containers/create', body: { Image: 'busybox', Cmd: ['true'], HostConfig: { Ulimits: [{ Name: 'bogus', Soft: 1, Hard: 1 }] } } });
     assert.equal(bogus.status, 400, bogus.body);
-    assert.equal(ok(await d.docker(['ps', '-aq', '--filter', 'status=created'])), '');
+    assert.equal(ok(await d.docker(['ps', '-aq', '--filter', 'status=created'])), '', 'a refused create leaves no container');
   });
 
   it('--shm-size sizes /dev/shm', async () => {
