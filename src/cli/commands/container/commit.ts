@@ -1,7 +1,6 @@
 import { imageCommit } from '../../../client/image-commit.js';
 import type { Command } from '../../command.js';
-import { InvalidArgumentError } from '../../../lib/errors/index.js';
-import { parseNamedReference } from '../../../oci/reference.js';
+import { targetReference } from '../../target-reference.js';
 
 /** `berth commit`: makes an image from a container's changes and prints its id. */
 export const command: Command = {
@@ -21,13 +20,7 @@ export const command: Command = {
     ],
   },
   async run(ctx, flags, [container, reference]) {
-    let repo: string | undefined;
-    let tag: string | undefined;
-    if (reference) {
-      const r = parseNamedReference(reference);
-      if (r.digest) throw new InvalidArgumentError('refusing to create a tag with a digest reference');
-      [repo, tag] = [r.familiarName, r.tag];
-    }
+    const { repo, tag } = targetReference(reference);
     const pause = flags.bool('pause') && !flags.bool('no-pause');
     const res = await imageCommit(ctx.client(), container!, {
       repo, tag, comment: flags.string('message'), author: flags.string('author'), changes: flags.list('change'), pause,

@@ -2,8 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { imageCreate } from '../../../client/image-create.js';
 import type { Command } from '../../command.js';
-import { InvalidArgumentError } from '../../../lib/errors/index.js';
-import { parseNamedReference } from '../../../oci/reference.js';
+import { targetReference } from '../../target-reference.js';
 
 /** `berth import`: makes an image from a rootfs tarball (a file, `-` for stdin, or a URL). */
 export const command: Command = {
@@ -20,13 +19,7 @@ export const command: Command = {
     ],
   },
   async run(ctx, flags, [source, reference]) {
-    let repo: string | undefined;
-    let tag: string | undefined;
-    if (reference) {
-      const r = parseNamedReference(reference);
-      if (r.digest) throw new InvalidArgumentError('refusing to create a tag with a digest reference');
-      [repo, tag] = [r.familiarName, r.tag];
-    }
+    const { repo, tag } = targetReference(reference);
     let body: Readable | URL;
     if (source === '-') body = ctx.stdin;
     else if (/^https?:\/\//.test(source!)) body = new URL(source!);
