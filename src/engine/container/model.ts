@@ -1,5 +1,6 @@
 import type { ContainerConfig, HostConfig } from '../../api/container.js';
 import type { MountPoint } from './mounts.js';
+import type { EndpointConfig, NetworkSandbox } from '../../network/index.js';
 
 /** The life-cycle states Docker reports in `State.Status`. */
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
@@ -46,6 +47,13 @@ export interface ContainerRecord {
   manuallyStopped?: boolean;
   /** Binds, --mount and --tmpfs, parsed at create (records from before this field are parsed at load). */
   mounts: MountPoint[];
+  /**
+   * The networks to join at start, by network name, and how (create's NetworkingConfig and
+   * later connects/disconnects). Absent on records from before networking: derived from NetworkMode.
+   */
+  endpointsConfig?: Record<string, EndpointConfig>;
+  /** The network sandbox of the current (or last) run: addresses, endpoints, published ports. */
+  networkSandbox?: NetworkSandbox;
 }
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';

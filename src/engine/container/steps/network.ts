@@ -11,7 +11,9 @@ export function networkStep(sandboxes: SandboxProvider): StartStep {
     name: 'network',
     async apply(ctx) {
       const { rec } = ctx;
-      const sandbox = await sandboxes.setUp({ id: rec.id, networkMode: rec.hostConfig.NetworkMode as string });
+      const sandbox = await sandboxes.setUp({
+        id: rec.id, name: rec.name, hostname: rec.config.Hostname!, networkMode: rec.hostConfig.NetworkMode as string, endpoints: {}, ports: [],
+      });
       ctx.network = { mode: sandbox.mode, netnsPath: sandbox.netnsPath };
       await writeEtcFiles(
         { hostname: rec.hostnamePath, hosts: rec.hostsPath, resolvConf: rec.resolvConfPath },
