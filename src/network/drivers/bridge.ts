@@ -16,6 +16,11 @@ export function bridgeHostLines(plan: NetworkPlan, ep: EndpointState, netns: str
     // and no clash with a host interface of the same name (eth0).
     `link add ${ep.hostIfname}${mtu} type veth peer name ${ep.ifname}${mac}${mtu} netns ${netns}`,
     `link set ${ep.hostIfname} master ${plan.bridgeName} up`,
+    // With br_netfilter the DNAT of a container reaching its own published port through a host
+    // address happens at the bridge, which must then send the frame back out of the port it
+    // came in on. (The container's own flooded frames come back too; IPv6 DAD tells its own
+    // probes apart by their nonce.)
+    `link set ${ep.hostIfname} type bridge_slave hairpin on`,
   ];
 }
 
