@@ -65,6 +65,10 @@ describe('nftables ruleset', () => {
     assert.doesNotMatch(t, /policy drop/);
   });
 
+  it('renders nothing for networks without a bridge (macvlan, ipvlan)', () => {
+    assert.equal(renderTable('berth', [netA, { ...netB, bridgeName: '' }], []), renderTable('berth', [netA], []));
+  });
+
   it('replaces the table atomically and never names another table', () => {
     const s = renderReplaceScript('berth_t1', [netA], [ports]);
     assert.ok(s.startsWith('table inet berth_t1 {}\ndelete table inet berth_t1\ntable inet berth_t1 {\n'));

@@ -115,6 +115,19 @@ describe('integration: nftables firewall in the kernel', { skip: kernelSkip() },
     assert.equal(await talk(ctrs.b1!.ns, 'tcp', hostIp, port), '10.147.21.1');
   });
 
+  it('leaves DNS to a network\'s own gateway to the host when a container publishes port 53', async () => {
+    await fw.setPorts({ containerId: 'dns', containerIp4: ip4('a1'), bridgeName: nets.a!.plan.bridgeName, mappings: [{ proto: 'udp', containerPort: 5353, hostIp: '', hostPort: 53 }] });
+    try {
+      // The embedded resolver's place: a server on the gateway address in the host's namespace.
+      await server(undefined, 'udp', 53, '10.147.21.1');
+      assert.equal(await talk(ctrs.a2!.ns, 'udp', '10.147.21.1', 53), ip4('a2'));
+      // Through the host's address the published port still answers (hairpin: the gateway as source).
+      assert.equal(await talk(ctrs.a2!.ns, 'udp', hostIp, 53), '10.147.21.1');
+    } finally {
+      await fw.removePorts('dns');
+    }
+  });
+
   it('refuses a host port another container publishes, with Docker\'s message, and keeps the first', async () => {
     const clash: FirewallPorts = { containerId: 'a2', containerIp4: ip4('a2'), bridgeName: nets.a!.plan.bridgeName, mappings: [{ proto: 'tcp', containerPort: 8080, hostIp: '0.0.0.0', hostPort: port }] };
     await assert.rejects(fw.setPorts(clash), (e: Error & { kind?: string }) => e.kind === 'conflict' && e.message === `Bind for 0.0.0.0:${port} failed: port is already allocated`);
