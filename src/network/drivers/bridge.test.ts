@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EndpointState, NetworkPlan, NetworkRecord } from '../types.js';
-import { bridgeCreateLines, bridgeHostLines, bridgeNsLines, bridgeReconcileLines, checkIfname } from './bridge.js';
+import { bridgeCreateLines, bridgeHostLines, bridgeNsLines, bridgeReconcileLines } from './bridge.js';
+import { checkIfname } from './links.js';
 import { isBerthMark, macFromId, ownerMark } from './marker.js';
 
 const ID = 'a1b2c3d4e5f6'.padEnd(64, '0');

@@ -34,7 +34,7 @@ export interface RenderedPorts {
 }
 
 const TABLE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-const IFNAME = /^[A-Za-z0-9_.@:-]{1,15}$/;
+const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/;
 const PROTOS: ReadonlySet<PortProto> = new Set(['tcp', 'udp', 'sctp']);
 
 export function checkTableName(name: string): void {
