@@ -3,7 +3,7 @@
  */
 
 /** One pool of a network's IPAM configuration. */
-export interface IPAMConfig {
+export interface NetworkIPAMConfig {
   Subnet?: string;
   IPRange?: string;
   Gateway?: string;
@@ -12,11 +12,11 @@ export interface IPAMConfig {
 }
 
 /** A network's IP address management. */
-export interface IPAM {
+export interface NetworkIPAM {
   Driver: string;
   Options: Record<string, string> | null;
   /** Docker sends null for networks without pools (host, none). */
-  Config: IPAMConfig[] | null;
+  Config: NetworkIPAMConfig[] | null;
 }
 
 /** A container's endpoint as `GET /networks/{id}` lists it under Containers. */
@@ -45,7 +45,7 @@ export interface Network {
   Driver: string;
   EnableIPv4: boolean;
   EnableIPv6: boolean;
-  IPAM: IPAM;
+  IPAM: NetworkIPAM;
   Internal: boolean;
   Attachable: boolean;
   Ingress: boolean;
@@ -66,7 +66,7 @@ export interface NetworkCreateRequest {
   Scope?: string;
   EnableIPv4?: boolean;
   EnableIPv6?: boolean;
-  IPAM?: { Driver?: string; Options?: Record<string, string> | null; Config?: IPAMConfig[] | null } | null;
+  IPAM?: { Driver?: string; Options?: Record<string, string> | null; Config?: NetworkIPAMConfig[] | null } | null;
   Internal?: boolean;
   Attachable?: boolean;
   Ingress?: boolean;

@@ -1,4 +1,4 @@
-import type { EndpointResource, IPAMConfig, Network } from '../../api/network.js';
+import type { EndpointResource, NetworkIPAMConfig as IPAMConfig, Network } from '../../api/network.js';
 import type { ActiveEndpoint, IpamPoolConfig, NetworkRecord } from '../../network/types.js';
 
 function toIpamConfig(p: IpamPoolConfig): IPAMConfig {

@@ -1,4 +1,4 @@
-import type { EndpointConfigRequest, IPAMConfig, NetworkCreateRequest as WireCreate } from '../../api/network.js';
+import type { EndpointConfigRequest, NetworkIPAMConfig as IPAMConfig } from '../../api/network.js';
 import { ForbiddenError, InvalidArgumentError } from '../../lib/errors/index.js';
 import type { EndpointConfig, IpamPoolConfig, NetworkCreateRequest, NetworkRecord } from '../../network/types.js';
 import { contains, formatPrefix, masked, parseAddr, parsePrefix, samePrefix, type Prefix } from './addr.js';
