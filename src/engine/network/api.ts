@@ -84,9 +84,10 @@ export class NetworkApi {
     const container = containerRef(body, 'ConnectOptions');
     const rec = this.#controller.get(ref);
     const endpoint = parseEndpointBody(body['EndpointConfig']);
+    // Docker checks the endpoint settings first, then whether the network can be joined at all
+    validateEndpoint(rec, endpoint);
     if (rec.driver === 'host') throw new InvalidArgumentError(CONNECT_HOST);
     if (rec.driver === 'null') throw new InvalidArgumentError(CONNECT_NONE);
-    validateEndpoint(rec, endpoint);
     const { containerId } = await this.#containers.networkConnect(container, rec, toEndpointConfig(endpoint));
     this.#event(rec, 'connect', { container: containerId });
   }

@@ -131,7 +131,7 @@ test('network rm echoes each removed name, reports failures, exits 1; -f ignores
   let r = await berth('network', 'rm', 'front', 'bridge', 'ghost');
   assert.equal(r.code, 1);
   assert.equal(r.stdout, 'front\n');
-  assert.equal(r.stderr, 'Error response from daemon: bridge is a pre-defined network and cannot be removed\nError response from daemon: network ghost not found\n');
+  assert.equal(r.stderr, 'Error response from daemon: bridge is a pre-defined network and cannot be removed\nError response from daemon: network ghost not found\nexit status 1\n');
   r = await berth('network', 'remove', '-f', 'ghost', 'front');
   assert.equal(r.code, 0);
   assert.equal(r.stdout, 'front\n');

@@ -29,6 +29,8 @@ export const command: Command = {
       }
       ctx.out(`${name}\n`);
     }
+    // docker 28 ends a partly failed `network rm` with its generic status line
+    if (failed) ctx.err('exit status 1\n');
     return failed ? 1 : 0;
   },
 };
