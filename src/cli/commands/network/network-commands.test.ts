@@ -120,6 +120,9 @@ test('network inspect prints a JSON array; -f templates; a missing one fails aft
   assert.equal(r.stderr, 'Error response from daemon: network ghost not found\n');
   r = await berth('network', 'inspect', '-f', '{{.Name}} {{range .IPAM.Config}}{{.Subnet}}{{end}} {{json .Labels}}', 'front');
   assert.equal(r.stdout, 'front 10.10.0.0/24 {"tier":"front"}\n');
+  // templates see docker's Go types: a time prints as Go prints it, structs in Go's field order
+  r = await berth('network', 'inspect', '-f', '{{.Created}}|{{.IPAM}}|{{.ConfigFrom}}', 'front');
+  assert.equal(r.stdout, '2021-03-09 21:41:29.7989995 +0000 UTC|{default map[] [{10.10.0.0/24  10.10.0.1 map[]}]}|{}\n');
   await berth('network', 'inspect', '-v', 'front');
   assert.equal(daemon.seen('GET /networks/front').at(-1)!.query.get('verbose'), '1');
 });
