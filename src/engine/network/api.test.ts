@@ -131,8 +131,12 @@ describe('NetworkApi list filters', () => {
   });
 
   it('sends Containers in lists only to clients before API 1.28', () => {
-    const l = api.networkList({ filters: new Map(), apiVersion: '1.50' });
-    assert.deepEqual(l[0]!.Containers, {});
+    const front = rec('front');
+    const t = setup([front]);
+    t.ctl.eps.set(front.id, [{ containerId: 'c1', containerName: 'web', state: { endpointId: 'e1', mac: 'm', ipv4: '10.50.0.2', prefixLen: 24, ipv6: '' } as ActiveEndpoint['state'] }]);
+    const byName = (v: string) => t.api.networkList({ filters: filters({ name: ['^front$'] }), apiVersion: v })[0]!.Containers;
+    assert.deepEqual(byName('1.50'), {});
+    assert.deepEqual(Object.keys(byName('1.27')), ['c1']);
   });
 });
 
