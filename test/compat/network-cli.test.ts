@@ -37,10 +37,14 @@ describe('compat: docker network commands', { skip: skipReason(compatNeeds) }, (
     d = await startDaemon();
   });
   after(async () => {
-    // networks go with their daemon's data root; remove them first so no bridge outlives it
-    const r = await d?.docker(['network', 'ls', '-q', '--filter', 'type=custom']);
-    if (r && r.code === 0) for (const id of lines(r.stdout)) await d.docker(['network', 'rm', id]);
-    await d?.stop();
+    if (!d) return;
+    // kernel devices outlive the daemon's data root: containers first (a failed test may leave
+    // one attached), then the networks, so no bridge is left behind
+    const ps = await d.docker(['ps', '-aq']);
+    if (ps.code === 0) for (const id of lines(ps.stdout)) await d.docker(['rm', '-f', id]);
+    const r = await d.docker(['network', 'ls', '-q', '--filter', 'type=custom']);
+    if (r.code === 0) for (const id of lines(r.stdout)) await d.docker(['network', 'rm', id]);
+    await d.stop();
   });
 
   const inspect = async (name: string): Promise<NetworkJson> => {
