@@ -42,6 +42,12 @@ NAMES = {
     'DeviceMapping': 'container.DeviceMapping',
     'DeviceRequest': 'container.DeviceRequest',
     'ThrottleDevice': 'blkiodev.ThrottleDevice',
+    'Network': 'network.Inspect',
+    'IPAM': 'network.IPAM',
+    'IPAMConfig': 'network.IPAMConfig',
+    'NetworkContainer': 'network.EndpointResource',
+    'PeerInfo': 'network.PeerInfo',
+    'ConfigReference': 'network.ConfigReference',
 }
 
 # Go layout: (Go field name, Go type or None to take the spec's kind, JSON name if it differs).
@@ -159,6 +165,15 @@ LAYOUT = {
     ],
     'image.RootFS': [('Type', 'string', None), ('Layers', '[]string', None)],
     'image.Metadata': [('LastTagTime', 'time.Time', None)],
+    'network.Inspect': [
+        ('Name', None, None), ('ID', 'string', 'Id'), ('Created', 'time.Time', None), ('Scope', None, None), ('Driver', None, None),
+        ('EnableIPv4', None, None), ('EnableIPv6', None, None), ('IPAM', 'network.IPAM', None), ('Internal', None, None),
+        ('Attachable', None, None), ('Ingress', None, None), ('ConfigFrom', 'network.ConfigReference', None), ('ConfigOnly', None, None),
+        ('Containers', 'map[string]network.EndpointResource', None), ('Options', None, None), ('Labels', None, None),
+        ('Peers', '[]network.PeerInfo', None),
+    ],
+    'network.IPAM': [('Driver', None, None), ('Options', None, None), ('Config', '[]network.IPAMConfig', None)],
+    'network.IPAMConfig': [('Subnet', None, None), ('IPRange', None, None), ('Gateway', None, None), ('AuxAddress', 'map[string]string', 'AuxiliaryAddresses')],
     'v1.DockerOCIImageConfig': [('', 'v1.ImageConfig', None), ('', 'v1.DockerOCIImageConfigExt', None)],
     'v1.ImageConfig': [
         ('User', 'string', None), ('ExposedPorts', 'map[string]struct{}', None), ('Env', '[]string', None),
@@ -188,6 +203,8 @@ OMITEMPTY = {
     'v1.DockerOCIImageConfigExt': {'Healthcheck', 'OnBuild', 'Shell'},
     'v1.Descriptor': {'URLs', 'Annotations', 'Data', 'Platform', 'ArtifactType'},
     'v1.Platform': {'OSVersion', 'OSFeatures', 'Variant'},
+    'network.Inspect': {'Peers'},
+    'network.IPAMConfig': {'Subnet', 'IPRange', 'Gateway', 'AuxAddress'},
 }
 
 
@@ -251,7 +268,7 @@ def main():
     reverse = {go: name for name, go in NAMES.items()}
     table = {}
     inline = {}  # Go name -> spec of objects defined inside another definition
-    queue = ['container.InspectResponse', 'image.InspectResponse']
+    queue = ['container.InspectResponse', 'image.InspectResponse', 'network.Inspect']
     while queue:
         go = queue.pop()
         if go in table:

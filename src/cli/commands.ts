@@ -44,6 +44,13 @@ const commit: CommandLoader = () => import('./commands/container/commit.js').the
 const systemPrune: CommandLoader = () => import('./commands/system/prune.js').then((m) => m.command);
 const systemDf: CommandLoader = () => import('./commands/system/df.js').then((m) => m.command);
 const events: CommandLoader = () => import('./commands/system/events.js').then((m) => m.command);
+const networkCreate: CommandLoader = () => import('./commands/network/create.js').then((m) => m.command);
+const networkLs: CommandLoader = () => import('./commands/network/ls.js').then((m) => m.command);
+const networkInspect: CommandLoader = () => import('./commands/network/inspect.js').then((m) => m.command);
+const networkRm: CommandLoader = () => import('./commands/network/rm.js').then((m) => m.command);
+const networkPrune: CommandLoader = () => import('./commands/network/prune.js').then((m) => m.command);
+const networkConnect: CommandLoader = () => import('./commands/network/connect.js').then((m) => m.command);
+const networkDisconnect: CommandLoader = () => import('./commands/network/disconnect.js').then((m) => m.command);
 
 /** Command name (with its group, as typed) → loader. */
 export const COMMANDS: Readonly<Record<string, CommandLoader>> = {
@@ -62,12 +69,16 @@ export const COMMANDS: Readonly<Record<string, CommandLoader>> = {
   events, 'system events': events, 'system df': systemDf,
   stats, update, 'container stats': stats, 'container update': update,
   diff, export: containerExport, commit, 'container diff': diff, 'container export': containerExport, 'container commit': commit,
+  'network create': networkCreate, 'network ls': networkLs, 'network list': networkLs, 'network inspect': networkInspect,
+  'network rm': networkRm, 'network remove': networkRm, 'network prune': networkPrune,
+  'network connect': networkConnect, 'network disconnect': networkDisconnect,
 };
 
 /** Management commands that take a subcommand. */
 export const GROUPS: Readonly<Record<string, string>> = {
   container: 'Manage containers',
   image: 'Manage images',
+  network: 'Manage networks',
   system: 'Manage Docker',
 };
 
