@@ -41,4 +41,9 @@ export interface StartStep {
    * that answers early (`run --rm`) may finish it in the background.
    */
   readonly undoInBackground?: boolean;
+  /**
+   * Takes over again what the step made for a container that kept running while berthd was
+   * down (restore), so that what it holds (addresses, ports, names) stays reserved for it.
+   */
+  adopt?(rec: ContainerRecord): Promise<void>;
 }
