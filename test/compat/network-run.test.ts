@@ -71,6 +71,15 @@ describe('compat: docker run on networks', { skip: skipReason(compatNeeds) }, ()
     assert.notEqual((await wget([], `http://${server}/`)).code, 0);
   });
 
+  it('an unknown network fails the start with Docker 28\'s words, not an image pull', async () => {
+    const name = uniq('lost');
+    const r = await d.docker(['run', '--name', name, '--network', 'berth-no-such-net', 'busybox', 'true']);
+    exitsWith(r, 125);
+    includes(r.stderr, 'failed to set up container networking: network berth-no-such-net not found', r);
+    assert.doesNotMatch(r.stderr, /Unable to find image/);
+    assert.equal(ok(await d.docker(['inspect', '-f', '{{.State.Status}}', name])).trim(), 'created');
+  });
+
   it('inspect shows the network\'s endpoint as Docker fills it', async () => {
     const netId = ok(await d.docker(['network', 'inspect', '-f', '{{.Id}}', net])).trim();
     const info = JSON.parse(ok(await d.docker(['inspect', server])))[0];

@@ -54,10 +54,10 @@ test('docker CLI 28\'s "default" endpoint is the default bridge, and an absent o
   assert.deepEqual(resolveCreateNetworking({}, { container: lookups.container }).endpointsConfig, { bridge: {} });
 });
 
-test('an unknown network is Docker\'s 404', () => {
-  refused({ HostConfig: { NetworkMode: 'nope' } }, 'not-found', 'network nope not found');
-  refused({ HostConfig: { NetworkMode: 'front' }, NetworkingConfig: { EndpointsConfig: { other: {} } } }, 'not-found', 'network other not found');
-  assert.throws(() => resolveCreateNetworking({ HostConfig: { NetworkMode: 'mynet' } }, { container: lookups.container }), /network mynet not found/);
+test('an unknown network is kept as given: Docker refuses it at start, and a 404 here would make the CLI pull', () => {
+  assert.deepEqual(resolveCreateNetworking({ HostConfig: { NetworkMode: 'nope' } }, lookups).endpointsConfig, { nope: {} });
+  assert.deepEqual(resolveCreateNetworking({ HostConfig: { NetworkMode: 'front' }, NetworkingConfig: { EndpointsConfig: { other: { Aliases: ['x'] } } } }, lookups).endpointsConfig,
+    { front: {}, other: { aliases: ['x'] } });
 });
 
 test('addresses and aliases are for user-defined networks only', () => {

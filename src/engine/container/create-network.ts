@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { InvalidArgumentError, NotFoundError, isNotFound } from '../../lib/errors/index.js';
+import { InvalidArgumentError, isNotFound } from '../../lib/errors/index.js';
 import type { EndpointConfig, NetworkController } from '../../network/index.js';
 import type { ContainerRecord } from './model.js';
 import { mergeExposedPorts, normalizePortBindings, type PortBindings } from './ports.js';
@@ -144,13 +144,19 @@ function endpointsOf(nc: unknown): Record<string, WireEndpoint> {
   return eps as Record<string, WireEndpoint>;
 }
 
-/** A network's name; the predefined ones need no controller (unit tests, the loopback provider). */
+/**
+ * A network's name, for the ones that exist now. Docker checks the network at start, not at
+ * create ("failed to set up container networking: network X not found"): a 404 from create
+ * would make the docker CLI go and pull the image. So an unknown one is kept as given.
+ */
 function networkName(ref: string, lookups: NetworkingLookups): string {
-  if (!lookups.networks) {
-    if (ref === 'bridge' || ref === 'host' || ref === 'none') return ref;
-    throw new NotFoundError(`network ${ref} not found`);
+  if (!lookups.networks) return ref;
+  try {
+    return lookups.networks.get(ref).name;
+  } catch (err) {
+    if (isNotFound(err)) return ref;
+    throw err;
   }
-  return lookups.networks.get(ref).name;
 }
 
 const isMac = (s: string): boolean => /^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/.test(s.trim());

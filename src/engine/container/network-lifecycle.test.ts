@@ -97,6 +97,12 @@ describe('containers on networks (fake sandboxes and networks)', () => {
     assert.deepEqual(toSummary(svc.store.get(id)).Ports, []);
   });
 
+  it('an unknown network is refused at start with Docker 28\'s words, and the container stays created', async () => {
+    const id = await create({ HostConfig: { NetworkMode: 'nope' } });
+    await assert.rejects(svc.start(id), (err: Error) => kindOf(err) === 'not-found' && err.message === 'failed to set up container networking: network nope not found');
+    assert.equal(svc.store.get(id).state.status, 'created');
+  });
+
   it('a created container shows the networks it will join with what was asked', async () => {
     const id = await create({ HostConfig: { NetworkMode: 'front' }, NetworkingConfig: { EndpointsConfig: { front: { Aliases: ['a'], IPAMConfig: { IPv4Address: '10.4.0.9' } } } } });
     const ns = inspect(id).NetworkSettings;

@@ -1,5 +1,7 @@
 import { copyFile } from 'node:fs/promises';
-import { ConflictError, InvalidArgumentError, isNotFound } from '../../../lib/errors/index.js';
+import {
+  ConflictError, ForbiddenError, InternalError, InvalidArgumentError, NotFoundError, UnavailableError, isNotFound, kindOf, messageOf,
+} from '../../../lib/errors/index.js';
 import type { EndpointConfig, NetworkController, NetworkSandbox, SandboxProvider, SandboxRequest } from '../../../network/index.js';
 import { writeEtcFiles, type EtcFilesInput } from '../etc-files.js';
 import { hasProcess, type ContainerRecord } from '../model.js';
@@ -27,7 +29,12 @@ export function networkStep(sandboxes: SandboxProvider, deps: NetworkStepDeps = 
     async apply(ctx) {
       const { rec } = ctx;
       const req = sandboxRequest(rec, deps);
-      const sandbox = await sandboxes.setUp(req);
+      let sandbox: NetworkSandbox;
+      try {
+        sandbox = await sandboxes.setUp(req);
+      } catch (err) {
+        throw setupError(err);
+      }
       try {
         rec.networkSandbox = sandbox;
         ctx.network = { mode: sandbox.mode, netnsPath: sandbox.netnsPath };
@@ -166,4 +173,21 @@ export function stoppedSandbox(s: NetworkSandbox): NetworkSandbox {
     ...ep, endpointId: '', hostIfname: '', ifname: '', mac: '', ipv4: '', prefixLen: 0, gateway: '', ipv6: '', prefixLen6: 0, gateway6: '', dnsNames: [],
   }]));
   return { mode: s.mode, addresses: [], endpoints };
+}
+
+const SETUP_PREFIX = 'failed to set up container networking: ';
+
+/** Docker 28's wording for any failure of the sandbox (unknown network, taken port, …), its kind kept. */
+function setupError(err: unknown): Error {
+  const msg = messageOf(err);
+  if (msg.startsWith(SETUP_PREFIX)) return err as Error;
+  const text = SETUP_PREFIX + msg;
+  switch (kindOf(err)) {
+    case 'not-found': return new NotFoundError(text, { cause: err });
+    case 'invalid-argument': return new InvalidArgumentError(text, { cause: err });
+    case 'conflict': return new ConflictError(text, { cause: err });
+    case 'forbidden': return new ForbiddenError(text, { cause: err });
+    case 'unavailable': return new UnavailableError(text, { cause: err });
+    default: return new InternalError(text, { cause: err });
+  }
 }
