@@ -1,32 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { Port } from '../../api/container.js';
+import type { EndpointSettings, NetworkSettings, Port } from '../../api/container.js';
 import type { EndpointConfig, EndpointState } from '../../network/index.js';
 import { hasProcess, type ContainerRecord } from '../container/model.js';
 import { portMap } from '../container/ports.js';
 
-/** Inspect's EndpointSettings (Networks.<name>), with Docker's JSON names and zero values. */
-export interface EndpointSettingsJSON {
-  IPAMConfig: { IPv4Address?: string; IPv6Address?: string } | null;
-  Links: string[] | null;
-  Aliases: string[] | null;
-  MacAddress: string;
-  DriverOpts: Record<string, string> | null;
-  GwPriority: number;
-  NetworkID: string;
-  EndpointID: string;
-  Gateway: string;
-  IPAddress: string;
-  IPPrefixLen: number;
-  IPv6Gateway: string;
-  GlobalIPv6Address: string;
-  GlobalIPv6PrefixLen: number;
-  DNSNames: string[] | null;
-}
-
 const running = (rec: ContainerRecord): boolean => hasProcess(rec.state) && !!rec.networkSandbox;
 
 /** One network of a container as Docker shows it: the asked-for settings, and the facts while it runs. */
-export function endpointSettings(cfg: EndpointConfig, state: EndpointState | undefined, live: boolean): EndpointSettingsJSON {
+export function endpointSettings(cfg: EndpointConfig, state: EndpointState | undefined, live: boolean): EndpointSettings {
   const ipam = cfg.ipv4 || cfg.ipv6 ? { ...(cfg.ipv4 ? { IPv4Address: cfg.ipv4 } : {}), ...(cfg.ipv6 ? { IPv6Address: cfg.ipv6 } : {}) } : null;
   const s = live ? state : undefined;
   return {
@@ -50,7 +31,7 @@ export function endpointSettings(cfg: EndpointConfig, state: EndpointState | und
 }
 
 /** The networks a container is (or will be) on: host, none, or its endpoints; none in another's namespace. */
-export function networksOf(rec: ContainerRecord): Record<string, EndpointSettingsJSON> {
+export function networksOf(rec: ContainerRecord): Record<string, EndpointSettings> {
   const mode = (rec.hostConfig.NetworkMode as string | undefined) || 'bridge';
   if (mode.startsWith('container:')) return {};
   const live = running(rec);
@@ -65,7 +46,7 @@ function sandboxId(rec: ContainerRecord): string {
 }
 
 /** Inspect's NetworkSettings as Docker 28 fills them; the top-level address fields are the default bridge's. */
-export function networkSettings(rec: ContainerRecord): Record<string, unknown> {
+export function networkSettings(rec: ContainerRecord): NetworkSettings {
   const live = running(rec);
   const sandbox = rec.networkSandbox;
   const mode = (rec.hostConfig.NetworkMode as string | undefined) || 'bridge';
