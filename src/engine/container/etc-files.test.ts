@@ -32,7 +32,9 @@ test('resolv.conf: the host\'s without loopback servers, --dns and friends repla
 
 test('resolv.conf on a user network points at the embedded DNS; with the host\'s network the host\'s servers stay', () => {
   assert.equal(renderResolvConf({ hostname: 'h', sandbox: { mode: 'private', addresses: ['10.4.0.2'], nameservers: ['10.4.0.1'] } }, HOST_RESOLV),
-    'search lan corp.example\nnameserver 10.4.0.1\noptions edns0 trust-ad\n');
+    'search lan corp.example\nnameserver 10.4.0.1\noptions edns0 trust-ad ndots:0\n');
+  assert.equal(renderResolvConf({ hostname: 'h', sandbox: { mode: 'private', addresses: ['10.4.0.2'], nameservers: ['10.4.0.1'] }, dnsOptions: ['ndots:2'] }, ''),
+    'nameserver 10.4.0.1\noptions ndots:2\n');
   assert.equal(renderResolvConf({ hostname: 'h', sandbox: { mode: 'host', addresses: [] } }, HOST_RESOLV),
     'search lan corp.example\nnameserver 127.0.0.53\nnameserver 192.168.1.1\noptions edns0 trust-ad\n');
 });

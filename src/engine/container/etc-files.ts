@@ -62,7 +62,7 @@ export function renderHosts(opts: EtcFilesInput, hostFile?: string): string {
  * /etc/resolv.conf from the host's: name servers from `--dns`, else the sandbox's (a user
  * network's embedded DNS), else the host's less loopback ones a container's own namespace
  * cannot reach; `--dns-search` and `--dns-option` replace the host's search and options lines
- * ("." alone clears the search list).
+ * ("." alone clears the search list); with the embedded DNS `ndots:0` unless an ndots is given.
  */
 export function renderResolvConf(opts: EtcFilesInput, hostFile: string): string {
   const { sandbox } = opts;
@@ -81,7 +81,9 @@ export function renderResolvConf(opts: EtcFilesInput, hostFile: string): string 
   }
   let search = opts.dnsSearch?.length ? opts.dnsSearch : keyed('search').flatMap((s) => s.split(/\s+/));
   if (search.length === 1 && search[0] === '.') search = [];
-  const options = opts.dnsOptions?.length ? opts.dnsOptions : keyed('options').flatMap((s) => s.split(/\s+/));
+  const options = opts.dnsOptions?.length ? [...opts.dnsOptions] : keyed('options').flatMap((s) => s.split(/\s+/));
+  // With the embedded DNS, a bare name goes to it first (container names), as Docker sets it.
+  if (sandbox.nameservers?.length && !options.some((o) => o.startsWith('ndots:'))) options.push('ndots:0');
   let out = '';
   if (search.length) out += `search ${search.join(' ')}\n`;
   for (const n of nameservers) out += `nameserver ${n}\n`;

@@ -114,13 +114,18 @@ describe('containers on networks (fake sandboxes and networks)', () => {
   });
 
   it('links on the default bridge need a running target and become /etc/hosts lines', async () => {
-    const db = await create({ Hostname: 'dbhost' }, 'db');
-    const id = await create({ HostConfig: { Links: ['db:database'] } }, 'app');
+    const db = await create({ Hostname: 'dbhost', ExposedPorts: { '5432/tcp': {} }, Env: ['PGUSER=admin', 'PATH=/bin'] }, 'db');
+    const id = await create({ Env: ['DATABASE_ENV_PGUSER=mine'], HostConfig: { Links: ['db:database'] } }, 'app');
     await assert.rejects(svc.start(id), (err: Error) => /Cannot link to a non running container: \/db AS \/app\/database/.test(err.message));
     await svc.start(db);
     await svc.start(id);
     assert.deepEqual(nets.requests.at(-1)!.links, [{ containerId: db, names: ['database', 'dbhost', 'db'] }]);
     assert.match(await readFile(svc.store.get(id).hostsPath, 'utf8'), /\tdatabase dbhost db\n/);
+    // Docker's link variables, the container's own value winning.
+    assert.deepEqual(f.runtime.specs.get(id)!.env, [
+      'DATABASE_PORT=tcp://10.1.0.2:5432', 'DATABASE_PORT_5432_TCP=tcp://10.1.0.2:5432', 'DATABASE_PORT_5432_TCP_ADDR=10.1.0.2',
+      'DATABASE_PORT_5432_TCP_PORT=5432', 'DATABASE_PORT_5432_TCP_PROTO=tcp', 'DATABASE_NAME=/app/database', 'DATABASE_ENV_PGUSER=mine',
+    ]);
   });
 
   it('container:<ref> joins the namespace of a running container and shares its /etc files', async () => {

@@ -7,6 +7,7 @@ import { writeEtcFiles, type EtcFilesInput } from '../etc-files.js';
 import { hasProcess, type ContainerRecord } from '../model.js';
 import { isUserDefined, parseLink } from '../create-network.js';
 import { portRequests } from '../ports.js';
+import { linkEnv } from '../link-env.js';
 import type { ContainerStore } from '../store.js';
 import type { StartStep } from './types.js';
 
@@ -29,6 +30,7 @@ export function networkStep(sandboxes: SandboxProvider, deps: NetworkStepDeps = 
     async apply(ctx) {
       const { rec } = ctx;
       const req = sandboxRequest(rec, deps);
+      ctx.linkEnv = legacyLinks(rec, deps).flatMap(({ alias, child }) => linkEnv(rec.name, alias, child));
       let sandbox: NetworkSandbox;
       try {
         sandbox = await sandboxes.setUp(req);
@@ -108,8 +110,19 @@ function endpointsOf(rec: ContainerRecord): Record<string, EndpointConfig> {
   return Object.fromEntries(Object.entries(eps).map(([k, v]) => [k, { ...v }]));
 }
 
-function linkTarget(rec: ContainerRecord, link: string, deps: NetworkStepDeps): { containerId: string; names: string[] } {
-  const { name, alias } = parseLink(link);
+/** The running targets of the container's legacy links (default bridge only), by alias. */
+function legacyLinks(rec: ContainerRecord, deps: NetworkStepDeps): { alias: string; child: ContainerRecord }[] {
+  const mode = (rec.hostConfig.NetworkMode as string | undefined) || 'bridge';
+  const links = (rec.hostConfig.Links ?? []) as string[];
+  if (!deps.store || isUserDefined(mode) || mode === 'host' || mode === 'none' || mode.startsWith('container:')) return [];
+  return links.map((l) => {
+    const { name, alias } = parseLink(l);
+    const child = linkedContainer(rec, name, alias, deps);
+    return { alias, child };
+  });
+}
+
+function linkedContainer(rec: ContainerRecord, name: string, alias: string, deps: NetworkStepDeps): ContainerRecord {
   if (!deps.store) throw new InvalidArgumentError(`could not get container for ${name}`);
   let child: ContainerRecord;
   try {
@@ -119,6 +132,12 @@ function linkTarget(rec: ContainerRecord, link: string, deps: NetworkStepDeps): 
     throw err;
   }
   if (!hasProcess(child.state)) throw new ConflictError(`Cannot link to a non running container: /${child.name} AS /${rec.name}/${alias}`);
+  return child;
+}
+
+function linkTarget(rec: ContainerRecord, link: string, deps: NetworkStepDeps): { containerId: string; names: string[] } {
+  const { name, alias } = parseLink(link);
+  const child = linkedContainer(rec, name, alias, deps);
   // Reachable by the alias, its hostname and its name, as Docker lists a link.
   const names = [alias, child.config.Hostname ?? ''];
   if (alias !== child.name) names.push(child.name);
