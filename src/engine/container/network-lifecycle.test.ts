@@ -138,6 +138,7 @@ describe('containers on networks (fake sandboxes and networks)', () => {
     assert.equal(nets.requests.at(-1)!.joinNetnsPath, `/proc/${pid}/ns/net`);
     assert.equal(await readFile(svc.store.get(id).hostsPath, 'utf8'), await readFile(svc.store.get(donor).hostsPath, 'utf8'));
     assert.deepEqual(inspect(id).NetworkSettings.Networks, {});
+    assert.equal(f.runtime.specs.get(id)!.hostname, svc.store.get(donor).config.Hostname);
   });
 
   it('--add-host, host-gateway and --dns options make the /etc files', async () => {

@@ -43,6 +43,8 @@ export function networkStep(sandboxes: SandboxProvider, deps: NetworkStepDeps = 
         const donor = joinedDonor(rec, deps);
         if (donor) {
           // A container in another's namespace shares its name and files, as in Docker.
+          rec.config.Hostname = donor.config.Hostname;
+          rec.config.Domainname = donor.config.Domainname;
           await Promise.all([
             copyFile(donor.hostnamePath, rec.hostnamePath), copyFile(donor.hostsPath, rec.hostsPath), copyFile(donor.resolvConfPath, rec.resolvConfPath),
           ]);
