@@ -1,6 +1,7 @@
 import { after, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { kindOf } from '../../lib/errors/index.js';
 import { toInspect, toSummary } from '../convert/container.js';
 import { ContainerService } from './service.js';
@@ -95,6 +96,11 @@ describe('containers on networks (fake sandboxes and networks)', () => {
     assert.equal(ns.Networks.bridge.IPAddress, '');
     assert.equal(ns.Networks.bridge.EndpointID, '');
     assert.deepEqual(toSummary(svc.store.get(id)).Ports, []);
+    // What is saved no longer names the namespace or ports: a restore cannot tear them down again.
+    const saved = JSON.parse(await readFile(join(svc.store.dir(id), 'container.json'), 'utf8'));
+    assert.equal(saved.networkSandbox.netnsPath, undefined);
+    assert.equal(saved.networkSandbox.ports, undefined);
+    assert.equal(saved.networkSandbox.endpoints.bridge.networkId, nets.get('bridge').id);
   });
 
   it('an unknown network is refused at start with Docker 28\'s words, and the container stays created', async () => {
