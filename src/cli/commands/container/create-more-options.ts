@@ -96,8 +96,9 @@ export function applyMoreCreateFlags(flags: ParsedFlags, config: ContainerCreate
     ['isolation', 'Isolation'], ['volume-driver', 'VolumeDriver']] as const) {
     if (changed(flag)) set(key, flags.string(flag));
   }
-  if (changed('dns-option') || changed('dns-opt')) set('DnsOptions', [...flags.list('dns-option'), ...flags.list('dns-opt')]);
-  for (const [flag, key] of [['security-opt', 'SecurityOpt'], ['group-add', 'GroupAdd'], ['dns-search', 'DnsSearch'],
+  set('DnsOptions', [...flags.list('dns-option'), ...flags.list('dns-opt')]);
+  set('DnsSearch', flags.list('dns-search'));
+  for (const [flag, key] of [['security-opt', 'SecurityOpt'], ['group-add', 'GroupAdd'],
     ['link', 'Links'], ['volumes-from', 'VolumesFrom'], ['device-cgroup-rule', 'DeviceCgroupRules']] as const) {
     if (changed(flag)) set(key, flags.list(flag));
   }

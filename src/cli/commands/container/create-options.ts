@@ -122,7 +122,8 @@ export function buildCreatePlan(flags: ParsedFlags, args: string[], env: NodeJS.
   if (flags.changed('log-driver') || flags.changed('log-opt')) {
     hostConfig.LogConfig = { Type: flags.string('log-driver') ?? '', Config: keyValues(flags.list('log-opt'), '') };
   }
-  if (flags.changed('dns')) hostConfig['Dns'] = flags.list('dns');
+  // Sent as docker sends them: always a list, empty when not given (inspect shows [] then).
+  hostConfig['Dns'] = flags.list('dns');
   if (flags.changed('add-host')) hostConfig['ExtraHosts'] = flags.list('add-host');
   if (flags.bool('publish-all')) hostConfig['PublishAllPorts'] = true;
   const { exposed, bindings } = parsePorts(flags.list('publish'), flags.list('expose'));
