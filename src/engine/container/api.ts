@@ -12,6 +12,7 @@ import type { ContainerRecord, ContainerStatus } from './model.js';
 import type { AttachSink } from './attach.js';
 import { toInspect, toSummary } from '../convert/container.js';
 import type { WaitCondition } from './waiters.js';
+import { matchesPorts, onNetwork, portFilterKeys } from './network-filters.js';
 
 const STATUSES: ContainerStatus[] = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 const HEALTH_FILTERS = ['starting', 'healthy', 'unhealthy', 'none'];
@@ -91,6 +92,8 @@ export class ContainerApi {
       }
     }
     const names = f.get('name')?.map(linearRegExp);
+    const publish = f.has('publish') ? portFilterKeys('publish', f.get('publish')!) : undefined;
+    const expose = f.has('expose') ? portFilterKeys('expose', f.get('expose')!) : undefined;
     const createdMs = (ref: string): number => Date.parse(this.#svc.store.get(ref).created);
     const before = f.get('before')?.map(createdMs);
     const since = f.get('since')?.map(createdMs);
@@ -106,6 +109,8 @@ export class ContainerApi {
       if (f.has('label') && !matchLabels(rec.config.Labels ?? {}, f.get('label')!)) return false;
       if (f.has('ancestor') && !ancestors.has(rec.imageId)) return false;
       if (f.has('health') && !f.get('health')!.includes(this.#svc.health(rec.id)?.status ?? 'none')) return false;
+      if (f.has('network') && !onNetwork(rec, f.get('network')!)) return false;
+      if (!matchesPorts(rec, publish, expose)) return false;
       const c = Date.parse(rec.created);
       if (before && !before.every((b) => c < b)) return false;
       if (since && !since.every((s) => c > s)) return false;

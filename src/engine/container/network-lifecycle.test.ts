@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { kindOf } from '../../lib/errors/index.js';
 import { toInspect, toSummary } from '../convert/container.js';
 import { ContainerService } from './service.js';
+import { ContainerApi } from './api.js';
+import type { ImageService } from '../../image/types.js';
 import { fakeEngine, type FakeEngine } from './testing/fakes.js';
 import { FakeNetworks } from './testing/fake-network.js';
 import { mountsStep, networkStep, rootfsStep, runtimeCreateStep, specStep } from './steps/index.js';
@@ -190,6 +192,21 @@ describe('containers on networks (fake sandboxes and networks)', () => {
     await assert.rejects(svc.networkConnect(none, front, {}), /one of the networks in private \(none\) mode/);
     await assert.rejects(svc.networkConnect(plain, nets.get('host'), {}), /cannot be disconnected from host network or connected to host network/);
     await assert.rejects(svc.networkConnect(plain, nets.get('bridge'), {}), (err) => kindOf(err) === 'forbidden');
+  });
+
+  it('ps filters network, publish and expose as Docker does', async () => {
+    const api = new ContainerApi(svc, { get: () => { throw new Error('no images here'); } } as unknown as ImageService);
+    const web = await create({ ExposedPorts: { '443/tcp': {} }, HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '8080' }] } } }, 'web');
+    const back = await create({ HostConfig: { NetworkMode: 'back' } }, 'backend');
+    await svc.start(web);
+    const ids = async (filters: Record<string, string[]>): Promise<string[]> =>
+      (await api.containerList({ all: true, size: false, filters: new Map(Object.entries(filters)) })).map((c) => c.Id).sort();
+    assert.deepEqual(await ids({ network: ['back'] }), [back]);
+    assert.deepEqual(await ids({ network: [nets.get('bridge').id] }), [web]);
+    assert.deepEqual(await ids({ publish: ['80'] }), [web]);
+    assert.deepEqual(await ids({ publish: ['443'] }), []);
+    assert.deepEqual(await ids({ expose: ['400-500/tcp'] }), [web]);
+    await assert.rejects(ids({ publish: ['x'] }), (err) => kindOf(err) === 'invalid-argument');
   });
 
   it('restore adopts the sandbox of a container that kept running, and tears down the others', async () => {
