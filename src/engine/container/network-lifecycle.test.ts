@@ -129,6 +129,10 @@ describe('containers on networks (fake sandboxes and networks)', () => {
     await svc.start(id);
     assert.deepEqual(nets.requests.at(-1)!.links, [{ containerId: db, names: ['database', 'dbhost', 'db'] }]);
     assert.match(await readFile(svc.store.get(id).hostsPath, 'utf8'), /\tdatabase dbhost db\n/);
+    assert.deepEqual(inspect(id).HostConfig.Links, ['/db:/app/database']);
+    const api = new ContainerApi(svc, {} as ImageService);
+    const listed = await api.containerList({ all: true, size: false, filters: new Map() });
+    assert.deepEqual(listed.find((c) => c.Id === db)!.Names, ['/db', '/app/database']);
     // Docker's link variables, the container's own value winning.
     assert.deepEqual(f.runtime.specs.get(id)!.env, [
       'DATABASE_PORT=tcp://10.1.0.2:5432', 'DATABASE_PORT_5432_TCP=tcp://10.1.0.2:5432', 'DATABASE_PORT_5432_TCP_ADDR=10.1.0.2',

@@ -6,6 +6,7 @@ import { humanDuration } from '../../lib/time/human-duration.js';
 import type { HealthState } from '../container/health/monitor.js';
 import { healthSuffix, toHealth } from './health.js';
 import { networkSettings, networksOf, summaryPorts } from './network-settings.js';
+import { isUserDefined } from '../container/create-network.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, DEFAULT_SHM_SIZE } from '../../runtime/index.js';
 
 const ms = (iso: string): number => Date.parse(iso);
@@ -51,10 +52,11 @@ function mounts(rec: ContainerRecord): ContainerSummary['Mounts'] {
   }));
 }
 
-export function toSummary(rec: ContainerRecord, size?: { rw: number; rootFs: number }, health?: HealthState): ContainerSummary {
+/** `linkNames`: "/parent/alias" for each legacy link to this container, which Docker lists among its names. */
+export function toSummary(rec: ContainerRecord, size?: { rw: number; rootFs: number }, health?: HealthState, linkNames: string[] = []): ContainerSummary {
   return {
     Id: rec.id,
-    Names: [`/${rec.name}`],
+    Names: [`/${rec.name}`, ...linkNames],
     Image: rec.imageRef,
     ImageID: rec.imageId,
     Command: commandText(rec),
@@ -119,6 +121,8 @@ const DAEMON_FILLED = ['IpcMode', 'CgroupnsMode', 'ShmSize', 'Runtime', 'Network
 function inspectHostConfig(rec: ContainerRecord): HostConfig {
   const defaults = hostConfigDefaults(rec);
   const hc: Record<string, unknown> = { ...defaults, ...defined(rec.hostConfig) };
+  // Docker shows a legacy link as "/target:/container/alias".
+  if (Array.isArray(hc.Links) && hc.Links.length && !isUserDefined(String(hc.NetworkMode))) hc.Links = (hc.Links as string[]).map((l) => linkPath(rec.name, l));
   for (const k of DAEMON_FILLED) if (hc[k] === '' || hc[k] === 0 || hc[k] === null) hc[k] = defaults[k];
   return hc as HostConfig;
 }
@@ -174,4 +178,11 @@ export function toInspect(rec: ContainerRecord, graph: { upper?: string; merged?
     Config: inspectConfig(rec, apiVersion),
     NetworkSettings: networkSettings(rec),
   } as ContainerInspectResponse;
+}
+
+/** "db:database" of container "web" → "/db:/web/database" (an alias defaults to the name). */
+export function linkPath(name: string, link: string): string {
+  const [target = '', alias] = link.split(':');
+  const t = target.replace(/^\//, '');
+  return `/${t}:/${name}/${(alias ?? t).replace(/^\//, '')}`;
 }
