@@ -44,7 +44,7 @@ function networkArgs(): string[] {
   return ['--net-tag', `nr${process.pid % 1000}`, '--bip', `10.${n}.0.1/24`, '--default-address-pool', `base=10.${n + 100}.0.0/16,size=24`];
 }
 
-describe('compat: docker run on networks', { skip: skipReason(compatNeeds) }, () => {
+describe('compat: docker run on networks', { skip: skipReason({ ...compatNeeds, binaries: [...(compatNeeds.binaries ?? []), 'ip', 'nft'] }) }, () => {
   let d: Daemon;
   let net: string;
   let server: string;
