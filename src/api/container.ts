@@ -11,6 +11,50 @@ export interface Port {
   Type: 'tcp' | 'udp' | 'sctp' | string;
 }
 
+/** One network of a container (`NetworkSettings.Networks.<name>`, and create's EndpointsConfig entries). */
+export interface EndpointSettings {
+  IPAMConfig: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] } | null;
+  Links: string[] | null;
+  Aliases: string[] | null;
+  MacAddress: string;
+  DriverOpts: Record<string, string> | null;
+  GwPriority: number;
+  NetworkID: string;
+  EndpointID: string;
+  Gateway: string;
+  IPAddress: string;
+  IPPrefixLen: number;
+  IPv6Gateway: string;
+  GlobalIPv6Address: string;
+  GlobalIPv6PrefixLen: number;
+  DNSNames: string[] | null;
+}
+
+/** Published ports by "port/proto": the host sides, or null for a port exposed but not published. */
+export type PortMap = Record<string, Array<{ HostIp: string; HostPort: string }> | null>;
+
+/** `NetworkSettings` of inspect; the top-level address fields are the default bridge's (legacy). */
+export interface NetworkSettings {
+  Bridge: string;
+  SandboxID: string;
+  SandboxKey: string;
+  HairpinMode: boolean;
+  LinkLocalIPv6Address: string;
+  LinkLocalIPv6PrefixLen: number;
+  Ports: PortMap;
+  SecondaryIPAddresses: null;
+  SecondaryIPv6Addresses: null;
+  EndpointID: string;
+  Gateway: string;
+  GlobalIPv6Address: string;
+  GlobalIPv6PrefixLen: number;
+  IPAddress: string;
+  IPPrefixLen: number;
+  IPv6Gateway: string;
+  MacAddress: string;
+  Networks: Record<string, EndpointSettings>;
+}
+
 /** A mount as containers list and inspect report it. */
 export interface MountPoint {
   Type?: string;
@@ -145,7 +189,7 @@ export interface ContainerSummary {
   State: string;
   Status: string;
   HostConfig?: { NetworkMode?: string };
-  NetworkSettings?: { Networks?: Record<string, unknown> | null };
+  NetworkSettings?: { Networks?: Record<string, EndpointSettings> | null };
   Mounts: MountPoint[];
 }
 
@@ -178,11 +222,7 @@ export interface ContainerInspectResponse {
   HostConfig: HostConfig;
   Config: ContainerConfig;
   Mounts?: MountPoint[];
-  NetworkSettings?: {
-    Ports?: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null;
-    Networks?: Record<string, unknown>;
-    [key: string]: unknown;
-  };
+  NetworkSettings?: Partial<NetworkSettings> & { Ports?: PortMap | null };
   [key: string]: unknown;
 }
 

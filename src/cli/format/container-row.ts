@@ -86,37 +86,48 @@ export function formatNames(names: string[], trunc: boolean): string {
 }
 
 /**
- * Ports as docker's `DisplayablePorts` prints them: `0.0.0.0:8080->80/tcp`, exposed-only ports
- * as `80/tcp`, consecutive ports collapsed into ranges, sorted.
+ * Ports as docker's `DisplayablePorts` prints them: sorted by private port, address, public port
+ * and type; exposed-only ports and ports published on the same number collapsed into ranges per
+ * type and address (`80-81/tcp`, `0.0.0.0:80-81->80-81/tcp`, and for IPv6 docker's `:::80->80/tcp`),
+ * then every other mapping on its own (`0.0.0.0:8080->80/tcp, [::]:8080->80/tcp`).
  */
 export function formatPorts(ports: Port[]): string {
-  const groups = new Map<string, { pub: number; priv: number; type: string; ip: string }[]>();
-  const sorted = [...ports].sort((a, b) => (a.PrivatePort - b.PrivatePort) || ((a.PublicPort ?? 0) - (b.PublicPort ?? 0)));
+  const sorted = [...ports].sort((a, b) => (a.PrivatePort - b.PrivatePort)
+    || ((a.IP ?? '') < (b.IP ?? '') ? -1 : (a.IP ?? '') > (b.IP ?? '') ? 1 : 0)
+    || ((a.PublicPort ?? 0) - (b.PublicPort ?? 0))
+    || (a.Type < b.Type ? -1 : a.Type > b.Type ? 1 : 0));
+  const groups = new Map<string, { first: number; last: number }>();
+  const result: string[] = [];
+  const mappings: string[] = [];
+  const form = (key: string, g: { first: number; last: number }): string => {
+    const slash = key.lastIndexOf('/');
+    const ip = slash < 0 ? '' : key.slice(0, slash);
+    const type = slash < 0 ? key : key.slice(slash + 1);
+    let range = g.first === g.last ? `${g.first}` : `${g.first}-${g.last}`;
+    if (ip) range = `${ip}:${range}->${range}`;
+    return `${range}/${type}`;
+  };
   for (const p of sorted) {
-    const ip = p.IP ? (p.IP.includes(':') ? `[${p.IP}]:` : `${p.IP}:`) : '';
-    const key = `${ip}/${p.Type}/${p.PublicPort ? 'pub' : 'priv'}`;
-    const list = groups.get(key) ?? [];
-    list.push({ pub: p.PublicPort ?? 0, priv: p.PrivatePort, type: p.Type, ip });
-    groups.set(key, list);
-  }
-  const out: string[] = [];
-  for (const list of groups.values()) {
-    let k = 0;
-    while (k < list.length) {
-      let end = k;
-      while (end + 1 < list.length && list[end + 1]!.priv === list[end]!.priv + 1
-        && (list[k]!.pub === 0 ? list[end + 1]!.pub === 0 : list[end + 1]!.pub === list[end]!.pub + 1)) end++;
-      const a = list[k]!;
-      const b = list[end]!;
-      const priv = a.priv === b.priv ? `${a.priv}` : `${a.priv}-${b.priv}`;
-      if (a.pub) {
-        const pub = a.pub === b.pub ? `${a.pub}` : `${a.pub}-${b.pub}`;
-        out.push(`${a.ip}${pub}->${priv}/${a.type}`);
-      } else {
-        out.push(`${priv}/${a.type}`);
+    let key = p.Type;
+    if (p.IP) {
+      if (p.PublicPort !== p.PrivatePort) {
+        const host = p.IP.includes(':') ? `[${p.IP}]` : p.IP;
+        mappings.push(`${host}:${p.PublicPort ?? 0}->${p.PrivatePort}/${p.Type}`);
+        continue;
       }
-      k = end + 1;
+      key = `${p.IP}/${p.Type}`;
+    }
+    const g = groups.get(key);
+    if (!g) {
+      groups.set(key, { first: p.PrivatePort, last: p.PrivatePort });
+    } else if (p.PrivatePort === g.last + 1) {
+      g.last = p.PrivatePort;
+    } else {
+      result.push(form(key, g));
+      // The new run keeps the key's first place in the list, as in docker.
+      groups.set(key, { first: p.PrivatePort, last: p.PrivatePort });
     }
   }
-  return out.join(', ');
+  for (const [key, g] of groups) result.push(form(key, g));
+  return [...result, ...mappings].join(', ');
 }

@@ -51,8 +51,9 @@ test('ports display: published, exposed, ranges', () => {
     { IP: '0.0.0.0', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' },
     { PrivatePort: 443, Type: 'tcp' },
     { IP: '0.0.0.0', PrivatePort: 81, PublicPort: 8081, Type: 'tcp' },
-  ]), '0.0.0.0:8080-8081->80-81/tcp, 443/tcp');
-  assert.equal(formatPorts([{ IP: '::', PrivatePort: 53, PublicPort: 53, Type: 'udp' }]), '[::]:53->53/udp');
+  ]), '443/tcp, 0.0.0.0:8080->80/tcp, 0.0.0.0:8081->81/tcp');
+  // Docker collapses only ports published on their own number; IPv6 ones then read ":::53".
+  assert.equal(formatPorts([{ IP: '::', PrivatePort: 53, PublicPort: 53, Type: 'udp' }]), ':::53->53/udp');
 });
 
 test('container rows truncate and quote like docker ps', () => {

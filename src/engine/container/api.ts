@@ -10,8 +10,10 @@ import { parseNamedReference } from '../../oci/index.js';
 import type { ContainerService } from './service.js';
 import type { ContainerRecord, ContainerStatus } from './model.js';
 import type { AttachSink } from './attach.js';
-import { toInspect, toSummary } from '../convert/container.js';
+import { linkPath, toInspect, toSummary } from '../convert/container.js';
 import type { WaitCondition } from './waiters.js';
+import { matchesPorts, onNetwork, portFilterKeys } from './network-filters.js';
+import { isUserDefined } from './create-network.js';
 
 const STATUSES: ContainerStatus[] = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 const HEALTH_FILTERS = ['starting', 'healthy', 'unhealthy', 'none'];
@@ -91,6 +93,8 @@ export class ContainerApi {
       }
     }
     const names = f.get('name')?.map(linearRegExp);
+    const publish = f.has('publish') ? portFilterKeys('publish', f.get('publish')!) : undefined;
+    const expose = f.has('expose') ? portFilterKeys('expose', f.get('expose')!) : undefined;
     const createdMs = (ref: string): number => Date.parse(this.#svc.store.get(ref).created);
     const before = f.get('before')?.map(createdMs);
     const since = f.get('since')?.map(createdMs);
@@ -106,19 +110,43 @@ export class ContainerApi {
       if (f.has('label') && !matchLabels(rec.config.Labels ?? {}, f.get('label')!)) return false;
       if (f.has('ancestor') && !ancestors.has(rec.imageId)) return false;
       if (f.has('health') && !f.get('health')!.includes(this.#svc.health(rec.id)?.status ?? 'none')) return false;
+      if (f.has('network') && !onNetwork(rec, f.get('network')!)) return false;
+      if (!matchesPorts(rec, publish, expose)) return false;
       const c = Date.parse(rec.created);
       if (before && !before.every((b) => c < b)) return false;
       if (since && !since.every((s) => c > s)) return false;
       return true;
     });
     if (opts.limit !== undefined) list = list.slice(0, opts.limit);
+    const links = this.#linkNames();
     return Promise.all(list.map(async (rec) => {
       const health = this.#svc.health(rec.id);
-      if (!opts.size) return toSummary(rec, undefined, health);
+      if (!opts.size) return toSummary(rec, undefined, health, links.get(rec.id));
       const rw = await this.#svc.sizeRw(rec.id);
       // SizeRootFs is everything the container sees: its own layer plus the image's.
-      return toSummary(rec, { rw, rootFs: rw + this.#imageSize(rec) }, health);
+      return toSummary(rec, { rw, rootFs: rw + this.#imageSize(rec) }, health, links.get(rec.id));
     }));
+  }
+
+  /** Link targets by id, with the "/parent/alias" names legacy links give them. */
+  #linkNames(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const parent of this.#svc.store.list()) {
+      if (isUserDefined(String(parent.hostConfig.NetworkMode ?? ''))) continue;
+      for (const link of (parent.hostConfig.Links ?? []) as string[]) {
+        const [target = ''] = link.split(':');
+        let id: string;
+        try {
+          id = this.#svc.store.get(target.replace(/^\//, '')).id;
+        } catch {
+          continue;
+        }
+        const list = out.get(id) ?? [];
+        list.push(linkPath(parent.name, link).split(':')[1]!);
+        out.set(id, list);
+      }
+    }
+    return out;
   }
 
   /** `apiVersion` is the request's: the wire shape depends on it. */

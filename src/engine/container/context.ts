@@ -4,6 +4,7 @@ import type { ImageService } from '../../image/types.js';
 import type { RootfsExporter, SnapshotDiffer, Snapshotter } from '../../snapshot/types.js';
 import type { ExitFeed, LogReader, LogRotator, ProcessLister, ResourceUpdater, RuntimeExec, RuntimeIO, RuntimeLifecycle, StatsReader } from '../../runtime/types.js';
 import type { EventSink } from '../events/types.js';
+import type { NetworkController } from '../../network/index.js';
 import type { ContainerStore } from './store.js';
 import type { StartStep } from './steps/types.js';
 import type { HealthMonitor } from './health/monitor.js';
@@ -32,6 +33,11 @@ export interface ContainerDeps {
   stats?: StatsReader;
   /** Live limit changes for `update`; without it only the stored config changes. */
   resourceUpdater?: ResourceUpdater;
+  /**
+   * Networks: create checks the ones a container names, connect and disconnect change a running
+   * container's. Without it only the predefined bridge, host and none exist (engine unit tests).
+   */
+  networks?: Pick<NetworkController, 'get' | 'connect' | 'disconnect'>;
   /** Health checks, told of starts, pauses, stops and removals; none in tests that do not need them. */
   health?: Pick<HealthMonitor, 'containerStarted' | 'containerResumed' | 'containerPaused' | 'containerRemoved' | 'health'>;
 }

@@ -34,7 +34,6 @@ test('bad host config values are invalid arguments with Docker wording', () => {
   bad({ Memory: 1024 }, /Minimum memory limit allowed is 6MB/);
   bad({ NanoCpus: 1e12 }, /Range of CPUs is from 0.01/);
   bad({ Runtime: 'nope' }, /unknown or invalid runtime name: nope/);
-  bad({ NetworkMode: 'mynet' }, /network mynet not found/, 'not-found');
   bad({ LogConfig: { Type: 'syslogx' } }, /no log driver named 'syslogx'/);
   bad({ RestartPolicy: { Name: 'sometimes' } }, /invalid restart policy/);
   assert.throws(() => mergeCreateConfig({ Image: 'busybox', WorkingDir: 'rel' }, image, opts), /needs to be an absolute path/);

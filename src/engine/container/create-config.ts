@@ -1,6 +1,6 @@
 import type { ContainerCreateRequest, ContainerConfig, HealthConfig, HostConfig } from '../../api/container.js';
 import type { ImageRecord } from '../../image/types.js';
-import { InvalidArgumentError, NotFoundError } from '../../lib/errors/index.js';
+import { InvalidArgumentError } from '../../lib/errors/index.js';
 import { cpus, hostname } from 'node:os';
 import { mergeHealthcheck } from './health/config.js';
 
@@ -117,9 +117,9 @@ function mergeEnv(base: string[], overrides: string[]): string[] {
 function validateHostConfig(hc: HostConfig, opts: { runtimes: string[]; defaultRuntime: string }): HostConfig {
   if (typeof hc !== 'object' || Array.isArray(hc)) throw new InvalidArgumentError('invalid HostConfig: expected an object');
   const out: HostConfig = { ...hc };
+  // The network mode and its networks were checked by create-network.ts.
   const mode = (hc.NetworkMode ?? '') as string;
   if (mode === '' || mode === 'default') out.NetworkMode = 'bridge';
-  else if (!['bridge', 'none', 'host'].includes(mode)) throw new NotFoundError(`network ${mode} not found`);
 
   const mem = hc.Memory ?? 0;
   if (mem > 0 && mem < MIN_MEMORY) throw new InvalidArgumentError('Minimum memory limit allowed is 6MB');

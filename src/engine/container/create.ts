@@ -12,6 +12,8 @@ import { initialRunState, type ContainerRecord } from './model.js';
 import { mountsOf } from './mounts.js';
 import { validateCreateRequest } from './validate-request.js';
 import { namespaceMode } from './steps/host-resources.js';
+import { resolveCreateNetworking, type CreateNetworking } from './create-network.js';
+import { mergeExposedPorts } from './ports.js';
 
 /** Creates a container. @throws NotFoundError for an unknown image, ConflictError for a taken name. */
 export async function containerCreate(c: ContainerContext, req: ContainerCreateRequest, requestedName?: string): Promise<{ Id: string; Warnings: string[] }> {
@@ -19,6 +21,7 @@ export async function containerCreate(c: ContainerContext, req: ContainerCreateR
     throw new InvalidArgumentError('config cannot be empty in order to create a container');
   }
   validateCreateRequest(req as Record<string, unknown>);
+  const networking = resolveCreateNetworking(req as Record<string, unknown>, { networks: c.deps.networks, container: (ref) => c.deps.store.get(ref) });
   if (typeof req.Image !== 'string' || req.Image === '') throw new InvalidArgumentError('config cannot be empty in order to create a container: no image specified');
   const { store } = c.deps;
   checkVolumesFrom(c, req);
@@ -28,13 +31,19 @@ export async function containerCreate(c: ContainerContext, req: ContainerCreateR
   const name = requestedName ? validateName(requestedName) : generateName((n) => store.isNameTaken(n));
   const image = c.deps.images.get(req.Image);
   // Until the record exists, rmi must see this create as a user of the image.
-  return c.creating.during(image.id, () => createFromImage(c, req, name, image));
+  return c.creating.during(image.id, () => createFromImage(c, req, name, image, networking));
 }
 
-async function createFromImage(c: ContainerContext, req: ContainerCreateRequest, name: string, image: ImageRecord): Promise<{ Id: string; Warnings: string[] }> {
+async function createFromImage(c: ContainerContext, req: ContainerCreateRequest, name: string, image: ImageRecord, networking: CreateNetworking): Promise<{ Id: string; Warnings: string[] }> {
   const { store, snapshotter } = c.deps;
   const id = newId();
   const merged = mergeCreateConfig(req, image, { id, runtimes: c.deps.runtimes, defaultRuntime: c.deps.defaultRuntime });
+  merged.hostConfig.NetworkMode = networking.networkMode;
+  if (networking.portBindings) merged.hostConfig.PortBindings = networking.portBindings;
+  else delete merged.hostConfig.PortBindings;
+  // The image's EXPOSE, --expose and every published port, one "port/proto" key each.
+  const exposed = mergeExposedPorts(merged.config.ExposedPorts, networking.portBindings);
+  if (exposed) merged.config.ExposedPorts = exposed;
   const mounts = mountsOf(merged.hostConfig);
   const undo = new CleanupStack();
   store.reserveName(name, id);
@@ -64,11 +73,12 @@ async function createFromImage(c: ContainerContext, req: ContainerCreateRequest,
       resolvConfPath: join(dir, 'resolv.conf'),
       hasBeenStarted: false,
       mounts,
+      ...(networking.endpointsConfig ? { endpointsConfig: networking.endpointsConfig } : {}),
     };
     await store.save(rec, { create: true });
     undo.release();
     c.deps.events.container(rec, 'create');
-    return { Id: id, Warnings: [] };
+    return { Id: id, Warnings: networking.warnings };
   } catch (err) {
     await undo.unwind();
     throw err;

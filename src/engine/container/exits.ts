@@ -51,7 +51,11 @@ export async function handleExit(c: ContainerContext, id: string, exit: ExitReco
       await undoSteps(c.deps.steps, r, c.deps.log, 'now');
       return;
     }
+    const sandbox = r.networkSandbox;
     await undoSteps(c.deps.steps, r, c.deps.log);
+    // The network step keeps only what inspect shows after a stop: saved, so that a restore
+    // never tears down again what a later container may own by now (addresses, ports).
+    if (r.networkSandbox !== sandbox) await store.save(r).catch((err) => c.deps.log(`saving ${id}: ${messageOf(err)}`));
   });
   if (!rec) return;
   c.waiters.exited(id, rec.state.exitCode);

@@ -42,6 +42,7 @@ export async function restoreContainers(c: ContainerContext): Promise<{ cleanup:
       } else if (await runtime.isMonitorAlive(rec.id)) {
         // berthd died between saving "running" and the runtime's start: finish the start.
         if (await runtime.isStartPending(rec.id)) await runtime.start(rec.id);
+        await adoptSteps(c, rec);
         runtime.watchMonitor(rec.id);
         // Health lives in memory: it starts over, as after a start.
         if (rec.state.status === 'running') c.deps.health?.containerStarted(rec);
@@ -68,4 +69,23 @@ function startOnBoot(c: ContainerContext, rec: ContainerRecord): void {
     if (!c.deps.store.has(rec.id) || hasProcess(rec.state)) return;
     await startLocked(c, rec, true);
   }).catch((err) => c.deps.log(`starting ${rec.id} on boot: ${messageOf(err)}`));
+}
+
+/**
+ * Lets each step take back what it holds for a container that kept running (its network
+ * sandbox: addresses, published ports, DNS names); a failure is logged, the container keeps
+ * running as it is.
+ */
+async function adoptSteps(c: ContainerContext, rec: ContainerRecord): Promise<void> {
+  let changed = false;
+  for (const step of c.deps.steps) {
+    if (!step.adopt) continue;
+    try {
+      await step.adopt(rec);
+      changed = true;
+    } catch (err) {
+      c.deps.log(`adopting ${step.name} of ${rec.id}: ${messageOf(err)}`);
+    }
+  }
+  if (changed) await c.deps.store.save(rec).catch((err) => c.deps.log(`saving ${rec.id}: ${messageOf(err)}`));
 }

@@ -34,13 +34,16 @@ import { containerChanges, containerExport } from './rootfs-changes.js';
 import { containerCommit, type ContainerCommitOptions } from './commit.js';
 import type { FilesystemChange } from '../../snapshot/types.js';
 import type { WaitCondition, WaitResult } from './waiters.js';
+import type { ContainerNetworking } from '../network/types.js';
+import type { EndpointConfig, NetworkRecord } from '../../network/index.js';
+import { containersUsing, networkConnect, networkDisconnect } from './network-connect.js';
 
 /**
  * The container life cycle as one object for the API layer: each operation lives in a file of
  * its own over a shared ContainerContext; this only binds them together and feeds the
  * runtime's exits in.
  */
-export class ContainerService implements ProbeRunner {
+export class ContainerService implements ProbeRunner, ContainerNetworking {
   readonly #c: ContainerContext;
   readonly #rotation: LogRotation;
 
@@ -154,6 +157,15 @@ export class ContainerService implements ProbeRunner {
   }
   commit(ref: string, opts?: ContainerCommitOptions): Promise<{ Id: string }> {
     return containerCommit(this.#c, ref, opts);
+  }
+  networkConnect(ref: string, network: NetworkRecord, cfg: EndpointConfig): Promise<{ containerId: string; containerName: string }> {
+    return networkConnect(this.#c, ref, network, cfg);
+  }
+  networkDisconnect(ref: string, network: NetworkRecord, force: boolean): Promise<{ containerId: string; containerName: string }> {
+    return networkDisconnect(this.#c, ref, network, force);
+  }
+  containersUsing(networkId: string, networkName: string): string[] {
+    return containersUsing(this.#c, networkId, networkName);
   }
   /** Log rotation by max-size: called periodically. */
   rotateLogs(): Promise<void> {

@@ -12,7 +12,7 @@ export function specInputOf(ctx: StartContext): SpecInput {
     rootfs: ctx.rootfs,
     args: [rec.path, ...rec.args],
     // A bare name (`-e NAME` unset on the client) unsets the variable, as in Docker.
-    env: (rec.config.Env ?? []).filter((e) => e.includes('=')),
+    env: withLinkEnv(ctx.linkEnv ?? [], (rec.config.Env ?? []).filter((e) => e.includes('='))),
     cwd: rec.config.WorkingDir || '/',
     user: rec.config.User ?? '',
     groupAdd: (hc.GroupAdd ?? []) as string[],
@@ -80,3 +80,10 @@ function consoleSizeOf(v: unknown): { height: number; width: number } | undefine
   return height > 0 && width > 0 ? { height, width } : undefined;
 }
 
+
+/** Legacy links' variables first, each dropped when the container sets (or unsets) the same name. */
+function withLinkEnv(linkEnv: string[], own: string[]): string[] {
+  if (linkEnv.length === 0) return own;
+  const names = new Set(own.map((e) => e.split('=')[0]));
+  return [...linkEnv.filter((e) => !names.has(e.split('=')[0])), ...own];
+}

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { InvalidArgumentError, NotFoundError, NotImplementedError } from '../../lib/errors/index.js';
+import { InvalidArgumentError, NotImplementedError } from '../../lib/errors/index.js';
 import { decodeSeccompProfile, parseDeviceCgroupRule, parseSignal } from '../../runtime/index.js';
 import { validateNamespaceModes } from './validate-namespaces.js';
 import { devicesOf } from './steps/host-resources.js';
@@ -111,11 +111,7 @@ export function validateCreateRequest(req: Record<string, unknown>): void {
   validateMounts(hc.Mounts);
   validateSecurityOpt(hc.SecurityOpt);
   for (const key of Object.keys((req.ExposedPorts ?? {}) as object)) checkPortSpec(key);
-  const bindings = hc.PortBindings as Record<string, unknown[]> | undefined;
-  if (bindings && Object.values(bindings).some((b) => Array.isArray(b) && b.length > 0)) {
-    throw new NotImplementedError('publishing ports needs the bridge network, which berth does not provide yet; use --network host to reach the container\'s ports');
-  }
-  if (Array.isArray(hc.Links) && hc.Links.length) throw new NotFoundError(`could not get container for ${String(hc.Links[0]).split(':')[0]}: links are not supported`);
+  // Ports, links and the networks to join are checked against each other in create-network.ts.
   if (hc.StorageOpt && Object.keys(hc.StorageOpt as object).length > 0) {
     // berth's overlay snapshotter keeps no project quotas, so it cannot honour a size.
     throw new InvalidArgumentError("--storage-opt is supported only for overlay over xfs with 'pquota' mount option");

@@ -5,6 +5,8 @@ import type { ContainerRecord } from '../container/model.js';
 import { humanDuration } from '../../lib/time/human-duration.js';
 import type { HealthState } from '../container/health/monitor.js';
 import { healthSuffix, toHealth } from './health.js';
+import { networkSettings, networksOf, summaryPorts } from './network-settings.js';
+import { isUserDefined } from '../container/create-network.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, DEFAULT_SHM_SIZE } from '../../runtime/index.js';
 
 const ms = (iso: string): number => Date.parse(iso);
@@ -36,17 +38,6 @@ export function commandText(rec: ContainerRecord): string {
   return [rec.path, ...rec.args].map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ');
 }
 
-function networks(rec: ContainerRecord): Record<string, unknown> {
-  const mode = rec.hostConfig.NetworkMode as string;
-  return {
-    [mode]: {
-      IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', DriverOpts: null, GwPriority: 0,
-      NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0,
-      IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: null,
-    },
-  };
-}
-
 /** Inspect's `Mounts`: what -v and --mount gave (Docker leaves --tmpfs out). */
 function mounts(rec: ContainerRecord): ContainerSummary['Mounts'] {
   return rec.mounts.filter((m) => m.origin !== 'tmpfs').map((m) => ({
@@ -61,21 +52,22 @@ function mounts(rec: ContainerRecord): ContainerSummary['Mounts'] {
   }));
 }
 
-export function toSummary(rec: ContainerRecord, size?: { rw: number; rootFs: number }, health?: HealthState): ContainerSummary {
+/** `linkNames`: "/parent/alias" for each legacy link to this container, which Docker lists among its names. */
+export function toSummary(rec: ContainerRecord, size?: { rw: number; rootFs: number }, health?: HealthState, linkNames: string[] = []): ContainerSummary {
   return {
     Id: rec.id,
-    Names: [`/${rec.name}`],
+    Names: [`/${rec.name}`, ...linkNames],
     Image: rec.imageRef,
     ImageID: rec.imageId,
     Command: commandText(rec),
     Created: Math.floor(ms(rec.created) / 1000),
-    Ports: [],
+    Ports: summaryPorts(rec),
     ...(size ? { SizeRw: size.rw, SizeRootFs: size.rootFs } : {}),
     Labels: rec.config.Labels ?? {},
     State: rec.state.status,
     Status: statusText(rec, Date.now(), health),
     HostConfig: { NetworkMode: rec.hostConfig.NetworkMode as string },
-    NetworkSettings: { Networks: networks(rec) },
+    NetworkSettings: { Networks: networksOf(rec) },
     Mounts: mounts(rec),
   };
 }
@@ -129,6 +121,8 @@ const DAEMON_FILLED = ['IpcMode', 'CgroupnsMode', 'ShmSize', 'Runtime', 'Network
 function inspectHostConfig(rec: ContainerRecord): HostConfig {
   const defaults = hostConfigDefaults(rec);
   const hc: Record<string, unknown> = { ...defaults, ...defined(rec.hostConfig) };
+  // Docker shows a legacy link as "/target:/container/alias".
+  if (Array.isArray(hc.Links) && hc.Links.length && !isUserDefined(String(hc.NetworkMode))) hc.Links = (hc.Links as string[]).map((l) => linkPath(rec.name, l));
   for (const k of DAEMON_FILLED) if (hc[k] === '' || hc[k] === 0 || hc[k] === null) hc[k] = defaults[k];
   return hc as HostConfig;
 }
@@ -182,11 +176,13 @@ export function toInspect(rec: ContainerRecord, graph: { upper?: string; merged?
     GraphDriver: { Name: 'overlay2', Data: { LowerDir: graph.lower ?? '', MergedDir: graph.merged ?? '', UpperDir: graph.upper ?? '', WorkDir: graph.work ?? '' } },
     Mounts: mounts(rec),
     Config: inspectConfig(rec, apiVersion),
-    NetworkSettings: {
-      Bridge: '', SandboxID: '', SandboxKey: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
-      Ports: {}, SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, EndpointID: '', Gateway: '', GlobalIPv6Address: '',
-      GlobalIPv6PrefixLen: 0, IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', MacAddress: '',
-      Networks: networks(rec),
-    },
+    NetworkSettings: networkSettings(rec),
   } as ContainerInspectResponse;
+}
+
+/** "db:database" of container "web" → "/db:/web/database" (an alias defaults to the name). */
+export function linkPath(name: string, link: string): string {
+  const [target = '', alias] = link.split(':');
+  const t = target.replace(/^\//, '');
+  return `/${t}:/${name}/${(alias ?? t).replace(/^\//, '')}`;
 }

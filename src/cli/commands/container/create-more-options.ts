@@ -25,6 +25,7 @@ export const MORE_CREATE_FLAGS: FlagSpec[] = [
   { name: 'device-cgroup-rule', kind: 'list', description: 'Add a rule to the cgroup allowed devices list' },
   { name: 'disable-content-trust', kind: 'bool', default: true, description: 'Skip image verification' },
   { name: 'dns-option', kind: 'list', description: 'Set DNS options' },
+  { name: 'dns-opt', kind: 'list', hidden: true },
   { name: 'dns-search', kind: 'list', description: 'Set custom DNS search domains' },
   { name: 'domainname', kind: 'string', description: 'Container NIS domain name' },
   { name: 'group-add', kind: 'list', description: 'Add additional groups to join' },
@@ -45,6 +46,7 @@ export const MORE_CREATE_FLAGS: FlagSpec[] = [
   { name: 'memory-swap', kind: 'string', valueName: 'bytes', description: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap" },
   { name: 'memory-swappiness', kind: 'int', default: -1, description: 'Tune container memory swappiness (0 to 100)' },
   { name: 'network-alias', kind: 'list', description: 'Add network-scoped alias for the container' },
+  { name: 'net-alias', kind: 'list', hidden: true },
   { name: 'no-healthcheck', kind: 'bool', description: 'Disable any container-specified HEALTHCHECK' },
   { name: 'oom-kill-disable', kind: 'bool', description: 'Disable OOM Killer' },
   { name: 'oom-score-adj', kind: 'int', description: "Tune host's OOM preferences (-1000 to 1000)" },
@@ -94,8 +96,10 @@ export function applyMoreCreateFlags(flags: ParsedFlags, config: ContainerCreate
     ['isolation', 'Isolation'], ['volume-driver', 'VolumeDriver']] as const) {
     if (changed(flag)) set(key, flags.string(flag));
   }
-  for (const [flag, key] of [['security-opt', 'SecurityOpt'], ['group-add', 'GroupAdd'], ['dns-search', 'DnsSearch'],
-    ['dns-option', 'DnsOptions'], ['link', 'Links'], ['volumes-from', 'VolumesFrom'], ['device-cgroup-rule', 'DeviceCgroupRules']] as const) {
+  set('DnsOptions', [...flags.list('dns-option'), ...flags.list('dns-opt')]);
+  set('DnsSearch', flags.list('dns-search'));
+  for (const [flag, key] of [['security-opt', 'SecurityOpt'], ['group-add', 'GroupAdd'],
+    ['link', 'Links'], ['volumes-from', 'VolumesFrom'], ['device-cgroup-rule', 'DeviceCgroupRules']] as const) {
     if (changed(flag)) set(key, flags.list(flag));
   }
   set('MemoryReservation', bytes('memory-reservation'));
@@ -123,7 +127,6 @@ export function applyMoreCreateFlags(flags: ParsedFlags, config: ContainerCreate
   if (changed('kernel-memory')) set('KernelMemory', bytes('kernel-memory'));
   if (changed('gpus')) set('DeviceRequests', [gpuRequest(flags.string('gpus') ?? '')]);
   if (changed('domainname')) config.Domainname = flags.string('domainname');
-  if (changed('mac-address')) config['MacAddress'] = flags.string('mac-address');
   if (changed('mount')) set('Mounts', flags.list('mount').map(parseMount));
   for (const file of flags.list('label-file')) {
     const lines = readLines(file);
@@ -131,14 +134,7 @@ export function applyMoreCreateFlags(flags: ParsedFlags, config: ContainerCreate
   }
   const health = healthcheck(flags);
   if (health) config['Healthcheck'] = health;
-  const endpoint: Record<string, unknown> = {};
-  if (changed('ip') || changed('ip6')) endpoint['IPAMConfig'] = { IPv4Address: flags.string('ip'), IPv6Address: flags.string('ip6') };
-  if (changed('network-alias')) endpoint['Aliases'] = flags.list('network-alias');
-  if (changed('link-local-ip')) endpoint['IPAMConfig'] = { ...(endpoint['IPAMConfig'] as object), LinkLocalIPs: flags.list('link-local-ip') };
-  if (Object.keys(endpoint).length) {
-    const network = host.NetworkMode && host.NetworkMode !== 'default' ? host.NetworkMode : 'bridge';
-    config.NetworkingConfig = { EndpointsConfig: { [network]: endpoint } };
-  }
+  // --ip, --ip6, --network-alias, --link-local-ip and --mac-address go to the first network's endpoint: network-options.ts.
 }
 
 function pairs(list: string[]): Record<string, string> {

@@ -4,6 +4,9 @@ import type { FlagSpec, ParsedFlags } from '../../flags.js';
 import { UsageError } from '../../flags.js';
 import { ramInBytes } from '../../format/units.js';
 import { applyMoreCreateFlags, MORE_CREATE_FLAGS } from './create-more-options.js';
+import { buildNetworking, parsePorts } from './network-options.js';
+
+export { parsePorts };
 // reference.js alone, not oci/index.js: `run` need not load node:crypto for digests.
 import { familiarString, parseReference, withDefaultTag } from '../../../oci/reference.js';
 
@@ -28,8 +31,8 @@ export const CREATE_FLAGS: FlagSpec[] = ([
   { name: 'memory', short: 'm', kind: 'string', valueName: 'bytes', description: 'Memory limit' },
   { name: 'mount', kind: 'list', valueName: 'mount', description: 'Attach a filesystem mount to the container' },
   { name: 'name', kind: 'string', description: 'Assign a name to the container' },
-  { name: 'network', kind: 'string', valueName: 'network', description: 'Connect a container to a network' },
-  { name: 'net', kind: 'string', hidden: true },
+  { name: 'network', kind: 'list', valueName: 'network', description: 'Connect a container to a network' },
+  { name: 'net', kind: 'list', hidden: true },
   { name: 'pids-limit', kind: 'int', description: 'Tune container pids limit (set -1 for unlimited)' },
   { name: 'platform', kind: 'string', description: 'Set platform if server is multi-platform capable' },
   { name: 'privileged', kind: 'bool', description: 'Give extended privileges to this container' },
@@ -96,8 +99,8 @@ export function buildCreatePlan(flags: ParsedFlags, args: string[], env: NodeJS.
 
   const binds = flags.list('volume');
   if (binds.length) hostConfig.Binds = binds;
-  const network = flags.string('network') ?? flags.string('net');
-  if (network) hostConfig.NetworkMode = network;
+  const networking = buildNetworking(flags);
+  hostConfig.NetworkMode = networking.networkMode;
   hostConfig.RestartPolicy = parseRestart(flags.string('restart') ?? 'no');
   hostConfig.AutoRemove = flags.bool('rm');
   if (flags.changed('cap-add')) hostConfig.CapAdd = flags.list('cap-add');
@@ -119,13 +122,15 @@ export function buildCreatePlan(flags: ParsedFlags, args: string[], env: NodeJS.
   if (flags.changed('log-driver') || flags.changed('log-opt')) {
     hostConfig.LogConfig = { Type: flags.string('log-driver') ?? '', Config: keyValues(flags.list('log-opt'), '') };
   }
-  if (flags.changed('dns')) hostConfig['Dns'] = flags.list('dns');
+  // Sent as docker sends them: always a list, empty when not given (inspect shows [] then).
+  hostConfig['Dns'] = flags.list('dns');
   if (flags.changed('add-host')) hostConfig['ExtraHosts'] = flags.list('add-host');
   if (flags.bool('publish-all')) hostConfig['PublishAllPorts'] = true;
   const { exposed, bindings } = parsePorts(flags.list('publish'), flags.list('expose'));
   if (Object.keys(exposed).length) config.ExposedPorts = exposed;
   if (Object.keys(bindings).length) hostConfig.PortBindings = bindings;
   applyMoreCreateFlags(flags, config, hostConfig);
+  config.NetworkingConfig = { EndpointsConfig: networking.endpoints };
   return { name: flags.string('name'), platform: flags.string('platform'), config };
 }
 
@@ -191,49 +196,6 @@ function parseUlimit(value: string): Ulimit {
   if (!m) throw new UsageError(`invalid argument "${value}" for "--ulimit" flag: invalid ulimit argument: ${value}`);
   const soft = Number(m[2]);
   return { Name: m[1]!, Soft: soft, Hard: m[3] === undefined ? soft : Number(m[3]) };
-}
-
-/** Expands `-p [ip:][hostPort:]containerPort[/proto]` (ranges allowed) and `--expose`. */
-export function parsePorts(publish: string[], expose: string[]): {
-  exposed: Record<string, Record<string, never>>;
-  bindings: Record<string, Array<{ HostIp: string; HostPort: string }>>;
-} {
-  const exposed: Record<string, Record<string, never>> = {};
-  const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
-  const range = (s: string): [number, number] => {
-    const [a, b] = s.split('-');
-    const lo = Number(a);
-    const hi = b === undefined ? lo : Number(b);
-    if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo <= 0 || hi < lo || hi > 65535) throw new Error(`invalid containerPort: ${s}`);
-    return [lo, hi];
-  };
-  for (const e of expose) {
-    const [ports, proto = 'tcp'] = e.split('/');
-    const [lo, hi] = range(ports!);
-    for (let p = lo; p <= hi; p++) exposed[`${p}/${proto}`] = {};
-  }
-  for (const spec of publish) {
-    const [body, proto = 'tcp'] = spec.split('/');
-    let ip = '';
-    let rest = body!;
-    const v6 = /^\[([^\]]+)\]:(.*)$/.exec(rest);
-    if (v6) { ip = v6[1]!; rest = v6[2]!; }
-    const parts = rest.split(':');
-    if (parts.length > 3 || (parts.length === 3 && ip)) throw new Error(`invalid port format: ${spec}`);
-    if (parts.length === 3) ip = parts.shift()!;
-    const container = parts.pop()!;
-    const host = parts.pop() ?? '';
-    const [lo, hi] = range(container);
-    const [hlo, hhi] = host ? range(host) : [0, 0];
-    if (host && hhi - hlo !== hi - lo && hlo !== hhi) throw new Error(`invalid ranges specified for container and host Ports: ${container} and ${host}`);
-    for (let p = lo; p <= hi; p++) {
-      const key = `${p}/${proto}`;
-      exposed[key] = {};
-      const hostPort = !host ? '' : hlo === hhi ? (hi === lo ? String(hlo) : `${hlo}`) : String(hlo + (p - lo));
-      (bindings[key] ??= []).push({ HostIp: ip, HostPort: hostPort });
-    }
-  }
-  return { exposed, bindings };
 }
 
 /** The reference docker names in "Unable to find image": familiar, with `:latest` when untagged. */

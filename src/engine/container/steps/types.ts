@@ -12,6 +12,8 @@ export interface StartContext {
   mounts: NonNullable<SpecInput['mounts']>;
   /** The network sandbox, once the network step ran. */
   network?: { mode: SpecInput['networkMode']; netnsPath?: string };
+  /** Variables legacy links add (the container's own Env overrides them), once the network step ran. */
+  linkEnv?: string[];
   /** Namespaces joined or shared and the devices made, once the host-resources step ran. */
   namespaceModes?: SpecInput['namespaceModes'];
   devices?: SpecInput['devices'];
@@ -41,4 +43,9 @@ export interface StartStep {
    * that answers early (`run --rm`) may finish it in the background.
    */
   readonly undoInBackground?: boolean;
+  /**
+   * Takes over again what the step made for a container that kept running while berthd was
+   * down (restore), so that what it holds (addresses, ports, names) stays reserved for it.
+   */
+  adopt?(rec: ContainerRecord): Promise<void>;
 }
