@@ -47,6 +47,7 @@ export interface EmbeddedDnsOptions {
 export const DEFAULT_TTL = 60;
 /** Queries one TCP connection may have in flight before berth stops reading from it. */
 const TCP_PIPELINE = 16;
+const V6_TENTATIVE_WAIT_MS = 3000;
 
 interface Listener {
   address: string;
@@ -217,24 +218,24 @@ export class EmbeddedDns implements DnsService {
   }
 
   private async start(networkId: string, address: string, family: 4 | 6): Promise<Listener> {
-    const udp = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', reuseAddr: true });
-    const l: Listener = { address, udp, conns: new Set() };
-    try {
-      await new Promise<void>((resolve, reject) => {
-        udp.once('error', reject);
-        udp.bind({ address, port: this.port, exclusive: true }, () => {
-          udp.off('error', reject);
-          resolve();
-        });
-      });
-    } catch (err) {
+    // A new IPv6 address stays "tentative" (unbindable) until duplicate address detection ends,
+    // about a second after the bridge got it: wait for it rather than fail the network.
+    const deadline = Date.now() + V6_TENTATIVE_WAIT_MS;
+    let udp: dgram.Socket;
+    for (;;) {
       try {
-        udp.close();
-      } catch {
-        /* never bound */
+        udp = await this.bindUdp(address, family);
+        break;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (family === 6 && code === 'EADDRNOTAVAIL' && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 100));
+          continue;
+        }
+        throw new UnavailableError(`cannot listen for DNS on ${address} port ${this.port}/udp: ${(err as Error).message}`, { cause: err });
       }
-      throw new UnavailableError(`cannot listen for DNS on ${address} port ${this.port}/udp: ${(err as Error).message}`, { cause: err });
     }
+    const l: Listener = { address, udp, conns: new Set() };
     udp.on('error', (err) => this.warn(`DNS on ${address}/udp: ${err.message}`));
     udp.on('message', (msg, rinfo) => {
       void this.answer(networkId, msg, 'udp').then((resp) => {
@@ -254,6 +255,24 @@ export class EmbeddedDns implements DnsService {
       this.warn(`DNS on ${address} port ${this.port}/tcp unavailable, answering over UDP only: ${(err as Error).message}`);
     }
     return l;
+  }
+
+  private bindUdp(address: string, family: 4 | 6): Promise<dgram.Socket> {
+    const udp = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', reuseAddr: true });
+    return new Promise((resolve, reject) => {
+      udp.once('error', (err) => {
+        try {
+          udp.close();
+        } catch {
+          /* never bound */
+        }
+        reject(err);
+      });
+      udp.bind({ address, port: this.port, exclusive: true }, () => {
+        udp.removeAllListeners('error');
+        resolve(udp);
+      });
+    });
   }
 
   private startTcp(networkId: string, address: string, conns: Set<net.Socket>): Promise<net.Server> {

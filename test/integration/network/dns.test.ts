@@ -4,7 +4,7 @@
 // of malformed packets that leaves it answering. Also measures queries per second and latency.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { promises as dnsPromises } from 'node:dns';
 import net from 'node:net';
@@ -13,7 +13,7 @@ import { buildQuery, buildResponse, parseMessage, RCode, RRType, type Answer } f
 import { startFakeUpstream, type FakeUpstream } from '../../../src/network/dns/fake-upstream.js';
 import { EmbeddedDns } from '../../../src/network/dns/server.js';
 import type { DnsLookup } from '../../../src/network/types.js';
-import { skipReason } from '../../helpers/prereq.js';
+import { findBinary, skipReason } from '../../helpers/prereq.js';
 
 const NET = 'n'.repeat(64);
 const names: Record<string, { 4: string[]; 6: string[] }> = {
@@ -258,5 +258,33 @@ describe('integration: embedded DNS on port 53', { skip: skipReason({ root: true
     t.diagnostic(line);
     console.log(line);
     assert.ok(rawQps > 0 && caresQps > 0);
+  });
+});
+
+describe('integration: embedded DNS on a new IPv6 gateway address', { skip: skipReason({ root: true, binaries: ['ip'] }) }, () => {
+  const ip = (...args: string[]): void => {
+    const r = spawnSync(findBinary('ip')!, args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr}`);
+  };
+  const tag = randomBytes(2).toString('hex');
+  const bridge = `tdns${tag}`;
+  const gateway = `fd5e:${tag}::1`;
+  let dns: EmbeddedDns | undefined;
+  before(() => {
+    ip('link', 'add', bridge, 'type', 'bridge');
+    ip('link', 'set', bridge, 'up');
+  });
+  after(async () => {
+    await dns?.closeAll();
+    spawnSync(findBinary('ip')!, ['link', 'del', bridge]);
+  });
+
+  it('waits out duplicate address detection instead of failing, then answers over IPv6', async () => {
+    // Without nodad the address is "tentative" (unbindable) for about a second.
+    ip('-6', 'addr', 'add', `${gateway}/64`, 'dev', bridge);
+    dns = new EmbeddedDns({ lookup, upstreams: () => [] });
+    await dns.listen(NET, gateway);
+    assert.deepEqual(await resolver(`[${gateway}]:53`).resolve6('web'), ['fd77::2']);
+    assert.deepEqual(await resolver(`[${gateway}]:53`).resolve4('web'), ['10.77.0.2']);
   });
 });
