@@ -51,13 +51,13 @@ async function freePort(host: string): Promise<number> {
   }
 }
 
-function udpAsk(host: string, port: number, msg: Buffer): Promise<Buffer> {
+function udpAsk(host: string, port: number, msg: Buffer, ms = 2000): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const s = dgram.createSocket('udp4');
     const t = setTimeout(() => {
       s.close();
       reject(new Error('no UDP answer'));
-    }, 2000);
+    }, ms);
     s.on('message', (m) => {
       clearTimeout(t);
       s.close();
@@ -286,11 +286,27 @@ describe('EmbeddedDns listeners', () => {
 
   it('stops answering when closed, and can listen again', async () => {
     await dns.close('net1');
-    await assert.rejects(udpAsk(host, port, buildQuery(9, 'web', RRType.A)));
+    await assert.rejects(udpAsk(host, port, buildQuery(9, 'web', RRType.A), 500), /no UDP answer/);
     await dns.close('net1');
     await dns.listen('net1', host);
     const m = parseMessage(await udpAsk(host, port, buildQuery(9, 'web', RRType.A)));
     assert.equal(m.answers.length, 1);
+  });
+
+  it('ignores clients the clientAllowed check turns away, over UDP and TCP', async () => {
+    const p2 = await freePort(host);
+    const seen: string[] = [];
+    const picky = new EmbeddedDns({ lookup: fakeLookup(TABLE), upstreams: () => [], port: p2, clientAllowed: (n, a) => (seen.push(`${n} ${a}`), false) });
+    await picky.listen('net1', host);
+    try {
+      await assert.rejects(udpAsk(host, p2, buildQuery(9, 'web', RRType.A), 500), /no UDP answer/);
+      const sock = net.connect(p2, host);
+      sock.write(frame(buildQuery(1, 'web', RRType.A)));
+      await assert.rejects(tcpAnswers(sock, 1), /closed after 0 answers|ECONNRESET/);
+      assert.deepEqual(seen, ['net1 127.0.0.1', 'net1 127.0.0.1']);
+    } finally {
+      await picky.closeAll();
+    }
   });
 
   it('refuses an address that is not one, and one it cannot bind', async () => {

@@ -33,6 +33,12 @@ export interface EmbeddedDnsOptions {
   forwardTimeoutMs?: number;
   /** Forwarded queries in flight at once, over all networks (default 256). */
   maxInFlight?: number;
+  /**
+   * Which clients a network's listener serves (by source address); others are ignored. The
+   * gateway address is reachable from the host's other interfaces too, so without this (or a
+   * firewall rule) berth would be a resolver for anyone who can route to it. Default: everyone.
+   */
+  clientAllowed?: (networkId: string, address: string) => boolean;
   /** TCP connections per listener (default 64). */
   maxTcpConnections?: number;
   /** A TCP connection with nothing to do is closed after this long (default 10000 ms). */
@@ -57,9 +63,10 @@ interface Listener {
 }
 
 /**
- * `new EmbeddedDns({ lookup, upstreams?, log?, port?, ttl?, forwardTimeoutMs?, maxInFlight?,
- * maxTcpConnections?, tcpIdleMs? })` (EmbeddedDnsOptions). Only `lookup` is needed in the daemon;
- * the rest are for tests and tuning. `listen(networkId, gatewayAddress)` after the network's
+ * `new EmbeddedDns({ lookup, upstreams?, log?, clientAllowed?, port?, ttl?, forwardTimeoutMs?,
+ * maxInFlight?, maxTcpConnections?, tcpIdleMs? })` (EmbeddedDnsOptions). The daemon passes
+ * `lookup`, `log` and `clientAllowed` (source address inside one of the network's subnets); the
+ * rest are for tests and tuning. `listen(networkId, gatewayAddress)` after the network's
  * bridge carries that address; `close` when the network goes; `closeAll` at shutdown.
  */
 export class EmbeddedDns implements DnsService {
@@ -197,6 +204,16 @@ export class EmbeddedDns implements DnsService {
     return out;
   }
 
+  private allowed(networkId: string, address: string): boolean {
+    if (!this.opts.clientAllowed) return true;
+    try {
+      return this.opts.clientAllowed(networkId, address.replace(/^::ffff:(?=\d+\.)/, ''));
+    } catch (err) {
+      this.warn(`DNS client check failed: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
   private isOwnAddress(host: string): boolean {
     const h = net.isIPv6(host) ? canonicalIPv6(host) : host;
     for (const l of this.listeners.values()) {
@@ -238,6 +255,7 @@ export class EmbeddedDns implements DnsService {
     const l: Listener = { address, udp, conns: new Set() };
     udp.on('error', (err) => this.warn(`DNS on ${address}/udp: ${err.message}`));
     udp.on('message', (msg, rinfo) => {
+      if (!this.allowed(networkId, rinfo.address)) return;
       void this.answer(networkId, msg, 'udp').then((resp) => {
         if (!resp) return;
         try {
@@ -290,6 +308,10 @@ export class EmbeddedDns implements DnsService {
 
   /** Length-prefixed queries (RFC 7766), answered in the order they complete. */
   private serveTcp(networkId: string, sock: net.Socket, conns: Set<net.Socket>): void {
+    if (!this.allowed(networkId, sock.remoteAddress ?? '')) {
+      sock.destroy();
+      return;
+    }
     conns.add(sock);
     sock.on('close', () => conns.delete(sock));
     sock.on('error', () => {});
