@@ -143,9 +143,8 @@ describe('dns codec', () => {
   });
 
   it('refuses counts larger than the packet, without looping through them', () => {
-    const t = Date.now();
-    assert.throws(() => parseMessage(packet([65535, 65535, 65535, 65535], [0, 0, 1, 0, 1])), DnsFormatError);
-    assert.ok(Date.now() - t < 100);
+    // The first question is read, the second runs out of bytes: the counts are never walked.
+    assert.throws(() => parseMessage(packet([65535, 65535, 65535, 65535], [0, 0, 1, 0, 1])), /name runs past the end/);
   });
 
   it('never throws anything but DnsFormatError on truncations and random bytes', () => {

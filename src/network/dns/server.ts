@@ -8,7 +8,7 @@
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { InvalidArgumentError, UnavailableError } from '../../lib/errors/index.js';
+import { ConflictError, InvalidArgumentError, UnavailableError } from '../../lib/errors/index.js';
 import type { DnsLookup, DnsService } from '../types.js';
 import { buildResponse, CLASS_ANY, CLASS_IN, clientUdpLimit, parseHeader, parseMessage, RCode, RRType, type Answer, type Message, type Question } from './codec.js';
 import { addressFromReverseName, canonicalIPv6 } from './ip.js';
@@ -54,6 +54,10 @@ export const DEFAULT_TTL = 60;
 /** Queries one TCP connection may have in flight before berth stops reading from it. */
 const TCP_PIPELINE = 16;
 const V6_TENTATIVE_WAIT_MS = 3000;
+
+function sameAddress(a: string, b: string): boolean {
+  return net.isIPv6(a) && net.isIPv6(b) ? canonicalIPv6(a) === canonicalIPv6(b) : a === b;
+}
 
 interface Listener {
   address: string;
@@ -107,6 +111,9 @@ export class EmbeddedDns implements DnsService {
       if (family === 0) throw new InvalidArgumentError(`invalid DNS listen address ${address}`);
       const old = this.listeners.get(networkId);
       if (old?.address === address) return;
+      for (const [id, l] of this.listeners) {
+        if (id !== networkId && sameAddress(l.address, address)) throw new ConflictError(`DNS address ${address} is already served for network ${id}`);
+      }
       if (old) await this.stop(networkId, old);
       const l = await this.start(networkId, address, family as 4 | 6);
       this.listeners.set(networkId, l);
@@ -154,6 +161,8 @@ export class EmbeddedDns implements DnsService {
       if (local) return buildResponse(msg, { rcode: RCode.NOERROR, aa: true, answers: local, maxSize });
       const fwd = await this.forwarder.forward(raw, msg, transport === 'tcp');
       if (typeof fwd !== 'string') return fwd;
+      if (fwd === 'busy') this.warn(`DNS: too many queries being forwarded; answering SERVFAIL`);
+      else this.warn(fwd === 'failed' ? 'DNS: no upstream resolver answered; answering SERVFAIL' : 'DNS: no upstream resolver configured (host /etc/resolv.conf); answering SERVFAIL');
       return buildResponse(msg, { rcode: RCode.SERVFAIL, maxSize });
     } catch (err) {
       this.warn(`DNS query failed: ${(err as Error).message}`);
@@ -215,11 +224,7 @@ export class EmbeddedDns implements DnsService {
   }
 
   private isOwnAddress(host: string): boolean {
-    const h = net.isIPv6(host) ? canonicalIPv6(host) : host;
-    for (const l of this.listeners.values()) {
-      const a = net.isIPv6(l.address) ? canonicalIPv6(l.address) : l.address;
-      if (a === h) return true;
-    }
+    for (const l of this.listeners.values()) if (sameAddress(l.address, host)) return true;
     return false;
   }
 

@@ -103,22 +103,22 @@ describe('Forwarder', () => {
   });
 
   it('fails over from a silent upstream within its share of the budget', async () => {
+    // Had the silent one kept the whole budget, this would be "failed".
     const f = new Forwarder({ upstreams: () => [silent.spec, good.spec], timeoutMs: 800 });
-    const t = Date.now();
     const r = await ask(f, 'x.example');
     assert.ok(Buffer.isBuffer(r));
     assert.equal(parseMessage(r).answers.length, 1);
-    assert.ok(Date.now() - t < 800, `took ${Date.now() - t} ms`);
   });
 
   it('fails over at once from a closed port and from SERVFAIL', async () => {
     const port = await closedPort();
-    const f = new Forwarder({ upstreams: () => [`127.0.0.1:${port}`, failing.spec, good.spec], timeoutMs: 1500 });
+    // Each upstream's share is 2 s: waiting on either would show.
+    const f = new Forwarder({ upstreams: () => [`127.0.0.1:${port}`, failing.spec, good.spec], timeoutMs: 6000 });
     const t = Date.now();
     const r = await ask(f, 'y.example');
     assert.ok(Buffer.isBuffer(r));
     assert.equal(parseMessage(r).answers.length, 1);
-    assert.ok(Date.now() - t < 300, `took ${Date.now() - t} ms`);
+    assert.ok(Date.now() - t < 1500, `took ${Date.now() - t} ms`);
   });
 
   it('gives the last SERVFAIL when every upstream fails that way, and "failed" when none answers in time', async () => {
@@ -128,9 +128,7 @@ describe('Forwarder', () => {
     assert.equal(parseHeader(r)!.rcode, RCode.SERVFAIL);
     assert.equal(parseHeader(r)!.id, 77);
     const g = new Forwarder({ upstreams: () => [silent.spec], timeoutMs: 300 });
-    const t = Date.now();
     assert.equal(await ask(g, 'z.example'), 'failed');
-    assert.ok(Date.now() - t < 600);
     assert.equal(await ask(new Forwarder({ upstreams: () => [] }), 'z.example'), 'no-upstream');
     assert.equal(await ask(new Forwarder({ upstreams: () => [good.spec], exclude: (h) => h === '127.0.0.1' }), 'z.example'), 'no-upstream');
   });
