@@ -147,6 +147,15 @@ cleanup() {
     done
     clean_docker_iptables "$docker_bridges"
   fi
+  if has_target berth; then
+    # berthd should take its kernel objects with it when it stops; whatever of this run's tag is
+    # left (a daemon that died) is removed here and reported.
+    local left=""
+    nft list table inet "$berth_tag" >/dev/null 2>&1 && { left+=" nft-table"; nft delete table inet "$berth_tag"; }
+    for l in $(ip -o link show | awk -F': ' '{ print $2 }' | cut -d@ -f1 | grep -E "^${berth_tag}(0|-|v)"); do left+=" $l"; ip link del "$l" 2>/dev/null; done
+    for n in $(ip netns list | awk '{ print $1 }' | grep -E "^${berth_tag}-"); do left+=" netns:$n"; ip netns del "$n"; done
+    [[ -n "$left" ]] && log "berth left behind (now removed):$left"
+  fi
   if [[ -n "${BENCH_KEEP:-}" ]]; then log "kept $base"; else rm -rf "$base"; fi
   exit "$rc"
 }

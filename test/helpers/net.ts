@@ -278,10 +278,11 @@ export function links(): IpLink[] {
   return JSON.parse(ip(['-j', 'link', 'show'])) as IpLink[];
 }
 
-/** The engine's bridges: berthd's carry its tag; dockerd's are the given bridge and br-<id12>. */
+/** The engine's devices: berthd's carry its tag; dockerd's bridges are the given one and br-<id12>. */
 export function isOwnBridge(d: NetDaemon, name: string, dockerNetIds: string[] = []): boolean {
   if (engine === 'dockerd') return name === d.netTag || dockerNetIds.some((id) => name === `br-${id.slice(0, 12)}`);
-  return name.startsWith(d.netTag);
+  // berthd names its default bridge <tag>0, user bridges <tag>-<id…> and host veth ends <tag>v<hash>.
+  return name === `${d.netTag}0` || name.startsWith(`${d.netTag}-`) || name.startsWith(`${d.netTag}v`);
 }
 
 /** Links named with the tag and links enslaved to the engine's bridges (veth host ends), sorted. */
@@ -300,7 +301,7 @@ export function ownNetns(d: NetDaemon): string[] {
     return existsSync(dir) ? readdirSync(dir).sort() : [];
   }
   const dir = '/run/netns';
-  return existsSync(dir) ? readdirSync(dir).filter((n) => n.startsWith(d.netTag)).sort() : [];
+  return existsSync(dir) ? readdirSync(dir).filter((n) => n.startsWith(`${d.netTag}-`)).sort() : [];
 }
 
 /** Every namespace file under /run/netns naming one of the container ids (12-character prefix). */
