@@ -90,4 +90,28 @@ describe('compat: testcontainers-node 11 (ports and wait strategies)', { skip: s
       await c.stop();
     }
   });
+
+  it('Network + withNetworkAliases: a container reaches another by its alias on a user network', async () => {
+    const network = await new tc.Network().start();
+    try {
+      const web = await new tc.GenericContainer(IMAGE)
+        .withCommand(SERVE)
+        .withNetwork(network)
+        .withNetworkAliases('tc-web')
+        .withWaitStrategy(tc.Wait.forLogMessage('ready'))
+        .withStartupTimeout(20_000)
+        .start();
+      const client = await new tc.GenericContainer(IMAGE).withCommand(['sleep', '600']).withNetwork(network).withStartupTimeout(20_000).start();
+      try {
+        const r = await client.exec(['sh', '-c', 'for i in 1 2 3 4 5 6 7 8 9 10; do wget -q -O - http://tc-web:8080/ && exit 0; sleep 0.3; done; exit 1']);
+        assert.deepEqual([r.exitCode, r.output], [0, 'hello-tc\n'], `wget http://tc-web:8080/ from another container on ${network.getName()}`);
+      } finally {
+        await client.stop();
+        await web.stop();
+      }
+    } finally {
+      await network.stop();
+    }
+    assert.equal(ok(await d.docker(['network', 'ls', '-q', '--filter', `name=${network.getName()}`])), '', 'network.stop() left the network');
+  });
 });
