@@ -114,7 +114,10 @@ clean_docker_iptables() {
       nft delete table ip "$table" 2>/dev/null
     fi
   done
-  [[ -n "$forward_policy" ]] && iptables -P FORWARD "$forward_policy" 2>/dev/null
+  # Only when dockerd changed it: setting a policy would re-create a table removed above.
+  local now
+  now="$(iptables -S FORWARD 2>/dev/null | awk '$1 == "-P" { print $3 }')"
+  if [[ -n "$forward_policy" && -n "$now" && "$now" != "$forward_policy" ]]; then iptables -P FORWARD "$forward_policy"; fi
 }
 
 cleanup() {
