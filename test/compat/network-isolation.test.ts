@@ -167,6 +167,23 @@ describe('compat: network isolation, NAT, cleanup and recovery', { skip: skipRea
     }
   });
 
+  it("a published port answers other containers through the host's address, on the same network and on others", async () => {
+    const [net, other, name] = [uniq('hp'), uniq('hp-other'), uniq('hp')];
+    try {
+      ok(await d.docker(['network', 'create', net]));
+      ok(await d.docker(['network', 'create', other]));
+      ok(await d.docker(['run', '-d', '--name', name, '--network', net, '-p', '80', 'busybox', ...HTTPD('hairpin')]));
+      await httpdReady(name);
+      const url = `http://${hostAddress()}:${await hostPort(name, '80/tcp')}/`;
+      for (const n of [net, other, 'bridge']) {
+        assert.equal(ok(await from(n, [...wget(3, url)])), 'hairpin\n', `a container on ${n} fetching ${url}`);
+      }
+    } finally {
+      await d.docker(['rm', '-f', name]);
+      await d.docker(['network', 'rm', net, other]);
+    }
+  });
+
   it('UDP reaches a container through a published port and the answer comes back', async () => {
     const echo = buildUdpEcho(work);
     const name = uniq('udp');
