@@ -91,7 +91,45 @@ export async function startNetDaemon(opts: StartDaemonOptions & { dockerdArgs?: 
   }
   const wanted = `c${randomBytes(2).toString('hex').slice(0, 3)}`;
   const d = await startDaemon({ ...opts, args: [...berthNetArgs(wanted), ...(opts.args ?? [])] });
-  return Object.assign(d, { netTag: tagFromCmdline(d.pid) ?? wanted });
+  const netTag = tagFromCmdline(d.pid) ?? wanted;
+  const stop = d.stop.bind(d);
+  return Object.assign(d, {
+    netTag,
+    async stop() {
+      await stop();
+      sweepTag(netTag);
+    },
+  });
+}
+
+/**
+ * After berthd stopped: whatever of its tag is still in the kernel (kept on purpose across a
+ * restart, leaked, or left by a daemon that died) is removed, so one test file's kernel objects
+ * do not outlive it, and named on stderr.
+ */
+function sweepTag(tag: string): void {
+  const left: string[] = [];
+  if (nftTables().has(`inet ${tag}`)) {
+    left.push(`nft table inet ${tag}`);
+    try {
+      execFileSync('nft', ['delete', 'table', 'inet', tag], { stdio: 'ignore' });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  for (const l of links()) {
+    if (l.ifname === `${tag}0` || l.ifname.startsWith(`${tag}-`) || l.ifname.startsWith(`${tag}v`)) {
+      left.push(`link ${l.ifname}`);
+      ip(['link', 'del', l.ifname], true);
+    }
+  }
+  if (existsSync('/run/netns')) {
+    for (const n of readdirSync('/run/netns').filter((x) => x.startsWith(`${tag}-`))) {
+      left.push(`netns ${n}`);
+      ip(['netns', 'del', n], true);
+    }
+  }
+  if (left.length) process.stderr.write(`[test helper] berthd --net-tag ${tag} kept after it stopped; removed now: ${left.join(', ')}\n`);
 }
 
 /** Whether another dockerd runs with its iptables on (then Docker's shared chains stay). */
