@@ -82,7 +82,7 @@ export class PortAllocator {
           lastError = `Error starting userland proxy: ${hostError}`;
           if (!ranged && req.hostPort !== 0) break;
         }
-        if (chosen === undefined) fail(req.hostPort === 0 && !lastError.startsWith('Error') ? 'all ports are allocated' : lastError || 'all ports are allocated');
+        if (chosen === undefined) fail(req.hostPort === 0 || !lastError ? 'all ports are allocated' : lastError);
       }
     } catch (err) {
       this.drop(made);
