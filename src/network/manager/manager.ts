@@ -152,7 +152,7 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
         const through = nets.find(({ rec }) => isBridge(rec));
         if (through) {
           const ep = entry.endpoints.get(through.rec.id)!;
-          const mappings = await this.o.ports.allocate({ containerId: req.id, endpointName: req.name, endpointId: ep.endpointId }, req.ports);
+          const mappings = await this.o.ports.allocate({ containerId: req.id, endpointName: req.name, endpointId: ep.endpointId }, req.ports, !!ep.ipv6);
           undo.push(() => this.o.ports.release(req.id));
           entry.ports = mappings;
           entry.portsNetworkId = through.rec.id;

@@ -39,22 +39,23 @@ export class PortAllocator {
   private readonly cursor = new Map<PortProto, number>();
   private readonly range: [number, number];
 
-  constructor(private readonly opts: { hostHasIpv6: boolean; range?: [number, number]; probe?: HostPortProbe }) {
+  constructor(private readonly opts: { range?: [number, number]; probe?: HostPortProbe } = {}) {
     this.range = opts.range ?? readEphemeralRange();
   }
 
   /**
-   * Takes host ports for the requests, all or none.
+   * Takes host ports for the requests, all or none. `ipv6`: the container has an IPv6 address,
+   * so "every address" includes "::" (the kernel's NAT cannot carry IPv6 to an IPv4-only container).
    * @throws PortAllocationError with Docker's message naming the endpoint.
    */
-  async allocate(owner: PortOwner, requests: PortRequest[]): Promise<PortMapping[]> {
+  async allocate(owner: PortOwner, requests: PortRequest[], ipv6 = false): Promise<PortMapping[]> {
     const made: Held[] = [];
     const fail = (text: string): never => {
       throw new PortAllocationError(`driver failed programming external connectivity on endpoint ${owner.endpointName} (${owner.endpointId}): ${text}`);
     };
     try {
       for (const req of requests) {
-        const ips = this.addressesFor(req.hostIp);
+        const ips = addressesFor(req.hostIp, ipv6);
         const ranged = req.hostPort !== 0 && req.hostPortEnd !== 0 && req.hostPortEnd !== req.hostPort;
         const [lo, hi] = req.hostPort === 0 ? this.range : [req.hostPort, req.hostPortEnd || req.hostPort];
         if (lo > hi || lo < 0 || hi > 65535) throw new InvalidArgumentError(`invalid host port range ${lo}-${hi}`);
@@ -101,14 +102,6 @@ export class PortAllocator {
     for (let i = this.held.length - 1; i >= 0; i--) if (this.held[i]!.containerId === containerId) this.held.splice(i, 1);
   }
 
-  /** The host addresses one request publishes on: "" means 0.0.0.0, and :: too when the host has IPv6. */
-  private addressesFor(hostIp: string): string[] {
-    if (hostIp === '') return this.opts.hostHasIpv6 ? ['0.0.0.0', '::'] : ['0.0.0.0'];
-    const ip = parseIp(hostIp);
-    if (!ip) throw new InvalidArgumentError(`invalid IP address: ${hostIp}`);
-    return [hostIp];
-  }
-
   private clashes(proto: PortProto, ip: string, port: number): boolean {
     return this.held.some((h) => h.proto === proto && h.port === port && overlapping(h.ip, ip));
   }
@@ -136,6 +129,13 @@ export class PortAllocator {
     for (let p = start; p <= hi; p++) yield p;
     for (let p = lo; p < start; p++) yield p;
   }
+}
+
+/** The host addresses one request publishes on: "" means 0.0.0.0, and :: too when the container has IPv6. */
+function addressesFor(hostIp: string, ipv6: boolean): string[] {
+  if (hostIp === '') return ipv6 ? ['0.0.0.0', '::'] : ['0.0.0.0'];
+  if (!parseIp(hostIp)) throw new InvalidArgumentError(`invalid IP address: ${hostIp}`);
+  return [hostIp];
 }
 
 function* rangeOf(lo: number, hi: number): Generator<number> {
