@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError, messageOf } from '../../lib/errors/index.js';
 import { CleanupStack } from '../../lib/sync/cleanup-stack.js';
 import { newId, shortId } from '../../lib/ids/index.js';
-import { formatIp, overlaps, parseCidr } from '../ipam/cidr.js';
+import { cidrString, formatIp, overlaps, parseCidr } from '../ipam/cidr.js';
 import { chooseDefaultBridge, takenPrefixes, ulaPool, type AddressPoolSpec, type HostRoute } from '../ipam/default-pools.js';
 import { macFromIpv4, NetworkIpam, randomMac } from '../ipam/pool.js';
 import type { PortAllocator } from '../ports/allocator.js';
@@ -545,6 +545,11 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
     }
     const c = parseCidr(gatewayCidr);
     if (!c || c.family !== 4) throw new InvalidArgumentError(`invalid --bip ${gatewayCidr}`);
+    if (bip) {
+      const routes = await this.hostRoutes();
+      const clash = takenPrefixes([], routes, new Set([this.names.defaultBridge()])).find((t) => overlaps(t, c));
+      if (clash) this.o.log('warn', `--bip ${bip} overlaps the host's route to ${cidrString(clash)}: containers on the default bridge may be unreachable`);
+    }
     const gateway = c.address === c.network ? c.network + 1n : c.address;
     const pool: IpamPoolConfig = { subnet: `${formatIp(4, c.network)}/${c.prefixLen}`, gateway: formatIp(4, gateway) };
     if (fixedCidr) {
