@@ -221,3 +221,41 @@ test('after a restart, adoption takes back addresses, ports and names without to
   await second.m.tearDown(cid('d'), stale);
   assert.deepEqual([...second.netns.names], [`tq-${'a'.repeat(12)}`]);
 });
+
+test('a network whose devices init could not make is made again when a container joins it', async () => {
+  const first = setup();
+  await first.m.init();
+  await first.m.create(netReq({ name: 'flaky' }));
+  const second = setup(first.dir);
+  let failures = 1;
+  const create = second.driver.createNetwork.bind(second.driver);
+  second.driver.createNetwork = async (plan) => {
+    if (plan.record.name === 'flaky' && failures-- > 0) throw new Error('device busy');
+    await create(plan);
+  };
+  await second.m.init();
+  const flaky = second.m.get('flaky');
+  assert.ok(!second.firewall.networks.has(flaky.id));
+  const sb = await second.m.setUp(sreq('a', { networkMode: 'flaky' }));
+  assert.equal(sb.endpoints!.flaky!.ifname, 'eth0');
+  assert.ok(second.firewall.networks.has(flaky.id));
+});
+
+test('a default bridge left with other addresses is made again at init', async () => {
+  const { m, driver } = setup();
+  let refused = false;
+  const create = driver.createNetwork.bind(driver);
+  const deleted: string[] = [];
+  driver.createNetwork = async (plan) => {
+    if (plan.bridgeName === 'tq0' && !refused) {
+      refused = true;
+      throw new Error('bridge tq0 already has address 10.9.9.1/24');
+    }
+    await create(plan);
+  };
+  const del = driver.deleteNetwork.bind(driver);
+  driver.deleteNetwork = async (plan) => { deleted.push(plan.bridgeName); await del(plan); };
+  await m.init();
+  assert.deepEqual(deleted, ['tq0']);
+  assert.ok(driver.networks.has('tq0'));
+});

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError, messageOf } from '../../lib/errors/index.js';
 import { CleanupStack } from '../../lib/sync/cleanup-stack.js';
 import { newId, shortId } from '../../lib/ids/index.js';
-import { cidrString, formatIp, overlaps, parseCidr } from '../ipam/cidr.js';
-import { chooseDefaultBridge, takenPrefixes, ulaPool, type AddressPoolSpec, type HostRoute } from '../ipam/default-pools.js';
-import { macFromIpv4, NetworkIpam, randomMac } from '../ipam/pool.js';
+import { parseCidr } from '../ipam/cidr.js';
+import { ulaPool, type AddressPoolSpec, type HostRoute } from '../ipam/default-pools.js';
+import { NetworkIpam } from '../ipam/pool.js';
 import type { PortAllocator } from '../ports/allocator.js';
 import type { NetworkStore } from '../store.js';
 import type {
@@ -14,6 +13,8 @@ import type {
 } from '../types.js';
 import { ActiveSandboxes, type ActiveSandbox } from './active.js';
 import { recordForCreate } from './create-record.js';
+import { defaultBridgeIpam } from './default-bridge.js';
+import { newEndpoint } from './endpoint.js';
 import { firewallNetworkOf, hasEndpoints, isBridge, KernelNames, planOf } from './plan.js';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -56,6 +57,8 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
   private readonly names: KernelNames;
   private readonly ipam = new Map<string, NetworkIpam>();
   private readonly active = new ActiveSandboxes();
+  /** Networks whose devices init could not make: the next join tries again. */
+  private readonly unready = new Set<string>();
   private readonly mtu: number;
   /** Network create and remove one at a time, so two creates never pick the same subnet or name. */
   private serial: Promise<unknown> = Promise.resolve();
@@ -75,22 +78,46 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
   async init(): Promise<void> {
     const { store, log } = this.o;
     await store.load();
+    const before = store.findByName('bridge');
     await store.ensurePredefined({ bridgeName: this.names.defaultBridge(), mtu: this.mtu, ipam: await this.defaultBridgeIpam() });
+    const after = store.findByName('bridge')!;
+    if (before && JSON.stringify(before.ipam.config) !== JSON.stringify(after.ipam.config)) {
+      // --bip changed: the old device carries the old gateway; it is made again with the new one.
+      log('info', `default bridge moves from ${before.ipam.config[0]?.subnet ?? '?'} to ${after.ipam.config[0]?.subnet ?? '?'}`);
+      await this.driver(before).deleteNetwork(this.plan(before)).catch((err) => log('warn', `removing the old default bridge: ${messageOf(err)}`));
+    }
     for (const rec of store.list()) this.ipam.set(rec.id, new NetworkIpam({ name: rec.name, id: rec.id }, this.usablePools(rec)));
     const fw = [];
     for (const rec of store.list()) {
       if (!hasEndpoints(rec)) continue;
       const plan = this.plan(rec);
       try {
-        await this.driver(rec).createNetwork(plan);
+        await this.makeDevices(rec, plan);
       } catch (err) {
+        // The daemon still starts; joining this network tries again and reports the error then.
         log('error', `network ${rec.name} (${shortId(rec.id)}): cannot make its devices: ${messageOf(err)}`);
+        this.unready.add(rec.id);
         continue;
       }
       if (isBridge(rec)) fw.push(firewallNetworkOf(plan));
     }
     await this.o.firewall.sync(fw, []);
     for (const rec of store.list()) await this.listenDns(rec);
+  }
+
+  /**
+   * The network's devices. The default bridge is berth's alone (named by the tag), so one left by
+   * an earlier run with other addresses (--bip changed, a crash mid-change) is made again.
+   */
+  private async makeDevices(rec: NetworkRecord, plan: NetworkPlan): Promise<void> {
+    try {
+      await this.driver(rec).createNetwork(plan);
+    } catch (err) {
+      if (!(rec.predefined && isBridge(rec))) throw err;
+      this.o.log('warn', `default bridge ${plan.bridgeName}: ${messageOf(err)}; making it again`);
+      await this.driver(rec).deleteNetwork(plan);
+      await this.driver(rec).createNetwork(plan);
+    }
   }
 
   /** Closes the DNS listeners; devices, rules and sandboxes stay for the containers that keep running. */
@@ -335,38 +362,12 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
   private async join(entry: ActiveSandbox, rec: NetworkRecord, cfg: EndpointConfig, ifname: string, nsName: string, defaultRoute: boolean, undo: CleanupStack): Promise<EndpointState> {
     if (!hasEndpoints(rec)) throw new InvalidArgumentError(`container cannot be connected to network ${rec.name} together with other networks`);
     const plan = this.plan(rec);
-    const ipam = this.ipamOf(rec);
-    const userDefined = !rec.predefined;
-    if (!userDefined && (cfg.ipv4 || cfg.ipv6)) throw new InvalidArgumentError('user specified IP address is supported on user defined networks only');
-    if (!userDefined && cfg.aliases?.length) throw new InvalidArgumentError('network-scoped alias is supported only for containers in user defined networks');
-    let ipv4 = '';
-    let ipv6 = '';
-    if (plan.v4) {
-      ipv4 = ipam.allocate(4, cfg.ipv4 || undefined).address;
-      undo.push(() => ipam.release(ipv4));
-    } else if (cfg.ipv4) throw new InvalidArgumentError(`invalid endpoint settings:\nno configured subnet or ip-range contain the IP address ${cfg.ipv4}`);
-    if (plan.v6) {
-      ipv6 = ipam.allocate(6, cfg.ipv6 || undefined).address;
-      undo.push(() => ipam.release(ipv6));
-    } else if (cfg.ipv6) throw new InvalidArgumentError(`invalid endpoint settings:\nno configured subnet or ip-range contain the IP address ${cfg.ipv6}`);
-    const aliases = [...(cfg.aliases ?? [])];
-    const ep: EndpointState = {
-      networkId: rec.id,
-      networkName: rec.name,
-      endpointId: randomBytes(32).toString('hex'),
-      hostIfname: isBridge(rec) ? this.names.hostVeth(entry.containerId, rec.id) : '',
-      ifname,
-      mac: cfg.mac || (ipv4 ? macFromIpv4(ipv4) : randomMac(randomBytes)),
-      ipv4,
-      prefixLen: ipv4 ? plan.v4!.prefixLen : 0,
-      gateway: ipv4 && !rec.internal ? plan.v4!.gateway : '',
-      ipv6,
-      prefixLen6: ipv6 ? plan.v6!.prefixLen : 0,
-      gateway6: ipv6 && !rec.internal ? plan.v6!.gateway : '',
-      aliases,
-      // The default bridge has no name resolution, as in Docker.
-      dnsNames: userDefined ? [entry.containerName, ...aliases, shortId(entry.containerId)].filter((n) => n) : [],
-    };
+    if (this.unready.has(rec.id)) {
+      await this.driver(rec).createNetwork(plan);
+      if (isBridge(rec)) await this.o.firewall.setNetwork(firewallNetworkOf(plan));
+      this.unready.delete(rec.id);
+    }
+    const ep = newEndpoint({ rec, plan, ipam: this.ipamOf(rec), cfg, ifname, containerId: entry.containerId, containerName: entry.containerName, names: this.names, undo });
     entry.endpoints.set(rec.id, ep);
     undo.push(() => entry.endpoints.delete(rec.id));
     const driver = this.driver(rec);
@@ -528,36 +529,15 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
     }
   }
 
-  /** The default bridge's subnet: from --bip, else the stored one while no host route overlaps it, else a free /16 from 10.63 down. */
   private async defaultBridgeIpam(): Promise<IpamPoolConfig[]> {
-    const { bip, fixedCidr } = this.o.defaultBridge;
-    let gatewayCidr = bip;
-    if (!gatewayCidr) {
-      const own = new Set([this.names.defaultBridge()]);
-      const taken = takenPrefixes(
-        this.o.store.list().filter((r) => !(r.predefined && r.name === 'bridge')).flatMap((r) => r.ipam.config.map((c) => c.subnet)),
-        await this.hostRoutes(), own,
-      );
-      const stored = this.o.store.findByName('bridge')?.ipam.config.find((c) => parseCidr(c.subnet)?.family === 4);
-      const storedCidr = stored ? parseCidr(stored.subnet) : undefined;
-      if (stored?.gateway && storedCidr && !taken.some((t) => overlaps(t, storedCidr))) gatewayCidr = `${stored.gateway}/${storedCidr.prefixLen}`;
-      else gatewayCidr = chooseDefaultBridge(taken);
-    }
-    const c = parseCidr(gatewayCidr);
-    if (!c || c.family !== 4) throw new InvalidArgumentError(`invalid --bip ${gatewayCidr}`);
-    if (bip) {
-      const routes = await this.hostRoutes();
-      const clash = takenPrefixes([], routes, new Set([this.names.defaultBridge()])).find((t) => overlaps(t, c));
-      if (clash) this.o.log('warn', `--bip ${bip} overlaps the host's route to ${cidrString(clash)}: containers on the default bridge may be unreachable`);
-    }
-    const gateway = c.address === c.network ? c.network + 1n : c.address;
-    const pool: IpamPoolConfig = { subnet: `${formatIp(4, c.network)}/${c.prefixLen}`, gateway: formatIp(4, gateway) };
-    if (fixedCidr) {
-      const f = parseCidr(fixedCidr);
-      if (!f || f.family !== 4 || !overlaps(f, c) || f.prefixLen < c.prefixLen) throw new InvalidArgumentError(`invalid --fixed-cidr ${fixedCidr}: it must lie inside the bridge subnet ${pool.subnet}`);
-      pool.ipRange = `${formatIp(4, f.network)}/${f.prefixLen}`;
-    }
-    return [pool];
+    return defaultBridgeIpam({
+      ...this.o.defaultBridge,
+      device: this.names.defaultBridge(),
+      stored: this.o.store.findByName('bridge'),
+      others: this.o.store.list().filter((r) => !(r.predefined && r.name === 'bridge')),
+      routes: await this.hostRoutes(),
+      warn: (m) => this.o.log('warn', m),
+    });
   }
 
   private ulaPool(): AddressPoolSpec {
