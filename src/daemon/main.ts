@@ -190,6 +190,7 @@ async function startNetwork(cfg: DaemonConfig, log: (level: Level, msg: string) 
     routes: hostRoutes,
     links: {
       bridgePorts: async (bridge) => (await ipJson<IpLink[]>(['link', 'show', 'master', bridge])).map((l) => l.ifname),
+      bridges: async () => (await ipJson<IpLink[]>(['link', 'show', 'type', 'bridge'])).map((l) => ({ name: l.ifname, alias: l.ifalias })),
       remove: (name) => ip(['link', 'del', name]),
     },
     log,

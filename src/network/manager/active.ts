@@ -1,3 +1,4 @@
+import { parseIp } from '../ipam/cidr.js';
 import type { ActiveEndpoint, DnsLookup, EndpointState, PortMapping } from '../types.js';
 
 /** What berthd knows of one running container's network side while it runs. */
@@ -62,8 +63,15 @@ export class ActiveSandboxes implements DnsLookup {
 
   /** "<container name>.<network name>", as Docker answers PTR queries. */
   reverse(networkId: string, address: string): string | undefined {
+    // Compared as numbers: "fd00:0::2" and "fd00::2" are one address.
+    const wanted = parseIp(address);
+    if (!wanted) return undefined;
+    const same = (a: string): boolean => {
+      const ip = a ? parseIp(a) : undefined;
+      return !!ip && ip.family === wanted.family && ip.value === wanted.value;
+    };
     for (const ep of this.endpoints(networkId)) {
-      if (ep.state.ipv4 === address || ep.state.ipv6 === address) return `${ep.containerName}.${ep.state.networkName}`;
+      if (same(ep.state.ipv4) || same(ep.state.ipv6)) return `${ep.containerName}.${ep.state.networkName}`;
     }
     return undefined;
   }

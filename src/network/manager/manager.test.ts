@@ -259,3 +259,22 @@ test('a default bridge left with other addresses is made again at init', async (
   assert.deepEqual(deleted, ['tq0']);
   assert.ok(driver.networks.has('tq0'));
 });
+
+test('reconcile removes, by name only, stale veths on our bridges and marked bridges of networks no longer stored', async () => {
+  const { m, netns } = setup();
+  const removed: string[] = [];
+  (m as unknown as { o: { links: unknown } }).o.links = {
+    bridgePorts: async (b: string) => (b === 'tq0' ? ['tqvdeadbeef01', 'tqvlive', 'eth9', 'otherv1'] : []),
+    bridges: async () => [{ name: 'tq0', alias: 'berth-aaaaaaaaaaaa' }, { name: 'tq-0123456789ab', alias: 'berth-0123456789ab' }, { name: 'tq-unmarked', alias: undefined }, { name: 'docker0' }],
+    remove: async (n: string) => { removed.push(n); },
+  };
+  await m.init();
+  const sb = await m.setUp(sreq('a'));
+  const veth = sb.endpoints!.bridge!.hostIfname;
+  (m as unknown as { o: { links: { bridgePorts: (b: string) => Promise<string[]> } } }).o.links.bridgePorts = async (b) => (b === 'tq0' ? ['tqvdeadbeef01', veth, 'eth9'] : []);
+  netns.names.add('tq-0123456789ab');
+  netns.names.add('other-0123456789ab');
+  await m.reconcile(new Set([cid('a')]));
+  assert.deepEqual(removed.sort(), ['tq-0123456789ab', 'tqvdeadbeef01']);
+  assert.deepEqual([...netns.names].sort(), ['other-0123456789ab', `tq-${'a'.repeat(12)}`]);
+});

@@ -13,18 +13,12 @@ import type {
 } from '../types.js';
 import { ActiveSandboxes, type ActiveSandbox } from './active.js';
 import { recordForCreate } from './create-record.js';
+import { reconcileHost, type HostLinks } from './reconcile.js';
 import { defaultBridgeIpam } from './default-bridge.js';
 import { newEndpoint } from './endpoint.js';
 import { firewallNetworkOf, hasEndpoints, isBridge, KernelNames, planOf } from './plan.js';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
-
-/** Host links the manager may list and delete when reconciling (the kernel helper provides them). */
-export interface HostLinks {
-  /** Names of the interfaces enslaved to a bridge. */
-  bridgePorts(bridge: string): Promise<string[]>;
-  remove(name: string): Promise<void>;
-}
 
 export interface NetworkManagerOptions {
   store: NetworkStore;
@@ -130,26 +124,14 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
    * container, as a crash between setUp and tearDown may leave them.
    */
   async reconcile(liveContainerIds: Set<string>): Promise<void> {
-    const live = new Set([...liveContainerIds].map((id) => id.slice(0, 12)));
-    for (const name of await this.o.netns.list(`${this.o.netTag}-`)) {
-      const owner = this.names.netnsOwner(name);
-      if (!owner || live.has(owner)) continue;
-      this.o.log('info', `removing stale network namespace ${name}`);
-      await this.o.netns.remove(name).catch((err) => this.o.log('warn', `removing namespace ${name}: ${messageOf(err)}`));
-    }
-    if (!this.o.links) return;
-    const expected = new Set<string>();
-    for (const id of liveContainerIds) for (const ep of this.active.get(id)?.endpoints.values() ?? []) if (ep.hostIfname) expected.add(ep.hostIfname);
-    const prefix = `${this.o.netTag}v`;
-    for (const rec of this.o.store.list().filter(isBridge)) {
-      const ports = await this.o.links.bridgePorts(this.plan(rec).bridgeName).catch(() => []);
-      for (const p of ports) {
-        if (!p.startsWith(prefix) || expected.has(p)) continue;
-        this.o.log('info', `removing stale veth ${p}`);
-        await this.o.links.remove(p).catch((err) => this.o.log('warn', `removing link ${p}: ${messageOf(err)}`));
-      }
-    }
+    const liveVeths = new Set<string>();
+    for (const id of liveContainerIds) for (const ep of this.active.get(id)?.endpoints.values() ?? []) if (ep.hostIfname) liveVeths.add(ep.hostIfname);
+    await reconcileHost({
+      netns: this.o.netns, links: this.o.links, names: this.names, live: liveContainerIds, liveVeths,
+      bridges: [...this.ownDevices()], log: this.o.log,
+    });
   }
+
 
   /* ---------------------------------------------------------------- SandboxProvider */
 
@@ -366,6 +348,7 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
       await this.driver(rec).createNetwork(plan);
       if (isBridge(rec)) await this.o.firewall.setNetwork(firewallNetworkOf(plan));
       this.unready.delete(rec.id);
+      await this.listenDns(rec);
     }
     const ep = newEndpoint({ rec, plan, ipam: this.ipamOf(rec), cfg, ifname, containerId: entry.containerId, containerName: entry.containerName, names: this.names, undo });
     entry.endpoints.set(rec.id, ep);
