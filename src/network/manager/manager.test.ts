@@ -185,11 +185,15 @@ test('connect and disconnect a running container; connecting twice is refused', 
   await m.init();
   await m.create(netReq({ name: 'extra' }));
   const sb = await m.setUp(sreq('a'));
+  assert.equal(sb.nameservers, undefined);
   const ep = await m.connect(cid('a'), 'ctr-a', sb, 'extra', { aliases: ['x1'] });
   assert.equal(ep.ifname, 'eth1');
+  // Joining a user network brings its DNS, as in Docker; leaving it gives the host's resolvers back.
+  assert.deepEqual(sb.nameservers, [m.get('extra').ipam.config[0]!.gateway]);
   assert.deepEqual(m.lookup(ep.networkId, 'x1', 4), [ep.ipv4]);
   await assert.rejects(m.connect(cid('a'), 'ctr-a', sb, 'extra', {}), { name: 'ForbiddenError', message: 'endpoint with name ctr-a already exists in network extra' });
   await m.disconnect(cid('a'), sb, 'extra');
+  assert.equal(sb.nameservers, undefined);
   assert.equal(m.lookup(ep.networkId, 'x1', 4), undefined);
   assert.equal(driver.attached.size, 1);
   await assert.rejects(m.disconnect(cid('a'), sb, 'extra'), /is not connected to network extra/);

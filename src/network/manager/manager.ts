@@ -170,11 +170,8 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
           sandbox.ports = mappings;
         }
       }
-      const dnsNet = nets.find(({ rec }) => this.servesDns(rec));
-      if (dnsNet) {
-        const gw = this.plan(dnsNet.rec).v4?.gateway;
-        if (gw) sandbox.nameservers = [gw];
-      }
+      const ns = this.nameserversFor(nets.map(({ rec }) => rec));
+      if (ns) sandbox.nameservers = ns;
       const hosts = this.linkHosts(req);
       if (hosts.length) sandbox.hosts = hosts;
       undo.release();
@@ -300,6 +297,7 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
     try {
       const ep = await this.join(entry, rec, cfg, `eth${n}`, nsName, false, undo);
       undo.release();
+      this.updateNameservers(sandbox, entry);
       return ep;
     } catch (err) {
       for (const e of await undo.unwind()) this.o.log('warn', `undoing connect of ${shortId(containerId)} to ${rec.name}: ${messageOf(e)}`);
@@ -323,6 +321,7 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
       this.releaseAddresses(ep);
       entry.endpoints.delete(rec.id);
     }
+    if (entry) this.updateNameservers(sandbox, entry);
   }
 
   /* ---------------------------------------------------------------- DnsLookup */
@@ -455,6 +454,28 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
     if (!ipam) return;
     if (ep.ipv4) ipam.release(ep.ipv4);
     if (ep.ipv6) ipam.release(ep.ipv6);
+  }
+
+  /** The embedded DNS of the first network (in join order) that has one; undefined: the host's resolvers. */
+  private nameserversFor(recs: NetworkRecord[]): string[] | undefined {
+    for (const rec of recs) {
+      const gw = this.servesDns(rec) ? this.plan(rec).v4?.gateway : undefined;
+      if (gw) return [gw];
+    }
+    return undefined;
+  }
+
+  /**
+   * After a live connect or disconnect the sandbox's name server follows its networks, as in
+   * Docker, where a default-bridge container that joins a user network starts resolving names.
+   * The caller rewrites /etc/resolv.conf from `sandbox.nameservers`.
+   */
+  private updateNameservers(sandbox: NetworkSandbox, entry: ActiveSandbox): void {
+    const recs = [...entry.endpoints.values()].sort((a, b) => a.ifname.localeCompare(b.ifname, 'en', { numeric: true }))
+      .map((e) => this.o.store.find(e.networkId)).filter((r): r is NetworkRecord => !!r);
+    const ns = this.nameserversFor(recs);
+    if (ns) sandbox.nameservers = ns;
+    else delete sandbox.nameservers;
   }
 
   /** User-defined bridge networks answer names on their gateway; the default bridge does not, as in Docker. */
