@@ -33,6 +33,12 @@ export interface EmbeddedDnsOptions {
   forwardTimeoutMs?: number;
   /** Forwarded queries in flight at once, over all networks (default 256). */
   maxInFlight?: number;
+  /**
+   * Which clients a network's listener serves (by source address); others are ignored. The
+   * gateway address is reachable from the host's other interfaces too, so without this (or a
+   * firewall rule) berth would be a resolver for anyone who can route to it. Default: everyone.
+   */
+  clientAllowed?: (networkId: string, address: string) => boolean;
   /** TCP connections per listener (default 64). */
   maxTcpConnections?: number;
   /** A TCP connection with nothing to do is closed after this long (default 10000 ms). */
@@ -47,6 +53,7 @@ export interface EmbeddedDnsOptions {
 export const DEFAULT_TTL = 60;
 /** Queries one TCP connection may have in flight before berth stops reading from it. */
 const TCP_PIPELINE = 16;
+const V6_TENTATIVE_WAIT_MS = 3000;
 
 interface Listener {
   address: string;
@@ -56,9 +63,10 @@ interface Listener {
 }
 
 /**
- * `new EmbeddedDns({ lookup, upstreams?, log?, port?, ttl?, forwardTimeoutMs?, maxInFlight?,
- * maxTcpConnections?, tcpIdleMs? })` (EmbeddedDnsOptions). Only `lookup` is needed in the daemon;
- * the rest are for tests and tuning. `listen(networkId, gatewayAddress)` after the network's
+ * `new EmbeddedDns({ lookup, upstreams?, log?, clientAllowed?, port?, ttl?, forwardTimeoutMs?,
+ * maxInFlight?, maxTcpConnections?, tcpIdleMs? })` (EmbeddedDnsOptions). The daemon passes
+ * `lookup`, `log` and `clientAllowed` (source address inside one of the network's subnets); the
+ * rest are for tests and tuning. `listen(networkId, gatewayAddress)` after the network's
  * bridge carries that address; `close` when the network goes; `closeAll` at shutdown.
  */
 export class EmbeddedDns implements DnsService {
@@ -196,6 +204,16 @@ export class EmbeddedDns implements DnsService {
     return out;
   }
 
+  private allowed(networkId: string, address: string): boolean {
+    if (!this.opts.clientAllowed) return true;
+    try {
+      return this.opts.clientAllowed(networkId, address.replace(/^::ffff:(?=\d+\.)/, ''));
+    } catch (err) {
+      this.warn(`DNS client check failed: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
   private isOwnAddress(host: string): boolean {
     const h = net.isIPv6(host) ? canonicalIPv6(host) : host;
     for (const l of this.listeners.values()) {
@@ -217,26 +235,27 @@ export class EmbeddedDns implements DnsService {
   }
 
   private async start(networkId: string, address: string, family: 4 | 6): Promise<Listener> {
-    const udp = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', reuseAddr: true });
-    const l: Listener = { address, udp, conns: new Set() };
-    try {
-      await new Promise<void>((resolve, reject) => {
-        udp.once('error', reject);
-        udp.bind({ address, port: this.port, exclusive: true }, () => {
-          udp.off('error', reject);
-          resolve();
-        });
-      });
-    } catch (err) {
+    // A new IPv6 address stays "tentative" (unbindable) until duplicate address detection ends,
+    // about a second after the bridge got it: wait for it rather than fail the network.
+    const deadline = Date.now() + V6_TENTATIVE_WAIT_MS;
+    let udp: dgram.Socket;
+    for (;;) {
       try {
-        udp.close();
-      } catch {
-        /* never bound */
+        udp = await this.bindUdp(address, family);
+        break;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (family === 6 && code === 'EADDRNOTAVAIL' && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 100));
+          continue;
+        }
+        throw new UnavailableError(`cannot listen for DNS on ${address} port ${this.port}/udp: ${(err as Error).message}`, { cause: err });
       }
-      throw new UnavailableError(`cannot listen for DNS on ${address} port ${this.port}/udp: ${(err as Error).message}`, { cause: err });
     }
+    const l: Listener = { address, udp, conns: new Set() };
     udp.on('error', (err) => this.warn(`DNS on ${address}/udp: ${err.message}`));
     udp.on('message', (msg, rinfo) => {
+      if (!this.allowed(networkId, rinfo.address)) return;
       void this.answer(networkId, msg, 'udp').then((resp) => {
         if (!resp) return;
         try {
@@ -256,6 +275,24 @@ export class EmbeddedDns implements DnsService {
     return l;
   }
 
+  private bindUdp(address: string, family: 4 | 6): Promise<dgram.Socket> {
+    const udp = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', reuseAddr: true });
+    return new Promise((resolve, reject) => {
+      udp.once('error', (err) => {
+        try {
+          udp.close();
+        } catch {
+          /* never bound */
+        }
+        reject(err);
+      });
+      udp.bind({ address, port: this.port, exclusive: true }, () => {
+        udp.removeAllListeners('error');
+        resolve(udp);
+      });
+    });
+  }
+
   private startTcp(networkId: string, address: string, conns: Set<net.Socket>): Promise<net.Server> {
     const server = net.createServer((sock) => this.serveTcp(networkId, sock, conns));
     server.maxConnections = this.maxConns;
@@ -271,6 +308,10 @@ export class EmbeddedDns implements DnsService {
 
   /** Length-prefixed queries (RFC 7766), answered in the order they complete. */
   private serveTcp(networkId: string, sock: net.Socket, conns: Set<net.Socket>): void {
+    if (!this.allowed(networkId, sock.remoteAddress ?? '')) {
+      sock.destroy();
+      return;
+    }
     conns.add(sock);
     sock.on('close', () => conns.delete(sock));
     sock.on('error', () => {});

@@ -1,8 +1,9 @@
-import { ConflictError, InvalidArgumentError } from '../../lib/errors/index.js';
+import { ConflictError } from '../../lib/errors/index.js';
 import { addrShow, IpError, ipBatch, type IpAddrLink } from '../../sys/net/ip.js';
 import { sysctls, writeSysctl } from '../../sys/net/sysctl.js';
 import type { EndpointState, NetworkDriver, NetworkPlan } from '../types.js';
 import { inNamespaceLines } from './endpoint-lines.js';
+import { checkIfname, deleteLink } from './links.js';
 import { isBerthMark, macFromId, ownerMark } from './marker.js';
 
 const ICC_OPTION = 'com.docker.network.bridge.enable_icc';
@@ -97,7 +98,9 @@ export class BridgeDriver implements NetworkDriver {
       try {
         await ipBatch(bridgeCreateLines(plan));
       } catch (e) {
-        await this.removeBridge(plan).catch(() => {});
+        // It was absent a moment ago, so whatever exists now is this batch's half-made bridge
+        // (perhaps still without its mark): remove it by name.
+        if (!(e instanceof IpError && e.line === 1)) await deleteLink(plan.bridgeName).catch(() => {});
         throw e;
       }
     } else {
@@ -117,49 +120,44 @@ export class BridgeDriver implements NetworkDriver {
     try {
       await ipBatch(host);
     } catch (e) {
+      // The veth was made but not enslaved (no such bridge …): take it away again.
+      if (!(e instanceof IpError && e.line === 1)) {
+        await deleteLink(ep.hostIfname).catch(() => {});
+        throw e;
+      }
       // A retried attach finds its own veth from the first try: remove it and make it again.
-      if (!(e instanceof IpError && e.line === 1 && e.isExists)) throw e;
-      await this.deleteHostVeth(ep.hostIfname);
-      await ipBatch(host);
+      if (!e.isExists) throw e;
+      await deleteLink(ep.hostIfname);
+      try {
+        await ipBatch(host);
+      } catch (e2) {
+        await deleteLink(ep.hostIfname).catch(() => {});
+        throw e2;
+      }
     }
     try {
       await ipBatch(bridgeNsLines(plan, ep, defaultRoute), { netns });
     } catch (e) {
-      await this.deleteHostVeth(ep.hostIfname).catch(() => {});
+      await deleteLink(ep.hostIfname).catch(() => {});
       throw e;
     }
   }
 
   async detach(plan: NetworkPlan, ep: EndpointState, netns: string): Promise<void> {
     if (ep.hostIfname) {
-      // Deleting either end of a veth deletes both.
-      await this.deleteHostVeth(ep.hostIfname);
+      // Deleting either end of a veth deletes both. (Removing the namespace does too, and
+      // faster: the kernel then destroys the pair in the background.)
+      await deleteLink(ep.hostIfname);
       return;
     }
-    try {
-      await ipBatch([`link del ${ep.ifname}`], { netns });
-    } catch (e) {
-      if (!isGone(e)) throw e;
-    }
-  }
-
-  private async deleteHostVeth(name: string): Promise<void> {
-    try {
-      await ipBatch([`link del ${name}`]);
-    } catch (e) {
-      if (!isGone(e)) throw e;
-    }
+    await deleteLink(ep.ifname, { netns });
   }
 
   /** Deletes the bridge only when berth made it for this network. */
   private async removeBridge(plan: NetworkPlan): Promise<void> {
     const link = await addrShow(plan.bridgeName);
     if (!link || link.ifalias !== ownerMark(plan.record.id)) return;
-    try {
-      await ipBatch([`link del ${plan.bridgeName}`]);
-    } catch (e) {
-      if (!isGone(e)) throw e;
-    }
+    await deleteLink(plan.bridgeName);
   }
 
   private async hostSysctls(plan: NetworkPlan): Promise<void> {
@@ -176,17 +174,5 @@ export class BridgeDriver implements NetworkDriver {
       await writeSysctl(sysctls.bridgeNfCallIptables, '1', { optional: true });
       if (plan.v6) await writeSysctl(sysctls.bridgeNfCallIp6tables, '1', { optional: true });
     }
-  }
-}
-
-/** Absent device or namespace: what a delete may find and ignore. */
-export function isGone(e: unknown): boolean {
-  return e instanceof IpError && (e.isAbsent || /Cannot open network namespace|No such file or directory/.test(e.detail));
-}
-
-/** Interface names are at most 15 bytes and must not break an ip batch line. */
-export function checkIfname(name: string, what: string): void {
-  if (!/^[A-Za-z0-9_.@:-]{1,15}$/.test(name) || name === '.' || name === '..') {
-    throw new InvalidArgumentError(`invalid ${what} ${JSON.stringify(name)}: at most 15 characters of letters, digits, '_', '-', '.'`);
   }
 }

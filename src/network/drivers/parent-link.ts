@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../../lib/errors/index.js';
 import { IpError, ipBatch, linkShow, type IpOptions } from '../../sys/net/ip.js';
 import type { EndpointState, NetworkPlan } from '../types.js';
-import { checkIfname, isGone } from './bridge.js';
+import { checkIfname, deleteLink } from './links.js';
 import { inNamespaceLines } from './endpoint-lines.js';
 import { ownerMark } from './marker.js';
 
@@ -69,7 +69,8 @@ export async function ensureParent(plan: NetworkPlan, opts: ParentLinkOptions): 
   try {
     await ipBatch([add, `link set dev ${spec.name} alias ${mark}`, `link set ${spec.name} up`], ipOpts);
   } catch (e) {
-    await deleteMarked(spec.name, mark, ipOpts).catch(() => {});
+    // It was absent a moment ago: what exists now is this batch's, marked or not yet.
+    if (!(e instanceof IpError && e.line === 1)) await deleteLink(spec.name, ipOpts).catch(() => {});
     if (e instanceof IpError && /Unknown device type|not supported/i.test(e.detail)) {
       const what = spec.vlan ? '802.1q (vlan) links' : 'dummy links';
       throw new InvalidArgumentError(`cannot create parent interface ${spec.name}: this kernel has no ${what}${spec.dummy ? '; give -o parent=<interface>' : ''}`, { cause: e });
@@ -87,11 +88,7 @@ export async function releaseParent(plan: NetworkPlan, opts: ParentLinkOptions):
 async function deleteMarked(name: string, mark: string, ipOpts: IpOptions): Promise<void> {
   const link = await linkShow(name, ipOpts);
   if (!link || link.ifalias !== mark) return;
-  try {
-    await ipBatch([`link del ${name}`], ipOpts);
-  } catch (e) {
-    if (!isGone(e)) throw e;
-  }
+  await deleteLink(name, ipOpts);
 }
 
 /**
@@ -128,9 +125,5 @@ export async function attachChild(
 }
 
 export async function detachChild(ep: EndpointState, netns: string): Promise<void> {
-  try {
-    await ipBatch([`link del ${ep.ifname}`], { netns });
-  } catch (e) {
-    if (!isGone(e)) throw e;
-  }
+  await deleteLink(ep.ifname, { netns });
 }

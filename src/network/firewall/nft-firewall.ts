@@ -15,9 +15,13 @@ export class NftFirewall implements Firewall {
   private ports = new Map<string, FirewallPorts>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(opts: { tableName: string }) {
+  private readonly apply: (script: string) => Promise<void>;
+
+  /** `apply` replaces `nft -f -` in unit tests (of this class and of its users). */
+  constructor(opts: { tableName: string; apply?: (script: string) => Promise<void> }) {
     checkTableName(opts.tableName);
     this.tableName = opts.tableName;
+    this.apply = opts.apply ?? nftApply;
   }
 
   sync(networks: FirewallNetwork[], ports: FirewallPorts[]): Promise<void> {
@@ -50,7 +54,7 @@ export class NftFirewall implements Firewall {
   /** Removes the whole table (uninstall, tests) and forgets the state. */
   deleteTable(): Promise<void> {
     return this.enqueue(async () => {
-      await nftDeleteTable(this.tableName);
+      if (this.apply === nftApply) await nftDeleteTable(this.tableName);
       this.networks.clear();
       this.ports.clear();
     });
@@ -83,7 +87,7 @@ export class NftFirewall implements Firewall {
       const before = { networks: new Map(this.networks), ports: new Map(this.ports) };
       try {
         mutate();
-        await nftApply(this.script());
+        await this.apply(this.script());
       } catch (e) {
         this.networks = before.networks;
         this.ports = before.ports;

@@ -34,7 +34,7 @@ export interface RenderedPorts {
 }
 
 const TABLE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-const IFNAME = /^[A-Za-z0-9_.@:-]{1,15}$/;
+const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/;
 const PROTOS: ReadonlySet<PortProto> = new Set(['tcp', 'udp', 'sctp']);
 
 export function checkTableName(name: string): void {
@@ -115,7 +115,8 @@ function map(name: string, type: string, elements: string[]): string[] {
 /** The `table inet <name> { … }` block. */
 export function renderTable(tableName: string, networks: FirewallNetwork[], ports: FirewallPorts[]): string {
   checkTableName(tableName);
-  const nets = [...networks].sort((a, b) => (a.bridgeName < b.bridgeName ? -1 : a.bridgeName > b.bridgeName ? 1 : 0));
+  // Networks without a bridge (macvlan, ipvlan) bypass the host's stack: nothing to render.
+  const nets = networks.filter((n) => n.bridgeName !== '').sort((a, b) => (a.bridgeName < b.bridgeName ? -1 : a.bridgeName > b.bridgeName ? 1 : 0));
   const bridges = [...new Set(nets.map((n) => q(n.bridgeName)))];
   const p = renderPorts(ports);
 
@@ -130,6 +131,9 @@ export function renderTable(tableName: string, networks: FirewallNetwork[], port
 
   // A map lookup that finds nothing ends the rule, so each DNAT rule is its own filter.
   const dnat = (v6Loopback: boolean): string[] => [
+    // DNS to the gateway of the container's own network is the embedded resolver's, even when
+    // some container publishes port 53 (that one stays reachable through every other address).
+    ...(v6Loopback ? [] : ['\t\tiifname @bridges meta l4proto { tcp, udp } th dport 53 fib daddr . iif type local return']),
     '\t\tmeta nfproto ipv4 dnat ip to ip daddr . meta l4proto . th dport map @hostports4',
     '\t\tmeta nfproto ipv6 dnat ip6 to ip6 daddr . meta l4proto . th dport map @hostports6',
     '\t\tmeta nfproto ipv4 fib daddr type local dnat ip to meta l4proto . th dport map @ports4',

@@ -125,6 +125,17 @@ describe('integration: bridge driver in the kernel', { skip: kernelSkip() }, () 
     assert.ok(links().includes(taken));
   });
 
+  it('a failed attach leaves no veth behind', async () => {
+    const missing = { ...p, bridgeName: `tknb${tag}` };
+    const ep = endpoint(p, 50, `tkvf${tag}`, undefined, 'eth5');
+    await assert.rejects(driver.attach(missing, ep, nsB, true), /Cannot find device|does not exist|No such device/);
+    assert.ok(!links().includes(ep.hostIfname));
+    // And an address the namespace refuses: the veth goes again.
+    const bad = { ...ep, ipv4: '10.147.11.0', prefixLen: 33 };
+    await assert.rejects(driver.attach(p, bad, `t-kern-${tag}-a`, true));
+    assert.ok(!links().includes(ep.hostIfname));
+  });
+
   it('measures attach + detach per container', async (t) => {
     const n = 20;
     const ns = `t-kern-${tag}-m`;

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { BridgeDriver } from '../../../src/network/drivers/bridge.js';
 import { NftFirewall } from '../../../src/network/firewall/nft-firewall.js';
 import type { EndpointState, FirewallNetwork, FirewallPorts, NetworkPlan, PortMapping } from '../../../src/network/types.js';
-import { nftList } from '../../../src/sys/net/nft.js';
+import { nftApply, nftList } from '../../../src/sys/net/nft.js';
 import { IpNetns } from '../../../src/sys/net/netns.js';
 import { endpoint, hostAddress, kernelSkip, plan, rand, server, sh, shQuiet, stopServers, talk, testPort } from './kernel-fixture.js';
 
@@ -115,6 +115,21 @@ describe('integration: nftables firewall in the kernel', { skip: kernelSkip() },
     assert.equal(await talk(ctrs.b1!.ns, 'tcp', hostIp, port), '10.147.21.1');
   });
 
+  it('leaves DNS to a network\'s own gateway to the host when a container publishes port 53 there', async () => {
+    // Bound to this test's own gateway address: a wildcard port 53 would catch the DNS of every
+    // other engine on this machine while the test runs.
+    await fw.setPorts({ containerId: 'dns', containerIp4: ip4('a1'), bridgeName: nets.a!.plan.bridgeName, mappings: [{ proto: 'udp', containerPort: 5353, hostIp: '10.147.21.1', hostPort: 53 }] });
+    try {
+      // The embedded resolver's place: a server on the gateway address in the host's namespace.
+      await server(undefined, 'udp', 53, '10.147.21.1');
+      assert.equal(await talk(ctrs.a2!.ns, 'udp', '10.147.21.1', 53), ip4('a2'));
+      // From another network the published port answers (a1 sees the masqueraded gateway).
+      assert.equal(await talk(ctrs.b1!.ns, 'udp', '10.147.21.1', 53), '10.147.21.1');
+    } finally {
+      await fw.removePorts('dns');
+    }
+  });
+
   it('refuses a host port another container publishes, with Docker\'s message, and keeps the first', async () => {
     const clash: FirewallPorts = { containerId: 'a2', containerIp4: ip4('a2'), bridgeName: nets.a!.plan.bridgeName, mappings: [{ proto: 'tcp', containerPort: 8080, hostIp: '0.0.0.0', hostPort: port }] };
     await assert.rejects(fw.setPorts(clash), (e: Error & { kind?: string }) => e.kind === 'conflict' && e.message === `Bind for 0.0.0.0:${port} failed: port is already allocated`);
@@ -182,14 +197,20 @@ describe('integration: nftables firewall in the kernel', { skip: kernelSkip() },
   });
 
   it('takes a network\'s rules away with it and deletes only its own table', async () => {
-    const before = sh('nft', 'list', 'tables').split('\n').filter((l) => l && !l.includes(table));
-    for (const n of Object.values(nets)) await fw.removeNetwork(n.fw.id);
-    const listed = (await nftList(table))!;
-    assert.doesNotMatch(listed, /tk[abci][0-9a-f]{6}/, listed);
-    assert.doesNotMatch(listed, /elements/, listed);
-    await fw.deleteTable();
-    assert.equal(await nftList(table), undefined);
-    const afterTables = sh('nft', 'list', 'tables').split('\n').filter((l) => l && !l.includes(table));
-    for (const t of before) assert.ok(afterTables.includes(t) || /t[a-z]/.test(t), `table ${t} vanished`);
+    // Another table, standing for Docker's, podman's or firewalld's, with a rule of its own.
+    const other = `${table}_other`;
+    await nftApply(`table inet ${other} {\n\tchain c {\n\t\ttype filter hook forward priority 10; policy accept;\n\t\tcounter accept\n\t}\n}\n`);
+    try {
+      await fw.sync(Object.values(nets).map((n) => n.fw), []);
+      for (const n of Object.values(nets)) await fw.removeNetwork(n.fw.id);
+      const listed = (await nftList(table))!;
+      assert.doesNotMatch(listed, /tk[abci][0-9a-f]{6}/, listed);
+      assert.doesNotMatch(listed, /elements/, listed);
+      await fw.deleteTable();
+      assert.equal(await nftList(table), undefined);
+      assert.match((await nftList(other)) ?? 'gone', /counter packets \d+ bytes \d+ accept/);
+    } finally {
+      await nftApply(`delete table inet ${other}\n`);
+    }
   });
 });

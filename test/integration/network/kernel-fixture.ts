@@ -148,3 +148,12 @@ export async function talk(ns: string | undefined, proto: 'tcp' | 'udp', host: s
 export function testPort(): number {
   return 42000 + Math.floor(Math.random() * 900);
 }
+
+/** Skip reason when the kernel lacks a link type (fails under CI=true, as every missing prerequisite). */
+export function linkTypeSkip(kind: string): string | false {
+  if (process.getuid?.() !== 0) return false; // the suite skips for root already
+  const missing = linkTypeMissing(kind);
+  if (!missing) return false;
+  if (inCI) throw new Error(`prerequisite missing on a CI host (CI=true makes this a failure): ${missing}`);
+  return missing;
+}
