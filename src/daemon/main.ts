@@ -175,6 +175,7 @@ async function startNetwork(cfg: DaemonConfig, log: (level: Level, msg: string) 
       lookup: (id, name, family) => manager?.lookup(id, name, family),
       reverse: (id, address) => manager?.reverse(id, address),
     },
+    clientAllowed: (id, address) => manager?.dnsClientAllowed(id, address) ?? false,
     log: (m) => log('warn', m),
   });
   manager = new NetworkManager({

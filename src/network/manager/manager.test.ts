@@ -130,6 +130,10 @@ test('user networks: subnets from the pools clear of host routes, names resolve,
   assert.equal(m.lookup(record.id, 'example.com', 4), undefined);
   assert.equal(m.lookup(m.get('bridge').id, 'ctr-a', 4), undefined);
   assert.equal(m.reverse(record.id, '10.202.1.50'), 'ctr-b.front');
+  assert.ok(m.dnsClientAllowed(record.id, '10.202.1.77'));
+  assert.ok(m.dnsClientAllowed(record.id, '::ffff:10.202.1.77'));
+  assert.ok(!m.dnsClientAllowed(record.id, '10.201.0.2'));
+  assert.ok(!m.dnsClientAllowed('nope', '10.202.1.77'));
   await assert.rejects(m.setUp(sreq('c', { networkMode: 'front', endpoints: { front: { ipv4: '10.202.1.50' } } })), { message: 'Address already in use' });
 
   await assert.rejects(m.remove('front'), { name: 'ConflictError', message: `error while removing network: network front id ${record.id} has active endpoints` });

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError, messageOf } from '../../lib/errors/index.js';
 import { CleanupStack } from '../../lib/sync/cleanup-stack.js';
 import { newId, shortId } from '../../lib/ids/index.js';
-import { parseCidr } from '../ipam/cidr.js';
+import { containsIp, parseCidr, parseIp } from '../ipam/cidr.js';
 import { ulaPool, type AddressPoolSpec, type HostRoute } from '../ipam/default-pools.js';
 import { NetworkIpam } from '../ipam/pool.js';
 import type { PortAllocator } from '../ports/allocator.js';
@@ -332,6 +332,17 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
 
   reverse(networkId: string, address: string): string | undefined {
     return this.active.reverse(networkId, address);
+  }
+
+  /** Whether a DNS query from `address` comes from inside the network (the gateway is reachable from elsewhere too). */
+  dnsClientAllowed(networkId: string, address: string): boolean {
+    const ip = parseIp(address.replace(/^::ffff:(?=\d+\.)/i, ''));
+    const rec = this.o.store.find(networkId);
+    if (!ip || !rec) return false;
+    return rec.ipam.config.some((c) => {
+      const subnet = parseCidr(c.subnet);
+      return !!subnet && containsIp(subnet, ip);
+    });
   }
 
   /* ---------------------------------------------------------------- internals */

@@ -50,7 +50,7 @@ describe('integration: network manager over the kernel', { skip: kernelSkip(() =
 
   const make = () => {
     let m: NetworkManager | undefined;
-    dns = new EmbeddedDns({ lookup: { lookup: (id, n, f) => m?.lookup(id, n, f), reverse: (id, a) => m?.reverse(id, a) }, upstreams: () => [] });
+    dns = new EmbeddedDns({ lookup: { lookup: (id, n, f) => m?.lookup(id, n, f), reverse: (id, a) => m?.reverse(id, a) }, clientAllowed: (id, a) => m?.dnsClientAllowed(id, a) ?? false, upstreams: () => [] });
     m = new NetworkManager({
       store: new NetworkStore(join(dir, 'network')), drivers: { bridge: new BridgeDriver() }, firewall: new NftFirewall({ tableName: tag }),
       netns, dns, ports: new PortAllocator(), netTag: tag, defaultBridge: { bip: `10.${octet}.0.1/24` },
