@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { basename } from 'node:path';
 import { ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError, messageOf } from '../../lib/errors/index.js';
 import { CleanupStack } from '../../lib/sync/cleanup-stack.js';
@@ -142,6 +143,7 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
     if (mode.startsWith('container:')) return { mode: 'private', netnsPath: req.joinNetnsPath, addresses: [] };
     if (req.adopt) return this.adopt(req, req.adopt);
 
+    const started = performance.now();
     const nets = this.orderedEndpoints(req);
     const undo = new CleanupStack();
     const entry = this.active.entry(req.id, req.name);
@@ -175,6 +177,7 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
       const hosts = this.linkHosts(req);
       if (hosts.length) sandbox.hosts = hosts;
       undo.release();
+      this.o.log('debug', `network set-up of ${shortId(req.id)}: ${nets.length} endpoint(s), ${sandbox.ports?.length ?? 0} port(s) in ${(performance.now() - started).toFixed(1)} ms`);
       return sandbox;
     } catch (err) {
       for (const e of await undo.unwind()) this.o.log('warn', `undoing the network set-up of ${shortId(req.id)}: ${messageOf(e)}`);
@@ -190,6 +193,7 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
    */
   async tearDown(id: string, sandbox?: NetworkSandbox): Promise<void> {
     if (sandbox && sandbox.mode !== 'private') return;
+    const started = performance.now();
     const entry = this.active.get(id);
     const errors: string[] = [];
     const attempt = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
@@ -214,6 +218,7 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
     this.active.delete(id);
     if (ours) await attempt('namespace', () => this.o.netns.remove(nsName));
     if (errors.length) this.o.log('warn', `network tear-down of ${shortId(id)}: ${errors.join('; ')}`);
+    this.o.log('debug', `network tear-down of ${shortId(id)} in ${(performance.now() - started).toFixed(1)} ms`);
   }
 
   /* ---------------------------------------------------------------- NetworkController */
