@@ -203,7 +203,10 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
         errors.push(`${what}: ${messageOf(err)}`);
       }
     };
-    if (entry?.ports.length || sandbox?.ports?.length) await attempt('ports', () => this.o.firewall.removePorts(id));
+    // The kernel steps are independent of each other (the rules, each veth, the namespace), so
+    // they run at once: tear-down sits on the path of `run --rm`.
+    const kernel: Promise<void>[] = [];
+    if (entry?.ports.length || sandbox?.ports?.length) kernel.push(attempt('ports', () => this.o.firewall.removePorts(id)));
     this.o.ports.release(id);
     const eps = new Map<string, EndpointState>();
     for (const ep of Object.values(sandbox?.endpoints ?? {})) eps.set(ep.networkId, ep);
@@ -213,10 +216,11 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
     for (const ep of eps.values()) {
       const rec = this.o.store.find(ep.networkId);
       if (entry?.endpoints.has(ep.networkId)) this.releaseAddresses(ep);
-      if (rec && hasEndpoints(rec) && ours) await attempt(`leaving ${ep.networkName}`, () => this.driver(rec).detach(this.plan(rec), ep, nsName));
+      if (rec && hasEndpoints(rec) && ours) kernel.push(attempt(`leaving ${ep.networkName}`, () => this.driver(rec).detach(this.plan(rec), ep, nsName)));
     }
     this.active.delete(id);
-    if (ours) await attempt('namespace', () => this.o.netns.remove(nsName));
+    if (ours) kernel.push(attempt('namespace', () => this.o.netns.remove(nsName)));
+    await Promise.all(kernel);
     if (errors.length) this.o.log('warn', `network tear-down of ${shortId(id)}: ${errors.join('; ')}`);
     this.o.log('debug', `network tear-down of ${shortId(id)} in ${(performance.now() - started).toFixed(1)} ms`);
   }
