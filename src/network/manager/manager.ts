@@ -1,118 +1,51 @@
 import { performance } from 'node:perf_hooks';
 import { basename } from 'node:path';
-import { ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError, messageOf } from '../../lib/errors/index.js';
+import { ForbiddenError, InvalidArgumentError, NotFoundError, messageOf } from '../../lib/errors/index.js';
 import { CleanupStack } from '../../lib/sync/cleanup-stack.js';
-import { newId, shortId } from '../../lib/ids/index.js';
-import { containsIp, parseCidr, parseIp } from '../ipam/cidr.js';
-import { ulaPool, type AddressPoolSpec, type HostRoute } from '../ipam/default-pools.js';
-import { NetworkIpam } from '../ipam/pool.js';
-import type { PortAllocator } from '../ports/allocator.js';
-import type { NetworkStore } from '../store.js';
+import { shortId } from '../../lib/ids/index.js';
 import type {
-  ActiveEndpoint, DnsLookup, DnsService, EndpointConfig, EndpointState, Firewall, FirewallPorts, IpamPoolConfig, NetnsControl,
-  NetworkController, NetworkCreateRequest, NetworkDriver, NetworkPlan, NetworkRecord, NetworkSandbox, SandboxProvider, SandboxRequest,
+  ActiveEndpoint, DnsLookup, EndpointConfig, EndpointState, FirewallPorts, NetnsControl, NetworkController, NetworkCreateRequest,
+  NetworkRecord, NetworkSandbox, SandboxProvider, SandboxRequest,
 } from '../types.js';
+import type { PortAllocator } from '../ports/allocator.js';
 import { ActiveSandboxes, type ActiveSandbox } from './active.js';
-import { recordForCreate } from './create-record.js';
-import { reconcileHost, type HostLinks } from './reconcile.js';
-import { defaultBridgeIpam } from './default-bridge.js';
 import { newEndpoint } from './endpoint.js';
-import { firewallNetworkOf, hasEndpoints, isBridge, KernelNames, planOf } from './plan.js';
+import { Networks, type NetworksOptions } from './networks.js';
+import { hasEndpoints, isBridge, KernelNames } from './plan.js';
+import { reconcileHost, type HostLinks } from './reconcile.js';
 
-type Level = 'debug' | 'info' | 'warn' | 'error';
-
-export interface NetworkManagerOptions {
-  store: NetworkStore;
-  drivers: Record<string, NetworkDriver>;
-  firewall: Firewall;
+export interface NetworkManagerOptions extends Omit<NetworksOptions, 'names' | 'active'> {
   netns: NetnsControl;
-  dns: DnsService;
   ports: PortAllocator;
   /** Names berth's kernel objects: nft table <tag>, bridge <tag>0, namespaces <tag>-<id12>. */
   netTag: string;
-  /** --bip ("10.63.0.1/16"), --fixed-cidr, --mtu. */
-  defaultBridge: { bip?: string; fixedCidr?: string; mtu?: number };
-  /** --default-address-pool, in order. */
-  pools: AddressPoolSpec[];
-  /** The host's routes (`ip -j route`, both families), to keep new subnets clear of them. */
-  routes: () => Promise<HostRoute[]>;
   links?: HostLinks;
-  log: (level: Level, msg: string) => void;
 }
 
-const DEFAULT_MTU = 1500;
-
 /**
- * The network subsystem's one entry point: network records and their devices, container
- * sandboxes (namespace, interfaces, addresses, published ports, DNS names) and the names the
- * embedded DNS answers with. Kernel work goes through the drivers, the firewall and the netns
- * control; everything here is bookkeeping and ordering, with an undo for every step.
+ * The network subsystem's one entry point: container sandboxes (namespace, interfaces,
+ * addresses, published ports, DNS names) here, network records and their devices in Networks,
+ * the live endpoints (what DNS answers from) in ActiveSandboxes. Kernel work goes through the
+ * drivers, the firewall and the netns control; everything here is bookkeeping and ordering,
+ * with an undo for every step.
  */
 export class NetworkManager implements SandboxProvider, NetworkController, DnsLookup {
   private readonly names: KernelNames;
-  private readonly ipam = new Map<string, NetworkIpam>();
   private readonly active = new ActiveSandboxes();
-  /** Networks whose devices init could not make: the next join tries again. */
-  private readonly unready = new Set<string>();
-  private readonly mtu: number;
-  /** Network create and remove one at a time, so two creates never pick the same subnet or name. */
-  private serial: Promise<unknown> = Promise.resolve();
+  private readonly nets: Networks;
 
   constructor(private readonly o: NetworkManagerOptions) {
     this.names = new KernelNames(o.netTag);
-    this.mtu = o.defaultBridge.mtu ?? DEFAULT_MTU;
+    this.nets = new Networks({ ...o, names: this.names, active: this.active });
   }
-
-  /* ---------------------------------------------------------------- start-up */
 
   /**
    * Loads the networks, makes the predefined ones, builds every bridge's device again (the
    * kernel may have lost them with a reboot), renders the whole firewall table from the records
    * and opens the DNS listeners. Containers that kept running come back through setUp with `adopt`.
    */
-  async init(): Promise<void> {
-    const { store, log } = this.o;
-    await store.load();
-    const before = store.findByName('bridge');
-    await store.ensurePredefined({ bridgeName: this.names.defaultBridge(), mtu: this.mtu, ipam: await this.defaultBridgeIpam() });
-    const after = store.findByName('bridge')!;
-    if (before && JSON.stringify(before.ipam.config) !== JSON.stringify(after.ipam.config)) {
-      // --bip changed: the old device carries the old gateway; it is made again with the new one.
-      log('info', `default bridge moves from ${before.ipam.config[0]?.subnet ?? '?'} to ${after.ipam.config[0]?.subnet ?? '?'}`);
-      await this.driver(before).deleteNetwork(this.plan(before)).catch((err) => log('warn', `removing the old default bridge: ${messageOf(err)}`));
-    }
-    for (const rec of store.list()) this.ipam.set(rec.id, new NetworkIpam({ name: rec.name, id: rec.id }, this.usablePools(rec)));
-    const fw = [];
-    for (const rec of store.list()) {
-      if (!hasEndpoints(rec)) continue;
-      const plan = this.plan(rec);
-      try {
-        await this.makeDevices(rec, plan);
-      } catch (err) {
-        // The daemon still starts; joining this network tries again and reports the error then.
-        log('error', `network ${rec.name} (${shortId(rec.id)}): cannot make its devices: ${messageOf(err)}`);
-        this.unready.add(rec.id);
-        continue;
-      }
-      if (isBridge(rec)) fw.push(firewallNetworkOf(plan));
-    }
-    await this.o.firewall.sync(fw, []);
-    for (const rec of store.list()) await this.listenDns(rec);
-  }
-
-  /**
-   * The network's devices. The default bridge is berth's alone (named by the tag), so one left by
-   * an earlier run with other addresses (--bip changed, a crash mid-change) is made again.
-   */
-  private async makeDevices(rec: NetworkRecord, plan: NetworkPlan): Promise<void> {
-    try {
-      await this.driver(rec).createNetwork(plan);
-    } catch (err) {
-      if (!(rec.predefined && isBridge(rec))) throw err;
-      this.o.log('warn', `default bridge ${plan.bridgeName}: ${messageOf(err)}; making it again`);
-      await this.driver(rec).deleteNetwork(plan);
-      await this.driver(rec).createNetwork(plan);
-    }
+  init(): Promise<void> {
+    return this.nets.init();
   }
 
   /** Closes the DNS listeners; devices, rules and sandboxes stay for the containers that keep running. */
@@ -129,10 +62,9 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
     for (const id of liveContainerIds) for (const ep of this.active.get(id)?.endpoints.values() ?? []) if (ep.hostIfname) liveVeths.add(ep.hostIfname);
     await reconcileHost({
       netns: this.o.netns, links: this.o.links, names: this.names, live: liveContainerIds, liveVeths,
-      bridges: [...this.ownDevices()], log: this.o.log,
+      bridges: [...this.nets.ownDevices()], log: this.o.log,
     });
   }
-
 
   /* ---------------------------------------------------------------- SandboxProvider */
 
@@ -172,7 +104,7 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
           sandbox.ports = mappings;
         }
       }
-      const ns = this.nameserversFor(nets.map(({ rec }) => rec));
+      const ns = this.nets.nameserversFor(nets.map(({ rec }) => rec));
       if (ns) sandbox.nameservers = ns;
       const hosts = this.linkHosts(req);
       if (hosts.length) sandbox.hosts = hosts;
@@ -215,8 +147,8 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
     const ours = !sandbox?.netnsPath || basename(sandbox.netnsPath) === nsName;
     for (const ep of eps.values()) {
       const rec = this.o.store.find(ep.networkId);
-      if (entry?.endpoints.has(ep.networkId)) this.releaseAddresses(ep);
-      if (rec && hasEndpoints(rec) && ours) kernel.push(attempt(`leaving ${ep.networkName}`, () => this.driver(rec).detach(this.plan(rec), ep, nsName)));
+      if (entry?.endpoints.has(ep.networkId)) this.nets.releaseAddresses(ep);
+      if (rec && hasEndpoints(rec) && ours) kernel.push(attempt(`leaving ${ep.networkName}`, () => this.nets.driver(rec).detach(this.nets.plan(rec), ep, nsName)));
     }
     this.active.delete(id);
     if (ours) kernel.push(attempt('namespace', () => this.o.netns.remove(nsName)));
@@ -228,60 +160,19 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
   /* ---------------------------------------------------------------- NetworkController */
 
   list(): NetworkRecord[] {
-    return this.o.store.list();
+    return this.nets.list();
   }
 
   get(ref: string): NetworkRecord {
-    return this.o.store.get(ref);
+    return this.nets.get(ref);
   }
 
   create(req: NetworkCreateRequest): Promise<{ record: NetworkRecord; warning: string }> {
-    return this.serially(async () => {
-      const existing = this.o.store.list();
-      const id = newId();
-      const routes = await this.hostRoutes();
-      const record = recordForCreate(req, {
-        id, now: Date.now(), existing,
-        bridgeNameOf: (r) => (isBridge(r) ? this.plan(r).bridgeName : ''),
-        defaultBridgeName: this.names.userBridge(id),
-        pools: this.o.pools, ulaPool: this.ulaPool(), hostRoutes: routes, ownDevices: this.ownDevices(),
-      });
-      const plan = this.plan(record);
-      const undo = new CleanupStack();
-      try {
-        await this.driver(record).createNetwork(plan);
-        undo.push(() => this.driver(record).deleteNetwork(plan));
-        if (isBridge(record)) {
-          await this.o.firewall.setNetwork(firewallNetworkOf(plan));
-          undo.push(() => this.o.firewall.removeNetwork(record.id));
-        }
-        await this.o.store.put(record);
-        undo.push(() => this.o.store.remove(record.id));
-        this.ipam.set(record.id, new NetworkIpam({ name: record.name, id: record.id }, this.usablePools(record)));
-        await this.listenDns(record);
-      } catch (err) {
-        this.ipam.delete(record.id);
-        for (const e of await undo.unwind()) this.o.log('warn', `undoing network create ${record.name}: ${messageOf(e)}`);
-        throw err;
-      }
-      return { record, warning: '' };
-    });
+    return this.nets.create(req);
   }
 
   remove(ref: string): Promise<void> {
-    return this.serially(async () => {
-      const rec = this.o.store.get(ref);
-      if (rec.predefined) throw new ForbiddenError(`${rec.name} is a pre-defined network and cannot be removed`);
-      if (this.active.endpoints(rec.id).length > 0) {
-        throw new ConflictError(`error while removing network: network ${rec.name} id ${rec.id} has active endpoints`);
-      }
-      const plan = this.plan(rec);
-      if (this.servesDns(rec)) await this.o.dns.close(rec.id).catch((err) => this.o.log('warn', `closing DNS of ${rec.name}: ${messageOf(err)}`));
-      if (isBridge(rec)) await this.o.firewall.removeNetwork(rec.id);
-      await this.driver(rec).deleteNetwork(plan);
-      await this.o.store.remove(rec.id);
-      this.ipam.delete(rec.id);
-    });
+    return this.nets.remove(ref);
   }
 
   endpoints(networkId: string): ActiveEndpoint[] {
@@ -325,9 +216,9 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
       entry.ports = [];
       entry.portsNetworkId = undefined;
     }
-    await this.driver(rec).detach(this.plan(rec), ep, this.names.netns(containerId));
+    await this.nets.driver(rec).detach(this.nets.plan(rec), ep, this.names.netns(containerId));
     if (entry?.endpoints.has(rec.id)) {
-      this.releaseAddresses(ep);
+      this.nets.releaseAddresses(ep);
       entry.endpoints.delete(rec.id);
     }
     if (entry) this.updateNameservers(sandbox, entry);
@@ -345,13 +236,7 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
 
   /** Whether a DNS query from `address` comes from inside the network (the gateway is reachable from elsewhere too). */
   dnsClientAllowed(networkId: string, address: string): boolean {
-    const ip = parseIp(address.replace(/^::ffff:(?=\d+\.)/i, ''));
-    const rec = this.o.store.find(networkId);
-    if (!ip || !rec) return false;
-    return rec.ipam.config.some((c) => {
-      const subnet = parseCidr(c.subnet);
-      return !!subnet && containsIp(subnet, ip);
-    });
+    return this.nets.dnsClientAllowed(networkId, address);
   }
 
   /* ---------------------------------------------------------------- internals */
@@ -362,17 +247,12 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
    */
   private async join(entry: ActiveSandbox, rec: NetworkRecord, cfg: EndpointConfig, ifname: string, nsName: string, defaultRoute: boolean, undo: CleanupStack): Promise<EndpointState> {
     if (!hasEndpoints(rec)) throw new InvalidArgumentError(`container cannot be connected to network ${rec.name} together with other networks`);
-    const plan = this.plan(rec);
-    if (this.unready.has(rec.id)) {
-      await this.driver(rec).createNetwork(plan);
-      if (isBridge(rec)) await this.o.firewall.setNetwork(firewallNetworkOf(plan));
-      this.unready.delete(rec.id);
-      await this.listenDns(rec);
-    }
-    const ep = newEndpoint({ rec, plan, ipam: this.ipamOf(rec), cfg, ifname, containerId: entry.containerId, containerName: entry.containerName, names: this.names, undo });
+    const plan = this.nets.plan(rec);
+    await this.nets.ensureReady(rec, plan);
+    const ep = newEndpoint({ rec, plan, ipam: this.nets.ipamOf(rec), cfg, ifname, containerId: entry.containerId, containerName: entry.containerName, names: this.names, undo });
     entry.endpoints.set(rec.id, ep);
     undo.push(() => entry.endpoints.delete(rec.id));
-    const driver = this.driver(rec);
+    const driver = this.nets.driver(rec);
     undo.push(() => driver.detach(plan, ep, nsName));
     await driver.attach(plan, ep, nsName, defaultRoute);
     return ep;
@@ -392,7 +272,7 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
         this.o.log('warn', `container ${shortId(req.id)}: network ${ep.networkName} is gone; its endpoint is not adopted`);
         continue;
       }
-      const ipam = this.ipamOf(rec);
+      const ipam = this.nets.ipamOf(rec);
       for (const [family, a] of [[4, ep.ipv4], [6, ep.ipv6]] as const) {
         if (!a) continue;
         try {
@@ -464,25 +344,9 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
       containerId,
       containerIp4: ep.ipv4 || undefined,
       containerIp6: ep.ipv6 || undefined,
-      bridgeName: this.plan(rec).bridgeName,
+      bridgeName: this.nets.plan(rec).bridgeName,
       mappings,
     };
-  }
-
-  private releaseAddresses(ep: EndpointState): void {
-    const ipam = this.ipam.get(ep.networkId);
-    if (!ipam) return;
-    if (ep.ipv4) ipam.release(ep.ipv4);
-    if (ep.ipv6) ipam.release(ep.ipv6);
-  }
-
-  /** The embedded DNS of the first network (in join order) that has one; undefined: the host's resolvers. */
-  private nameserversFor(recs: NetworkRecord[]): string[] | undefined {
-    for (const rec of recs) {
-      const gw = this.servesDns(rec) ? this.plan(rec).v4?.gateway : undefined;
-      if (gw) return [gw];
-    }
-    return undefined;
   }
 
   /**
@@ -493,84 +357,9 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
   private updateNameservers(sandbox: NetworkSandbox, entry: ActiveSandbox): void {
     const recs = [...entry.endpoints.values()].sort((a, b) => a.ifname.localeCompare(b.ifname, 'en', { numeric: true }))
       .map((e) => this.o.store.find(e.networkId)).filter((r): r is NetworkRecord => !!r);
-    const ns = this.nameserversFor(recs);
+    const ns = this.nets.nameserversFor(recs);
     if (ns) sandbox.nameservers = ns;
     else delete sandbox.nameservers;
   }
 
-  /** User-defined bridge networks answer names on their gateway; the default bridge does not, as in Docker. */
-  private servesDns(rec: NetworkRecord): boolean {
-    return isBridge(rec) && !rec.predefined;
-  }
-
-  private async listenDns(rec: NetworkRecord): Promise<void> {
-    const gw = this.servesDns(rec) ? this.plan(rec).v4?.gateway : undefined;
-    if (!gw) return;
-    try {
-      await this.o.dns.listen(rec.id, gw);
-    } catch (err) {
-      this.o.log('warn', `network ${rec.name}: embedded DNS cannot listen on ${gw}: ${messageOf(err)}`);
-    }
-  }
-
-  private plan(rec: NetworkRecord): NetworkPlan {
-    return planOf(rec, this.names, this.mtu);
-  }
-
-  private driver(rec: NetworkRecord): NetworkDriver {
-    const d = this.o.drivers[rec.driver];
-    if (!d) throw new NotFoundError(`could not find plugin ${rec.driver} in v1 plugin registry: plugin not found`);
-    return d;
-  }
-
-  private ipamOf(rec: NetworkRecord): NetworkIpam {
-    let ipam = this.ipam.get(rec.id);
-    if (!ipam) {
-      ipam = new NetworkIpam({ name: rec.name, id: rec.id }, this.usablePools(rec));
-      this.ipam.set(rec.id, ipam);
-    }
-    return ipam;
-  }
-
-  /** The pools addresses are given from: IPv6 ones only when the network has IPv6 on. */
-  private usablePools(rec: NetworkRecord): IpamPoolConfig[] {
-    return rec.ipam.config.filter((c) => {
-      const cidr = parseCidr(c.subnet);
-      return !!cidr && (cidr.family === 4 ? rec.enableIPv4 !== false : rec.enableIPv6);
-    });
-  }
-
-  private ownDevices(): Set<string> {
-    return new Set(this.o.store.list().filter(isBridge).map((r) => this.plan(r).bridgeName));
-  }
-
-  private async hostRoutes(): Promise<HostRoute[]> {
-    try {
-      return await this.o.routes();
-    } catch (err) {
-      this.o.log('warn', `cannot read the host's routes: ${messageOf(err)}`);
-      return [];
-    }
-  }
-
-  private async defaultBridgeIpam(): Promise<IpamPoolConfig[]> {
-    return defaultBridgeIpam({
-      ...this.o.defaultBridge,
-      device: this.names.defaultBridge(),
-      stored: this.o.store.findByName('bridge'),
-      others: this.o.store.list().filter((r) => !(r.predefined && r.name === 'bridge')),
-      routes: await this.hostRoutes(),
-      warn: (m) => this.o.log('warn', m),
-    });
-  }
-
-  private ulaPool(): AddressPoolSpec {
-    return ulaPool(this.o.store.findByName('bridge')?.id ?? this.o.netTag);
-  }
-
-  private serially<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.serial.then(fn, fn);
-    this.serial = run.catch(() => undefined);
-    return run;
-  }
 }
