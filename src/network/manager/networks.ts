@@ -43,14 +43,14 @@ export class Networks {
   /** Networks whose devices init could not make: the next join tries again. */
   private readonly unready = new Set<string>();
   private readonly mtu: number;
+  /** Network create and remove one at a time, so two creates never pick the same subnet or name. */
+  private serial: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: NetworksOptions) {
     this.names = o.names;
     this.active = o.active;
     this.mtu = o.defaultBridge.mtu ?? DEFAULT_MTU;
   }
-  /** Network create and remove one at a time, so two creates never pick the same subnet or name. */
-  private serial: Promise<unknown> = Promise.resolve();
 
   /**
    * Loads the networks, makes the predefined ones, builds every bridge's device again (the
