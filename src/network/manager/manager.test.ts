@@ -136,7 +136,11 @@ test('user networks: subnets from the pools clear of host routes, names resolve,
   assert.ok(!m.dnsClientAllowed('nope', '10.202.1.77'));
   await assert.rejects(m.setUp(sreq('c', { networkMode: 'front', endpoints: { front: { ipv4: '10.202.1.50' } } })), { message: 'Address already in use' });
 
-  await assert.rejects(m.remove('front'), { name: 'ConflictError', message: `error while removing network: network front id ${record.id} has active endpoints` });
+  const ids = [a, b].map((s) => s.endpoints!.front!.endpointId.slice(0, 12));
+  await assert.rejects(m.remove('front'), {
+    name: 'ConflictError',
+    message: `error while removing network: network front has active endpoints (name:"ctr-a" id:"${ids[0]}", name:"ctr-b" id:"${ids[1]}")`,
+  });
   await m.tearDown(cid('a'), a);
   await m.tearDown(cid('b'), b);
   await m.remove(record.id.slice(0, 12));

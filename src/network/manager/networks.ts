@@ -147,8 +147,11 @@ export class Networks {
     return this.serially(async () => {
       const rec = this.o.store.get(ref);
       if (rec.predefined) throw new ForbiddenError(`${rec.name} is a pre-defined network and cannot be removed`);
-      if (this.active.endpoints(rec.id).length > 0) {
-        throw new ConflictError(`error while removing network: network ${rec.name} id ${rec.id} has active endpoints`);
+      const eps = this.active.endpoints(rec.id);
+      if (eps.length > 0) {
+        // Docker 28's wording (libnetwork names each endpoint, Go's %q quoting); 409 as the issue asks.
+        const list = eps.map((e) => `name:${JSON.stringify(e.containerName)} id:${JSON.stringify(shortId(e.state.endpointId))}`).join(', ');
+        throw new ConflictError(`error while removing network: network ${rec.name} has active endpoints (${list})`);
       }
       const plan = this.plan(rec);
       if (this.servesDns(rec)) await this.o.dns.close(rec.id).catch((err) => this.o.log('warn', `closing DNS of ${rec.name}: ${messageOf(err)}`));
