@@ -112,7 +112,9 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   // Once every running container adopted its sandbox, namespaces and veths of no live container are leftovers of a crash.
   await network.reconcile(new Set(store.list().filter((c) => hasProcess(c.state)).map((c) => c.id)))
     .catch((err) => log('warn', `network reconcile: ${(err as Error).message}`));
-  // TODO(lead, on merging g/netapi): addNetworkRoutes(router, new NetworkApi(network, containers, events)).
+  // TODO(lead, on merging g/netapi and g/ctrnet): addNetworkRoutes(router, new NetworkApi(network, containers, events))
+  // after addImageRoutes; networkStep(network, { store, networks: network }); ContainerService's `networks: network`.
+  // /tmp/manager/main-wiring.patch is that change as tried end to end.
 
   const router = new Router();
   const containerApi = new ContainerApi(containers, images);
