@@ -30,7 +30,15 @@ import { hasProcess } from '../engine/container/model.js';
 import { mountsStep, networkStep, rootfsStep, runtimeCreateStep, specStep, hostResourcesStep } from '../engine/container/steps/index.js';
 import { findInitBinary } from '../sys/init-binary.js';
 import { HealthMonitor } from '../engine/container/health/monitor.js';
-import { LoopbackSandboxProvider } from '../network/index.js';
+import { NetworkManager, NetworkStore, PortAllocator, type HostRoute } from '../network/index.js';
+import { BridgeDriver } from '../network/drivers/bridge.js';
+import { MacvlanDriver } from '../network/drivers/macvlan.js';
+import { IpvlanDriver } from '../network/drivers/ipvlan.js';
+import { NftFirewall } from '../network/firewall/nft-firewall.js';
+import { EmbeddedDns } from '../network/dns/server.js';
+import { IpNetns } from '../sys/net/netns.js';
+import { ip, ipJson, type IpLink } from '../sys/net/ip.js';
+import { sysctls, writeSysctl } from '../sys/net/sysctl.js';
 import { systemClock } from '../lib/clock/index.js';
 import { logSafe } from '../lib/log/safe.js';
 import { InvalidArgumentError, UnavailableError } from '../lib/errors/index.js';
@@ -74,11 +82,12 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   await images.init();
   const events = new EventBus();
   const store = new ContainerStore(join(cfg.dataRoot, 'containers'));
+  const network = await startNetwork(cfg, log);
   // The start path, in order; each subsystem contributes its step (see engine/container/steps).
   const steps = [
     rootfsStep(snapshotter),
     mountsStep(),
-    networkStep(new LoopbackSandboxProvider()),
+    networkStep(network),
     hostResourcesStep(store, { initPath: findInitBinary() }),
     specStep(runtime),
     runtimeCreateStep(runtime),
@@ -100,6 +109,12 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   });
   const restored = await containers.restore();
   restored.cleanup.catch((err) => log('warn', `restore cleanup: ${(err as Error).message}`));
+  // Once every running container adopted its sandbox, namespaces and veths of no live container are leftovers of a crash.
+  await network.reconcile(new Set(store.list().filter((c) => hasProcess(c.state)).map((c) => c.id)))
+    .catch((err) => log('warn', `network reconcile: ${(err as Error).message}`));
+  // TODO(lead, on merging g/netapi and g/ctrnet): addNetworkRoutes(router, new NetworkApi(network, containers, events))
+  // after addImageRoutes; networkStep(network, { store, networks: network }); ContainerService's `networks: network`.
+  // /tmp/manager/main-wiring.patch is that change as tried end to end.
 
   const router = new Router();
   const containerApi = new ContainerApi(containers, images);
@@ -139,11 +154,62 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
     async stop() {
       clearInterval(rotation);
       await server.close();
+      await network.close();
       await runtime.close();
       await rm(cfg.pidfile, { force: true });
       for (const h of cfg.hosts) if (h.startsWith('unix://')) await rm(h.slice(7), { force: true });
     },
   };
+}
+
+/**
+ * The network subsystem from the flags: kernel names carry --net-tag, so several daemons (and
+ * Docker, podman) share the host. `init` builds the predefined networks, every bridge and the
+ * firewall table before containers are restored and adopt their sandboxes.
+ */
+async function startNetwork(cfg: DaemonConfig, log: (level: Level, msg: string) => void): Promise<NetworkManager> {
+  if (cfg.ipForward) await writeSysctl(sysctls.ipv4Forward, '1', { optional: true });
+  const store = new NetworkStore(join(cfg.dataRoot, 'network'), (m) => log('warn', m));
+  // The DNS server asks the manager for names; the manager opens the server's listeners.
+  let manager: NetworkManager | undefined;
+  const dns = new EmbeddedDns({
+    lookup: {
+      lookup: (id, name, family) => manager?.lookup(id, name, family),
+      reverse: (id, address) => manager?.reverse(id, address),
+    },
+    clientAllowed: (id, address) => manager?.dnsClientAllowed(id, address) ?? false,
+    log: (m) => log('warn', m),
+  });
+  manager = new NetworkManager({
+    store,
+    drivers: { bridge: new BridgeDriver(), macvlan: new MacvlanDriver(), ipvlan: new IpvlanDriver() },
+    firewall: new NftFirewall({ tableName: cfg.netTag }),
+    netns: new IpNetns(),
+    dns,
+    ports: new PortAllocator(),
+    netTag: cfg.netTag,
+    defaultBridge: { bip: cfg.bip, fixedCidr: cfg.fixedCidr, mtu: cfg.mtu },
+    pools: cfg.defaultAddressPools,
+    routes: hostRoutes,
+    links: {
+      bridgePorts: async (bridge) => (await ipJson<IpLink[]>(['link', 'show', 'master', bridge])).map((l) => l.ifname),
+      bridges: async () => (await ipJson<IpLink[]>(['link', 'show', 'type', 'bridge'])).map((l) => ({ name: l.ifname, alias: l.ifalias })),
+      remove: (name) => ip(['link', 'del', name]),
+    },
+    log,
+  });
+  await manager.init();
+  return manager;
+}
+
+/** Every route of the host in every table, both families (a VPN's policy routes count too). */
+async function hostRoutes(): Promise<HostRoute[]> {
+  const out: HostRoute[] = [];
+  for (const family of ['-4', '-6']) {
+    const routes = await ipJson<{ dst?: string; dev?: string; type?: string }[]>([family, 'route', 'show', 'table', 'all']);
+    for (const r of routes) if (r.dst && (r.type === undefined || r.type === 'unicast')) out.push({ dst: r.dst, dev: r.dev });
+  }
+  return out;
 }
 
 /** Refuses to start when another live berthd holds the pidfile. */

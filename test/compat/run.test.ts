@@ -161,11 +161,13 @@ describe('compat: docker run', { skip: skipReason(compatNeeds) }, () => {
     assert.deepEqual(interfaces(out), interfaces(readFileSync('/proc/net/dev', 'utf8')));
   });
 
-  // Until the bridge network exists, the default network is a private namespace with
-  // loopback only (the issue's rule), so nothing leaks onto the host's interfaces.
-  it('the default network is a private namespace with loopback only', async () => {
+  // The default network is the default bridge: the container's own namespace with loopback and
+  // eth0; `--network none` keeps loopback alone.
+  it('the default network gives eth0 besides loopback; --network none only loopback', async () => {
     const out = ok(await d.docker(['run', '--rm', 'busybox', 'cat', '/proc/net/dev']));
-    assert.deepEqual(interfaces(out), ['lo']);
+    assert.deepEqual(interfaces(out).sort(), ['eth0', 'lo']);
+    const none = ok(await d.docker(['run', '--rm', '--network', 'none', 'busybox', 'cat', '/proc/net/dev']));
+    assert.deepEqual(interfaces(none), ['lo']);
   });
 
   // THREATS SEC-D5: the default seccomp filter refuses namespaces; unconfined lifts it.

@@ -4,6 +4,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { api, ping, type ApiRequest, type ApiResponse } from './api.js';
 import { berth, docker, type RunOptions, type RunResult } from './exec.js';
@@ -93,6 +94,7 @@ export async function startDaemon(opts: StartDaemonOptions = {}): Promise<Daemon
 
   const host = `unix://${socket}`;
   let child: ChildProcess | undefined;
+  const net = engine === 'berthd' ? networkArgs(opts.args ?? []) : { args: [], tag: undefined };
 
   const spawnDaemon = async (): Promise<void> => {
     const fd = openSync(logFile, 'a');
@@ -102,7 +104,7 @@ export async function startDaemon(opts: StartDaemonOptions = {}): Promise<Daemon
     const [bin, args] =
       engine === 'dockerd'
         ? [findBinary('dockerd') ?? 'dockerd', [...common, '--bridge', 'none', '--iptables=false', '--ip-masq=false', '--log-level', 'warn', ...(opts.args ?? [])]]
-        : [berthdBin, [...common, '--log-level', 'debug', ...(opts.args ?? [])]];
+        : [berthdBin, [...common, '--log-level', 'debug', ...net.args, ...(opts.args ?? [])]];
     try {
       child = spawn(bin, args, { stdio: ['ignore', fd, fd], env: { ...process.env, ...(opts.env ?? {}) } });
     } finally {
@@ -179,6 +181,7 @@ export async function startDaemon(opts: StartDaemonOptions = {}): Promise<Daemon
       } finally {
         await stopProcess('SIGTERM', 20_000);
         await sweep(base);
+        if (net.tag) sweepNetwork(net.tag);
       }
     },
   };
@@ -191,6 +194,89 @@ export async function startDaemon(opts: StartDaemonOptions = {}): Promise<Daemon
     throw e;
   }
   return daemon;
+}
+
+let networkCounter = 0;
+
+/**
+ * Every test daemon gets kernel names and subnets of its own, so daemons of parallel test files
+ * (and other people's daemons on the host) never share a bridge, an nft table or an address:
+ * a tag 't' + 4 hex digits, the default bridge on 10.<N>.0.1/24 and user networks from
+ * 10.<N>.0.0/16, with N in 100–250 (clear of berth's defaults 10.63–10.79 and podman's 10.88–89)
+ * and not used by any route of the host. A test that passes its own flag keeps it.
+ */
+function networkArgs(given: string[]): { args: string[]; tag: string | undefined } {
+  const has = (flag: string) => given.some((a) => a === flag || a.startsWith(`${flag}=`));
+  const givenTag = given.find((a, i) => given[i - 1] === '--net-tag') ?? given.find((a) => a.startsWith('--net-tag='))?.slice(10);
+  const tag = givenTag ?? `t${randomBytes(2).toString('hex')}`;
+  const args: string[] = [];
+  if (!givenTag) args.push('--net-tag', tag);
+  const busy = routedSecondOctets();
+  let n = 0;
+  for (let i = 0; i < 151; i++) {
+    n = 100 + ((process.pid * 7 + networkCounter++ * 13 + i) % 151);
+    if (!busy.has(n)) break;
+  }
+  if (!has('--bip')) args.push('--bip', `10.${n}.0.1/24`);
+  if (!has('--default-address-pool')) args.push('--default-address-pool', `base=10.${n}.0.0/16,size=24`);
+  return { args, tag };
+}
+
+/** Second octets of 10.x routes on the host (/proc/net/route holds destinations as little-endian hex). */
+function routedSecondOctets(): Set<number> {
+  const out = new Set<number>();
+  try {
+    for (const line of readFileSync('/proc/net/route', 'utf8').split('\n').slice(1)) {
+      const dst = line.split('\t')[1];
+      if (!dst || dst.length !== 8) continue;
+      const v = parseInt(dst, 16);
+      if ((v & 0xff) === 10) out.add((v >> 8) & 0xff);
+    }
+  } catch {
+    // no procfs: take the chance
+  }
+  return out;
+}
+
+/**
+ * A safety net after berthd stopped: deletes what still carries this daemon's tag (its nft
+ * table, bridges and veths <tag>0 / <tag>-* / <tag>v*, namespaces <tag>-<id12>) and nothing else.
+ * Bridges and the table outlive berthd by design (as docker0 and Docker's chains do); a namespace
+ * or veth still here after every container was removed is a bug worth a line in the output.
+ */
+function sweepNetwork(tag: string): void {
+  const quiet = { stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'], encoding: 'utf8' as const };
+  const ours = (name: string) => name === `${tag}0` || name.startsWith(`${tag}-`) || name.startsWith(`${tag}v`);
+  const left: string[] = [];
+  try {
+    for (const ns of execFileSync('ip', ['netns', 'list'], quiet).split('\n').map((l) => l.split(' ')[0]!)) {
+      if (ns && new RegExp(`^${tag}-[0-9a-f]{12}$`).test(ns)) {
+        left.push(`netns ${ns}`);
+        execFileSync('ip', ['netns', 'delete', ns], quiet);
+      }
+    }
+  } catch {
+    // no ip binary or no namespaces
+  }
+  try {
+    const links = JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], quiet)) as { ifname: string }[];
+    for (const l of links) {
+      if (!ours(l.ifname)) continue;
+      if (l.ifname.startsWith(`${tag}v`)) left.push(`link ${l.ifname}`);
+      try { execFileSync('ip', ['link', 'delete', l.ifname], quiet); } catch { /* gone with its peer */ }
+    }
+  } catch {
+    // no ip binary
+  }
+  for (const family of ['inet', 'ip', 'ip6']) {
+    try {
+      execFileSync('nft', ['list', 'table', family, tag], quiet);
+      execFileSync('nft', ['delete', 'table', family, tag], quiet);
+    } catch {
+      // no such table: the normal case
+    }
+  }
+  if (left.length) process.stderr.write(`[test helper] berthd (net tag ${tag}) left behind: ${left.join(', ')}\n`);
 }
 
 /**

@@ -41,3 +41,48 @@ test('bad flags are refused with a clear message', () => {
   assert.throws(() => parseDaemonArgs(['--config-file', '/nonexistent/daemon.json']), /unable to read config file/);
   assert.ok(parseDaemonArgs(['--version']).print?.includes('berthd'));
 });
+
+/** An empty config file, so only the flags count. */
+function emptyFile(): string[] {
+  const file = join(mkdtempSync(join(tmpdir(), 'berth-cfg-')), 'daemon.json');
+  writeFileSync(file, '{}');
+  return ['--config-file', file];
+}
+
+test('network flags: --bip, --fixed-cidr, repeatable --default-address-pool, --mtu, --net-tag and --ip-forward', () => {
+  const { config } = parseDaemonArgs([...emptyFile(), '--bip', '10.150.0.1/24', '--fixed-cidr=10.150.0.128/25', '--default-address-pool', 'base=10.151.0.0/16,size=24',
+    '--default-address-pool=base=10.152.0.0/16,size=26', '--mtu', '1400', '--net-tag', 'bk1', '--ip-forward=false']);
+  assert.equal(config!.bip, '10.150.0.1/24');
+  assert.equal(config!.fixedCidr, '10.150.0.128/25');
+  assert.deepEqual(config!.defaultAddressPools, [{ base: '10.151.0.0/16', size: 24 }, { base: '10.152.0.0/16', size: 26 }]);
+  assert.equal(config!.mtu, 1400);
+  assert.equal(config!.netTag, 'bk1');
+  assert.equal(config!.ipForward, false);
+  const { config: d } = parseDaemonArgs([...emptyFile(), '--ip-forward']);
+  assert.equal(d!.netTag, 'berth');
+  assert.equal(d!.ipForward, true);
+  assert.equal(d!.bip, undefined);
+  assert.deepEqual(d!.defaultAddressPools, [{ base: '10.64.0.0/12', size: 24 }]);
+});
+
+test('bad network flags are refused before anything starts', () => {
+  assert.throws(() => parseDaemonArgs([...emptyFile(), '--net-tag', 'toolongtag']), /invalid --net-tag "toolongtag"/);
+  assert.throws(() => parseDaemonArgs([...emptyFile(), '--net-tag', 'a-b']), /invalid --net-tag/);
+  assert.throws(() => parseDaemonArgs([...emptyFile(), '--bip', '10.1.0.0/16']), /must not be the network address/);
+  assert.throws(() => parseDaemonArgs([...emptyFile(), '--bip', 'fd00::1/64']), /invalid --bip/);
+  assert.throws(() => parseDaemonArgs([...emptyFile(), '--bip', '10.1.0.1/24', '--fixed-cidr', '10.2.0.0/25']), /must lie inside --bip/);
+  assert.throws(() => parseDaemonArgs([...emptyFile(), '--mtu', '20']), /invalid MTU 20/);
+  assert.throws(() => parseDaemonArgs([...emptyFile(), '--default-address-pool', 'base=10.0.0.0/8']), /size is missing/);
+  assert.throws(() => parseDaemonArgs([...emptyFile(), '--ip-forward=maybe']), /invalid boolean value/);
+});
+
+test('network settings from the JSON config file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-cfg-'));
+  const file = join(dir, 'daemon.json');
+  writeFileSync(file, JSON.stringify({ bip: '10.160.0.1/16', 'default-address-pools': [{ base: '10.161.0.0/16', size: 24 }], mtu: 1450, 'net-tag': 'zz9' }));
+  const { config } = parseDaemonArgs(['--config-file', file]);
+  assert.equal(config!.bip, '10.160.0.1/16');
+  assert.deepEqual(config!.defaultAddressPools, [{ base: '10.161.0.0/16', size: 24 }]);
+  assert.equal(config!.mtu, 1450);
+  assert.equal(config!.netTag, 'zz9');
+});
