@@ -13,6 +13,8 @@ import { addStatsRoutes } from './routes/container/stats.js';
 import { addExecRoutes } from './routes/container/exec.js';
 import { addFilesystemRoutes } from './routes/container/filesystem.js';
 import { addImageRoutes } from './routes/image/routes.js';
+import { addNetworkRoutes } from './routes/network/routes.js';
+import { NetworkApi } from '../engine/network/api.js';
 import { addPendingPruneRoutes } from './routes/system/prune.js';
 import { addSwarmAndPluginRoutes } from './routes/system/swarm.js';
 import { addUnservedEndpoints } from './server/engine-endpoints.js';
@@ -87,7 +89,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   const steps = [
     rootfsStep(snapshotter),
     mountsStep(),
-    networkStep(network),
+    networkStep(network, { store, networks: network }),
     hostResourcesStep(store, { initPath: findInitBinary() }),
     specStep(runtime),
     runtimeCreateStep(runtime),
@@ -106,15 +108,13 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
     // The cgroup layout (v1, v2, or hybrid counted as v1) is read once, at start.
     stats: new CgroupStatsReader(detectCgroupLayout()),
     resourceUpdater: runtime,
+    networks: network,
   });
   const restored = await containers.restore();
   restored.cleanup.catch((err) => log('warn', `restore cleanup: ${(err as Error).message}`));
   // Once every running container adopted its sandbox, namespaces and veths of no live container are leftovers of a crash.
   await network.reconcile(new Set(store.list().filter((c) => hasProcess(c.state)).map((c) => c.id)))
     .catch((err) => log('warn', `network reconcile: ${(err as Error).message}`));
-  // TODO(lead, on merging g/netapi and g/ctrnet): addNetworkRoutes(router, new NetworkApi(network, containers, events))
-  // after addImageRoutes; networkStep(network, { store, networks: network }); ContainerService's `networks: network`.
-  // /tmp/manager/main-wiring.patch is that change as tried end to end.
 
   const router = new Router();
   const containerApi = new ContainerApi(containers, images);
@@ -135,6 +135,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   addExecRoutes(router, containerApi);
   addFilesystemRoutes(router, containerApi);
   addImageRoutes(router, imageApi);
+  addNetworkRoutes(router, new NetworkApi(network, containers, events));
   addPendingPruneRoutes(router);
   addSwarmAndPluginRoutes(router);
   addUnservedEndpoints(router);

@@ -35,21 +35,12 @@ function fetchText(host: string, port: number): Promise<string | undefined> {
 /** busybox httpd serving `text` at / on port 80. */
 const httpd = (text: string): string[] => ['busybox', 'sh', '-c', `mkdir -p /www && echo ${text} > /www/index.html && exec httpd -f -p 80 -h /www`];
 
-/**
- * This file's own network tag and address pools, so its bridges, nft table and namespaces never
- * meet another daemon's (flags of berthd's networking).
- */
-function networkArgs(): string[] {
-  const n = 100 + (process.pid % 100);
-  return ['--net-tag', `nr${process.pid % 1000}`, '--bip', `10.${n}.0.1/24`, '--default-address-pool', `base=10.${n + 100}.0.0/16,size=24`];
-}
-
 describe('compat: docker run on networks', { skip: skipReason({ ...compatNeeds, binaries: [...(compatNeeds.binaries ?? []), 'ip', 'nft'] }) }, () => {
   let d: Daemon;
   let net: string;
   let server: string;
   before(async () => {
-    d = await startDaemon({ args: networkArgs() });
+    d = await startDaemon();
     net = uniq('net');
     ok(await d.docker(['network', 'create', net]));
     server = uniq('srv');
@@ -59,7 +50,7 @@ describe('compat: docker run on networks', { skip: skipReason({ ...compatNeeds, 
     await d?.stop();
   });
 
-  const wget = (args: string[], url: string) => d.docker(['run', '--rm', ...args, 'busybox', 'wget', '-qO-', '-T', '3', url]);
+  const wget = (args: string[], url: string) => d.docker(['run', '--rm', ...args, 'busybox', 'timeout', '5', 'wget', '-qO-', url]);
 
   it('containers on a user network reach each other by name, --network-alias and endpoint alias', async () => {
     await waitFor('the server answers by name', async () => (await wget(['--network', net], `http://${server}/`)).stdout.includes('hello-from-server'));
@@ -170,7 +161,7 @@ describe('compat: docker run on networks', { skip: skipReason({ ...compatNeeds, 
   it('network connect and disconnect act on a running container at once', async () => {
     const c = uniq('roamer');
     ok(await d.docker(['run', '-d', '--name', c, 'busybox', 'sleep', '600']));
-    const fetchIn = () => d.docker(['exec', c, 'wget', '-qO-', '-T', '3', `http://${server}/`]);
+    const fetchIn = () => d.docker(['exec', c, 'timeout', '5', 'wget', '-qO-', `http://${server}/`]);
     assert.notEqual((await fetchIn()).code, 0, 'not on the network yet');
     ok(await d.docker(['network', 'connect', '--alias', 'roam', net, c]));
     includes(ok(await fetchIn()), 'hello-from-server');

@@ -31,10 +31,14 @@ export async function writeEtcFiles(paths: { hostname: string; hosts: string; re
   ]);
 }
 
-/** Rewrites only /etc/hosts (a live connect or disconnect changed the container's addresses). */
-export async function writeHostsFile(path: string, opts: EtcFilesInput): Promise<void> {
+/**
+ * Rewrites /etc/hosts and /etc/resolv.conf after a live connect or disconnect: the addresses
+ * changed, and so may the name server (joining a user network brings its embedded DNS).
+ */
+export async function writeNetworkFiles(paths: { hosts: string; resolvConf: string }, opts: EtcFilesInput): Promise<void> {
   const hostHosts = opts.sandbox.mode === 'host' ? await readFile('/etc/hosts', 'utf8').catch(() => undefined) : undefined;
-  await writeFile(path, renderHosts(opts, hostHosts));
+  const hostResolv = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+  await Promise.all([writeFile(paths.hosts, renderHosts(opts, hostHosts)), writeFile(paths.resolvConf, renderResolvConf(opts, hostResolv))]);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { EndpointConfig, NetworkRecord, NetworkSandbox } from '../../networ
 import type { ContainerContext } from './context.js';
 import { isUserDefined } from './create-network.js';
 import { NoSuchContainerError } from './errors.js';
-import { writeHostsFile } from './etc-files.js';
+import { writeNetworkFiles } from './etc-files.js';
 import { hasProcess, type ContainerRecord } from './model.js';
 import { etcFilesInput } from './steps/network.js';
 
@@ -44,7 +44,7 @@ export async function networkConnect(c: ContainerContext, ref: string, network: 
       for (const a of [ep.ipv4, ep.ipv6]) if (a && !sandbox.addresses.includes(a)) sandbox.addresses.push(a);
       rec.endpointsConfig = { ...joined, [network.name]: { ...cfg } };
       await c.deps.store.save(rec);
-      await rewriteHosts(c, rec, sandbox);
+      await rewriteNetworkFiles(c, rec, sandbox);
     } else {
       rec.endpointsConfig = { ...joined, [network.name]: { ...cfg } };
       await c.deps.store.save(rec);
@@ -78,7 +78,7 @@ export async function networkDisconnect(c: ContainerContext, ref: string, networ
       delete joined[network.name];
       rec.endpointsConfig = joined;
       await c.deps.store.save(rec);
-      await rewriteHosts(c, rec, sandbox);
+      await rewriteNetworkFiles(c, rec, sandbox);
     } else {
       delete joined[network.name];
       rec.endpointsConfig = joined;
@@ -104,10 +104,10 @@ function liveSandbox(c: ContainerContext, rec: ContainerRecord): NetworkSandbox 
   return rec.networkSandbox;
 }
 
-async function rewriteHosts(c: ContainerContext, rec: ContainerRecord, sandbox: NetworkSandbox): Promise<void> {
+async function rewriteNetworkFiles(c: ContainerContext, rec: ContainerRecord, sandbox: NetworkSandbox): Promise<void> {
   try {
-    await writeHostsFile(rec.hostsPath, etcFilesInput(rec, sandbox, { store: c.deps.store, networks: c.deps.networks }));
+    await writeNetworkFiles({ hosts: rec.hostsPath, resolvConf: rec.resolvConfPath }, etcFilesInput(rec, sandbox, { store: c.deps.store, networks: c.deps.networks }));
   } catch (err) {
-    c.deps.log(`rewriting /etc/hosts of ${rec.id}: ${(err as Error).message}`);
+    c.deps.log(`rewriting /etc/hosts and /etc/resolv.conf of ${rec.id}: ${(err as Error).message}`);
   }
 }
