@@ -284,7 +284,7 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
       entry.endpoints.set(rec.id, ep);
     }
     if (sb.ports?.length) {
-      this.o.ports.adopt(req.id, sb.ports);
+      await this.o.ports.adopt(req.id, sb.ports);
       entry.ports = sb.ports;
       const through = [...entry.endpoints.values()].find((e) => isBridge(this.o.store.get(e.networkId)));
       if (through) {

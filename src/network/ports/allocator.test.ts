@@ -56,3 +56,21 @@ test('a port a host process holds is refused with the userland-proxy wording', a
   }
   assert.equal(await probeHostPort('udp', '127.0.0.1', port), undefined);
 });
+
+test('a published port stays bound while it is published, so another engine or a host process cannot take it', async () => {
+  const a = new PortAllocator({ range: [40000, 40010] });
+  const probe = new PortAllocator({ range: [40000, 40010] });
+  const tcp = (await a.allocate(owner('a'), [req({ hostPort: 0, hostIp: '127.0.0.1' })]))[0]!;
+  const udp = (await a.allocate(owner('b'), [req({ hostPort: 0, hostIp: '127.0.0.1', proto: 'udp' })]))[0]!;
+  assert.equal(await probeHostPort('tcp', '127.0.0.1', tcp.hostPort), `listen tcp4 127.0.0.1:${tcp.hostPort}: bind: address already in use`);
+  assert.equal(await probeHostPort('udp', '127.0.0.1', udp.hostPort), `listen udp4 127.0.0.1:${udp.hostPort}: bind: address already in use`);
+  // A second allocator (another daemon) skips the held port when it picks one.
+  const other = (await probe.allocate(owner('c'), [req({ hostPort: 0, hostIp: '127.0.0.1' })]))[0]!;
+  assert.notEqual(other.hostPort, tcp.hostPort);
+  probe.release(owner('c').containerId);
+  a.release(owner('a').containerId);
+  a.release(owner('b').containerId);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(await probeHostPort('tcp', '127.0.0.1', tcp.hostPort), undefined);
+  assert.equal(await probeHostPort('udp', '127.0.0.1', udp.hostPort), undefined);
+});

@@ -15,6 +15,9 @@ export interface PortOwner {
 /** Tries to bind ip:port on the host; the Go-style error text ("bind: address already in use") or undefined when free. */
 export type HostPortProbe = (proto: PortProto, ip: string, port: number) => Promise<string | undefined>;
 
+/** A host port berth holds open for a published port; `release` closes it. */
+export type HostPortClaim = { error: string } | { release: () => void };
+
 /** A failed publication; its message is Docker's. The start path turns it into a 500, as Docker does. */
 export class PortAllocationError extends InternalError {
   override readonly code: string = 'ERR_PORT_ALLOCATION';
@@ -26,13 +29,17 @@ interface Held {
   ip: string;
   port: number;
   containerPort: number;
+  /** Closes the socket that keeps the port from host processes (and other engines). */
+  release?: () => void;
 }
 
 /**
  * Host ports published by containers. A port is taken for an address when another mapping of
  * the same protocol and port sits on an overlapping address (equal, or either one the family's
- * wildcard), or when a host process holds it (checked by binding it for a moment: the kernel's
- * DNAT would otherwise steal that process's traffic without a word).
+ * wildcard), or when a host process holds it. The port is then bound by berthd for as long as it
+ * is published: the kernel's DNAT takes the traffic before it reaches that socket, but holding it
+ * makes the port visibly taken, so a host process, Docker's proxy or a second berthd fails to bind
+ * it instead of having its traffic silently stolen by our NAT.
  */
 export class PortAllocator {
   private readonly held: Held[] = [];
@@ -72,7 +79,7 @@ export class PortAllocator {
           const mine = ips.map((ip) => ({ containerId: owner.containerId, proto: req.proto, ip, port, containerPort: req.containerPort }));
           this.held.push(...mine);
           made.push(...mine);
-          const hostError = await this.probeAll(req.proto, ips, port);
+          const hostError = await this.claimAll(req.proto, mine);
           if (!hostError) {
             chosen = port;
             if (req.hostPort === 0) this.cursor.set(req.proto, port + 1);
@@ -92,31 +99,52 @@ export class PortAllocator {
     return made.map((h) => ({ proto: h.proto, containerPort: h.containerPort, hostIp: h.ip, hostPort: h.port }));
   }
 
-  /** Takes the ports of a sandbox that outlived a berthd restart, without any check of the host. */
-  adopt(containerId: string, mappings: PortMapping[]): void {
+  /**
+   * Takes the ports of a sandbox that outlived a berthd restart. They are the container's already
+   * (the firewall maps them), so a failure to bind one again is no reason to refuse them.
+   */
+  async adopt(containerId: string, mappings: PortMapping[]): Promise<void> {
     this.release(containerId);
-    for (const m of mappings) this.held.push({ containerId, proto: m.proto, ip: m.hostIp, port: m.hostPort, containerPort: m.containerPort });
+    const mine = mappings.map((m) => ({ containerId, proto: m.proto, ip: m.hostIp, port: m.hostPort, containerPort: m.containerPort }));
+    this.held.push(...mine);
+    for (const h of mine) await this.claimAll(h.proto, [h]);
   }
 
   release(containerId: string): void {
-    for (let i = this.held.length - 1; i >= 0; i--) if (this.held[i]!.containerId === containerId) this.held.splice(i, 1);
+    for (let i = this.held.length - 1; i >= 0; i--) {
+      if (this.held[i]!.containerId !== containerId) continue;
+      this.held[i]!.release?.();
+      this.held.splice(i, 1);
+    }
   }
 
   private clashes(proto: PortProto, ip: string, port: number): boolean {
     return this.held.some((h) => h.proto === proto && h.port === port && overlapping(h.ip, ip));
   }
 
-  private async probeAll(proto: PortProto, ips: string[], port: number): Promise<string | undefined> {
-    const probe = this.opts.probe ?? probeHostPort;
-    for (const ip of ips) {
-      const e = await probe(proto, ip, port);
-      if (e) return e;
+  /** Binds every address of the port; on the first failure the others are let go again. */
+  private async claimAll(proto: PortProto, list: Held[]): Promise<string | undefined> {
+    const probe = this.opts.probe;
+    const claim = probe
+      ? async (p: PortProto, ip: string, port: number): Promise<HostPortClaim> => {
+        const error = await probe(p, ip, port);
+        return error ? { error } : { release: () => {} };
+      }
+      : claimHostPort;
+    for (const h of list) {
+      const c = await claim(proto, h.ip, h.port);
+      if ('error' in c) {
+        for (const o of list) o.release?.();
+        return c.error;
+      }
+      h.release = c.release;
     }
     return undefined;
   }
 
   private drop(list: Held[]): void {
     for (const h of list) {
+      h.release?.();
       const i = this.held.indexOf(h);
       if (i >= 0) this.held.splice(i, 1);
     }
@@ -167,6 +195,43 @@ const ERRNO_TEXT: Record<string, string> = {
   EADDRNOTAVAIL: 'cannot assign requested address',
   EACCES: 'permission denied',
 };
+
+/**
+ * Binds the address and keeps it bound (see PortAllocator). A TCP connection that reaches the
+ * socket anyway (the NAT did not apply) is closed at once rather than left hanging; the handles
+ * are unref'd so they never keep a process alive. SCTP is not bound.
+ */
+export function claimHostPort(proto: PortProto, ip: string, port: number): Promise<HostPortClaim> {
+  const v6 = ip.includes(':');
+  const where = `${proto}${v6 ? '6' : '4'} ${v6 ? `[${ip}]` : ip}:${port}`;
+  const text = (err: NodeJS.ErrnoException): string => `listen ${where}: bind: ${ERRNO_TEXT[err.code ?? ''] ?? err.message}`;
+  if (proto === 'tcp') {
+    return new Promise((resolve) => {
+      const srv = createServer((conn) => conn.destroy());
+      srv.once('error', (err: NodeJS.ErrnoException) => resolve({ error: text(err) }));
+      srv.listen({ host: ip, port, ipv6Only: v6, exclusive: true, backlog: 1 }, () => {
+        srv.unref();
+        resolve({ release: () => srv.close() });
+      });
+    });
+  }
+  if (proto === 'udp') {
+    return new Promise((resolve) => {
+      const sock = createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: v6 });
+      sock.once('error', (err: NodeJS.ErrnoException) => {
+        sock.close();
+        resolve({ error: text(err) });
+      });
+      sock.bind({ address: ip, port, exclusive: true }, () => {
+        sock.unref();
+        // Datagrams that reach it are dropped unread.
+        sock.on('message', () => {});
+        resolve({ release: () => sock.close() });
+      });
+    });
+  }
+  return Promise.resolve({ release: () => {} });
+}
 
 /**
  * Binds the address for a moment to learn whether a host process holds it; the text Go's
