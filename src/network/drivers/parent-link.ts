@@ -111,6 +111,10 @@ export async function attachChild(
     await ipBatch([add], { netns: opts.hostNetns });
   } catch (e) {
     if (e instanceof IpError && e.isAbsent) throw parentNotFound(parent);
+    if (e instanceof IpError && /Unknown device type|not supported/i.test(e.detail)) {
+      const type = kind.split(' ')[0]!;
+      throw new InvalidArgumentError(`cannot create the ${type} interface ${ep.ifname}: this kernel has no ${type} links`, { cause: e });
+    }
     if (!(e instanceof IpError && e.isExists)) throw e;
     // A retried attach: the first try's link is in the namespace already.
     await detachChild(ep, netns);
