@@ -3,6 +3,7 @@ import { InvalidArgumentError, isNotFound } from '../../lib/errors/index.js';
 import type { EndpointConfig, NetworkController } from '../../network/index.js';
 import type { ContainerRecord } from './model.js';
 import { mergeExposedPorts, normalizePortBindings, type PortBindings } from './ports.js';
+import type { EndpointConfigRequest } from '../../api/network.js';
 
 /** Modes that are not a network of their own: the container joins a namespace it does not own. */
 export const isUserDefined = (mode: string): boolean => !['', 'default', 'bridge', 'host', 'none'].includes(mode) && !mode.startsWith('container:');
@@ -123,14 +124,7 @@ export function resolveCreateNetworking(req: Record<string, unknown>, lookups: N
   return { networkMode: mode, endpointsConfig, portBindings: bindings, exposedPorts: mergeExposedPorts(exposedRaw, bindings), warnings };
 }
 
-interface WireEndpoint {
-  IPAMConfig?: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] } | null;
-  Links?: string[] | null;
-  Aliases?: string[] | null;
-  MacAddress?: string;
-  DriverOpts?: Record<string, string> | null;
-  GwPriority?: number;
-}
+type WireEndpoint = EndpointConfigRequest;
 
 function endpointsOf(nc: unknown): Record<string, WireEndpoint> {
   if (nc === undefined || nc === null) return {};

@@ -1,7 +1,7 @@
 import type { EndpointConfigRequest, NetworkIPAMConfig as IPAMConfig } from '../../api/network.js';
 import { ForbiddenError, InvalidArgumentError } from '../../lib/errors/index.js';
 import type { EndpointConfig, IpamPoolConfig, NetworkCreateRequest, NetworkRecord } from '../../network/types.js';
-import { contains, formatPrefix, masked, parseAddr, parsePrefix, samePrefix, type Prefix } from './addr.js';
+import { cidrString, containsIp, formatIp, parseCidr, parseIp, type Cidr } from '../../network/ipam/cidr.js';
 
 /** Names Docker reserves: the three built-in networks and "default" (a NetworkMode, not a network). */
 const PREDEFINED_NAMES = ['bridge', 'host', 'none', 'default'];
@@ -74,30 +74,37 @@ function joined(errs: string[]): string {
   return `* ${errs.map((e) => e.replaceAll('\n', '\n\t')).join('\n* ')}`;
 }
 
-function checkAddress(address: string | undefined, subnet: Prefix): string | undefined {
+function checkAddress(address: string | undefined, subnet: Cidr): string | undefined {
   if (!address) return undefined;
-  const a = parseAddr(address);
+  const a = parseIp(address);
   if (!a) return 'invalid address';
-  if (a.family !== subnet.addr.family) return `parent subnet is an IPv${subnet.addr.family} block`;
-  if (!contains(subnet, a)) return `parent subnet ${formatPrefix(subnet)} doesn't contain this address`;
+  if (a.family !== subnet.family) return `parent subnet is an IPv${subnet.family} block`;
+  if (!containsIp(subnet, a)) return `parent subnet ${asWritten(subnet)} doesn't contain this address`;
   return undefined;
 }
 
-function checkRange(ipRange: string | undefined, subnet: Prefix): string[] {
+function checkRange(ipRange: string | undefined, subnet: Cidr): string[] {
   if (!ipRange) return [];
-  const r = parsePrefix(ipRange);
+  const r = parseCidr(ipRange);
   if (!r) return [`invalid ip-range ${ipRange}: invalid CIDR block notation`];
-  if (r.addr.family !== subnet.addr.family) return [`invalid ip-range ${ipRange}: parent subnet is an IPv${subnet.addr.family} block`];
+  if (r.family !== subnet.family) return [`invalid ip-range ${ipRange}: parent subnet is an IPv${subnet.family} block`];
   const errs: string[] = [];
-  if (r.bits < subnet.bits) errs.push(`invalid ip-range ${ipRange}: CIDR block is bigger than its parent subnet ${formatPrefix(subnet)}`);
-  if (!samePrefix(r, masked(r))) errs.push(`invalid ip-range ${formatPrefix(r)}: it should be ${formatPrefix(masked(r))}`);
-  if (!overlapsPrefix(subnet, r)) errs.push(`invalid ip-range ${ipRange}: parent subnet ${formatPrefix(subnet)} doesn't contain ip-range`);
+  if (r.prefixLen < subnet.prefixLen) errs.push(`invalid ip-range ${ipRange}: CIDR block is bigger than its parent subnet ${asWritten(subnet)}`);
+  if (!isMasked(r)) errs.push(`invalid ip-range ${asWritten(r)}: it should be ${cidrString(r)}`);
+  if (!overlapsPrefix(subnet, r)) errs.push(`invalid ip-range ${ipRange}: parent subnet ${asWritten(subnet)} doesn't contain ip-range`);
   return errs;
 }
 
-function overlapsPrefix(a: Prefix, b: Prefix): boolean {
-  return contains(a, b.addr) || contains(b, a.addr);
+/** Either prefix holds the other's address as written (Docker's test, host bits and all). */
+function overlapsPrefix(a: Cidr, b: Cidr): boolean {
+  return containsIp(a, written(b)) || containsIp(b, written(a));
 }
+
+const written = (c: Cidr): { family: Cidr['family']; value: bigint } => ({ family: c.family, value: c.address });
+/** "addr/len" as the user wrote it (host bits kept), in canonical form. */
+const asWritten = (c: Cidr): string => `${formatIp(c.family, c.address)}/${c.prefixLen}`;
+/** The host bits are clear. */
+const isMasked = (c: Cidr): boolean => c.address === c.network;
 
 /**
  * Docker's ValidateIPAM: every pool's subnet, range, gateway and auxiliary addresses, all
@@ -106,13 +113,13 @@ function overlapsPrefix(a: Prefix, b: Prefix): boolean {
 export function validateIpamPools(pools: IPAMConfig[], enableIPv6: boolean): void {
   const errs: string[] = [];
   for (const cfg of pools) {
-    const subnet = parsePrefix(cfg.Subnet ?? '');
+    const subnet = parseCidr(cfg.Subnet ?? '');
     if (!subnet) {
       errs.push(`invalid subnet ${cfg.Subnet ?? ''}: invalid CIDR block notation`);
       continue;
     }
-    if (!enableIPv6 && subnet.addr.family === 6) continue;
-    if (!samePrefix(subnet, masked(subnet))) errs.push(`invalid subnet ${formatPrefix(subnet)}: it should be ${formatPrefix(masked(subnet))}`);
+    if (!enableIPv6 && subnet.family === 6) continue;
+    if (!isMasked(subnet)) errs.push(`invalid subnet ${asWritten(subnet)}: it should be ${cidrString(subnet)}`);
     errs.push(...checkRange(cfg.IPRange, subnet));
     const gw = checkAddress(cfg.Gateway, subnet);
     if (gw) errs.push(`invalid gateway ${cfg.Gateway}: ${gw}`);
@@ -231,20 +238,20 @@ export function validateEndpoint(net: NetworkRecord, ep: EndpointConfigRequest):
     if (v4 || v6) errs.push('user specified IP address is supported on user defined networks only');
     if (ep.Aliases?.length) errs.push('network-scoped alias is supported only for containers in user defined networks');
   }
-  const a4 = v4 ? parseAddr(v4) : undefined;
-  const a6 = v6 ? parseAddr(v6) : undefined;
+  const a4 = v4 ? parseIp(v4) : undefined;
+  const a6 = v6 ? parseIp(v6) : undefined;
   if (v4 && (!a4 || a4.family !== 4 || a4.value === 0n)) errs.push(`invalid IPv4 address: ${v4}`);
   if (v6 && (!a6 || a6.family !== 6 || a6.value === 0n)) errs.push(`invalid IPv6 address: ${v6}`);
   for (const ll of ep.IPAMConfig?.LinkLocalIPs ?? []) {
-    const a = parseAddr(ll);
+    const a = parseIp(ll);
     if (!a || a.value === 0n) errs.push(`invalid link-local IP address: ${ll}`);
   }
   const inPools = (addr: string, family: 4 | 6): string | undefined => {
-    const a = parseAddr(addr);
+    const a = parseIp(addr);
     if (!a || a.family !== family) return undefined;
-    const pools = net.ipam.config.map((p) => parsePrefix(p.ipRange || p.subnet)).filter((p): p is Prefix => !!p && p.addr.family === family);
+    const pools = net.ipam.config.map((p) => parseCidr(p.ipRange || p.subnet)).filter((p): p is Cidr => !!p && p.family === family);
     if (pools.length === 0) return 'user specified IP address is supported only when connecting to networks with user configured subnets';
-    return pools.some((p) => contains(p, a)) ? undefined : `no configured subnet or ip-range contain the IP address ${addr}`;
+    return pools.some((p) => containsIp(p, a)) ? undefined : `no configured subnet or ip-range contain the IP address ${addr}`;
   };
   if (isUserDefinedName(net.name)) {
     const e4 = v4 ? inPools(v4, 4) : undefined;
