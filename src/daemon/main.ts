@@ -183,7 +183,7 @@ async function startNetwork(cfg: DaemonConfig, log: (level: Level, msg: string) 
   });
   manager = new NetworkManager({
     store,
-    drivers: { bridge: new BridgeDriver(), macvlan: new MacvlanDriver(), ipvlan: new IpvlanDriver() },
+    drivers: { bridge: new BridgeDriver({ ipForward: cfg.ipForward }), macvlan: new MacvlanDriver(), ipvlan: new IpvlanDriver() },
     firewall: new NftFirewall({ tableName: cfg.netTag }),
     netns: new IpNetns(),
     dns,

@@ -91,6 +91,9 @@ export function bridgeReconcileLines(plan: NetworkPlan, link: IpAddrLink): strin
  * `ip` spawns (one host-side batch, one in-namespace batch).
  */
 export class BridgeDriver implements NetworkDriver {
+  /** `ipForward: false` (berthd --ip-forward=false) leaves the host's forwarding switches as they are. */
+  constructor(private readonly opts: { ipForward?: boolean } = {}) {}
+
   async createNetwork(plan: NetworkPlan): Promise<void> {
     checkIfname(plan.bridgeName, 'bridge name');
     const existing = await addrShow(plan.bridgeName);
@@ -162,12 +165,12 @@ export class BridgeDriver implements NetworkDriver {
 
   private async hostSysctls(plan: NetworkPlan): Promise<void> {
     if (plan.v4) {
-      await writeSysctl(sysctls.ipv4Forward, '1');
+      if (this.opts.ipForward !== false) await writeSysctl(sysctls.ipv4Forward, '1');
       // DNAT of 127.0.0.1:<port> to a container routes a loopback source out of this bridge;
       // the kernel drops such packets as martians unless the bridge allows it.
       await writeSysctl(sysctls.routeLocalnet(plan.bridgeName), '1');
     }
-    if (plan.v6) await writeSysctl(sysctls.ipv6Forward, '1');
+    if (plan.v6 && this.opts.ipForward !== false) await writeSysctl(sysctls.ipv6Forward, '1');
     // icc=false is enforced in the forward hook, which bridged (same-bridge) traffic reaches
     // only through br_netfilter. Docker sets the same keys; they are absent without the module.
     if (plan.record.options[ICC_OPTION] === 'false') {
