@@ -112,8 +112,8 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   });
   const restored = await containers.restore();
   restored.cleanup.catch((err) => log('warn', `restore cleanup: ${(err as Error).message}`));
-  // Once every running container adopted its sandbox, namespaces and veths of no live container are leftovers of a crash.
-  await network.reconcile(new Set(store.list().filter((c) => hasProcess(c.state)).map((c) => c.id)))
+  // Once running containers adopted their sandboxes: namespaces and veths of containers berth no longer has are a crash's leftovers.
+  await network.reconcile(new Set(store.list().map((c) => c.id)))
     .catch((err) => log('warn', `network reconcile: ${(err as Error).message}`));
 
   const router = new Router();

@@ -57,11 +57,20 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
    * After restore: removes our namespaces (and veths on our bridges) that belong to no running
    * container, as a crash between setUp and tearDown may leave them.
    */
-  async reconcile(liveContainerIds: Set<string>): Promise<void> {
+  /**
+   * Removes namespaces and host veths a crash left behind. `knownContainerIds` are every
+   * container berth still has, in any state: a stopped one's leftovers are its own tear-down's
+   * business (restore runs it), and one that a restart policy is starting right now must not lose
+   * the namespace or veth it is being given.
+   */
+  async reconcile(knownContainerIds: Set<string>): Promise<void> {
     const liveVeths = new Set<string>();
-    for (const id of liveContainerIds) for (const ep of this.active.get(id)?.endpoints.values() ?? []) if (ep.hostIfname) liveVeths.add(ep.hostIfname);
+    for (const id of knownContainerIds) {
+      for (const ep of this.active.get(id)?.endpoints.values() ?? []) if (ep.hostIfname) liveVeths.add(ep.hostIfname);
+      for (const net of this.o.store.list()) liveVeths.add(this.names.hostVeth(id, net.id));
+    }
     await reconcileHost({
-      netns: this.o.netns, links: this.o.links, names: this.names, live: liveContainerIds, liveVeths,
+      netns: this.o.netns, links: this.o.links, names: this.names, live: knownContainerIds, liveVeths,
       bridges: [...this.nets.ownDevices()], log: this.o.log,
     });
   }
