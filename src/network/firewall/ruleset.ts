@@ -19,7 +19,8 @@ import type { FirewallNetwork, FirewallPorts, PortProto } from '../types.js';
  *  - filter_forward: internal networks sealed, replies accepted, inter-container traffic per
  *    network (icc), published ports accepted, traffic between berth networks dropped, outbound
  *    accepted, other inbound dropped;
- *  - filter_input: DNS on the gateway accepted from the network's bridge. An accept in this
+ *  - filter_input: nothing from a bridge to 127.0.0.0/8 (the loopback services of the host stay
+ *    the host's, route_localnet notwithstanding); DNS on the gateway accepted from the network's bridge. An accept in this
  *    table cannot override a drop in another table (nftables runs every base chain), so a host
  *    firewall that drops input from the bridges still blocks the embedded DNS.
  */
@@ -181,6 +182,11 @@ export function renderTable(tableName: string, networks: FirewallNetwork[], port
   L.push(
     '\tchain filter_input {',
     '\t\ttype filter hook input priority filter; policy accept;',
+    // route_localnet on the bridges (for DNAT of 127.0.0.1) would also let a container reach the
+    // host's loopback-only services by sending to 127.0.0.1 through its gateway: drop that.
+    // Replies to the host's own DNAT'd connections to 127.0.0.1:<port> come back this way.
+    '\t\tiifname @bridges ip daddr 127.0.0.0/8 ct state established,related accept',
+    '\t\tiifname @bridges ip daddr 127.0.0.0/8 drop',
     '\t\tiifname @bridges meta l4proto { tcp, udp } th dport 53 fib daddr type local accept',
     '\t}',
   );

@@ -3,6 +3,7 @@
 // veth): published ports (127.0.0.1, the host's address, another host, UDP, IPv6, hairpin),
 // masquerade, isolation between networks both ways, icc=false, internal networks, cleanup.
 import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { BridgeDriver } from '../../../src/network/drivers/bridge.js';
@@ -181,6 +182,40 @@ describe('integration: nftables firewall in the kernel', { skip: kernelSkip() },
       assert.match(await talk(ctrs.i1!.ns, 'tcp', ip4('a1'), 8080, BLOCKED), /^ERR/);
     } finally {
       sh('ip', '-n', outside, 'route', 'del', '10.147.24.0/24', 'via', '10.147.29.1');
+    }
+  });
+
+  it('keeps the host\'s loopback-only services from containers, though the bridges allow 127.0.0.1 for DNAT', async () => {
+    // What a container with CAP_NET_RAW could forge: datagrams to 127.0.0.1 sent to its gateway.
+    // Here the namespace routes 127.0.0.1 out of eth0 instead of crafting frames; without the
+    // firewall's drop the host's loopback-only UDP service receives them.
+    const x = `t-kern-${tag}-lx`;
+    const ep = endpoint(nets.b!.plan, 9, `tkvlx${tag}`);
+    const received: string[] = [];
+    const sock = createSocket('udp4');
+    sock.on('message', (_m, from) => received.push(from.address));
+    await new Promise<void>((resolve) => sock.bind(0, '127.0.0.1', resolve));
+    const local = sock.address().port;
+    await netns.create(x);
+    try {
+      await driver.attach(nets.b!.plan, ep, x, true);
+      sh('ip', '-n', x, 'route', 'del', 'table', 'local', 'local', '127.0.0.1', 'dev', 'lo');
+      sh('ip', '-n', x, 'route', 'del', 'table', 'local', 'local', '127.0.0.0/8', 'dev', 'lo');
+      sh('ip', 'netns', 'exec', x, 'sysctl', '-qw', 'net.ipv4.conf.eth0.route_localnet=1');
+      sh('ip', '-n', x, 'route', 'add', '127.0.0.1/32', 'via', nets.b!.plan.v4!.gateway, 'dev', 'eth0');
+      const send = `const s=require('dgram').createSocket('udp4');s.send('x',${local},'127.0.0.1',()=>s.close())`;
+      for (let i = 0; i < 3; i++) sh('ip', 'netns', 'exec', x, process.execPath, '-e', send);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.deepEqual(received, [], 'a datagram from the container reached a loopback-only service of the host');
+      // The host itself still reaches it.
+      const own = createSocket('udp4');
+      await new Promise<void>((resolve) => own.send('y', local, '127.0.0.1', () => resolve()));
+      own.close();
+      await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual(received, ['127.0.0.1']);
+    } finally {
+      sock.close();
+      await netns.remove(x);
     }
   });
 
