@@ -50,7 +50,7 @@ function setup(dir = mkdtempSync(join(tmpdir(), 'berth-netmgr-'))) {
   const dns = new FakeDns();
   const m = new NetworkManager({
     store: new NetworkStore(dir), drivers: { bridge: driver, macvlan: driver }, firewall, netns, dns,
-    ports: new PortAllocator({ range: [41000, 41100], probe: async () => undefined }),
+    ports: new PortAllocator({ range: [41000, 41100], firstPort: 41000, probe: async () => undefined }),
     netTag: 'tq', defaultBridge: { bip: '10.201.0.1/24' }, pools: [{ base: '10.202.0.0/16', size: 24 }],
     routes: async () => [{ dst: 'default', dev: 'eth0' }, { dst: '10.202.0.0/24', dev: 'eth0' }], log: () => {},
   });

@@ -9,7 +9,7 @@ const req = (p: Partial<PortRequest>): PortRequest => ({ proto: 'tcp', container
 const free = async () => undefined;
 
 test('a host port taken by another container on an overlapping address is refused with Docker\'s message', async () => {
-  const a = new PortAllocator({ range: [40000, 40010], probe: free });
+  const a = new PortAllocator({ range: [40000, 40010], firstPort: 40000, probe: free });
   const m = await a.allocate(owner('a'), [req({ hostPort: 8080 })], true);
   assert.deepEqual(m, [{ proto: 'tcp', containerPort: 80, hostIp: '0.0.0.0', hostPort: 8080 }, { proto: 'tcp', containerPort: 80, hostIp: '::', hostPort: 8080 }]);
   const b = owner('b');
@@ -23,19 +23,19 @@ test('a host port taken by another container on an overlapping address is refuse
 });
 
 test('all or nothing: a failing request gives back the ports already taken for the container', async () => {
-  const a = new PortAllocator({ range: [40000, 40010], probe: free });
+  const a = new PortAllocator({ range: [40000, 40010], firstPort: 40000, probe: free });
   await a.allocate(owner('a'), [req({ hostPort: 9000 })]);
   await assert.rejects(a.allocate(owner('b'), [req({ hostPort: 9001 }), req({ hostPort: 9000, containerPort: 81 })]), /Bind for 0.0.0.0:9000 failed/);
   assert.equal((await a.allocate(owner('c'), [req({ hostPort: 9001 })]))[0]!.hostPort, 9001);
 });
 
 test('random ports go round the ephemeral range; ranges take the first free port', async () => {
-  const a = new PortAllocator({ range: [40000, 40002], probe: async (_p, _ip, port) => (port === 40001 ? 'listen tcp4 0.0.0.0:40001: bind: address already in use' : undefined) });
+  const a = new PortAllocator({ range: [40000, 40002], firstPort: 40000, probe: async (_p, _ip, port) => (port === 40001 ? 'listen tcp4 0.0.0.0:40001: bind: address already in use' : undefined) });
   const ports = [];
   for (const n of ['a', 'b']) ports.push((await a.allocate(owner(n), [req({})]))[0]!.hostPort);
   assert.deepEqual(ports, [40000, 40002]);
   await assert.rejects(a.allocate(owner('c'), [req({})]), /all ports are allocated/);
-  const r = new PortAllocator({ range: [40000, 40002], probe: free });
+  const r = new PortAllocator({ range: [40000, 40002], firstPort: 40000, probe: free });
   await r.allocate(owner('a'), [req({ hostPort: 7000 })]);
   assert.equal((await r.allocate(owner('b'), [req({ hostPort: 7000, hostPortEnd: 7005 })]))[0]!.hostPort, 7001);
 });
@@ -46,7 +46,7 @@ test('a port a host process holds is refused with the userland-proxy wording', a
   const port = (srv.address() as { port: number }).port;
   try {
     assert.equal(await probeHostPort('tcp', '127.0.0.1', port), `listen tcp4 127.0.0.1:${port}: bind: address already in use`);
-    const a = new PortAllocator({ range: [40000, 40010] });
+    const a = new PortAllocator({ range: [40000, 40010], firstPort: 40000 });
     const o = owner('a');
     await assert.rejects(a.allocate(o, [req({ hostPort: port, hostIp: '127.0.0.1' })]), {
       message: `driver failed programming external connectivity on endpoint ca (${o.endpointId}): Error starting userland proxy: listen tcp4 127.0.0.1:${port}: bind: address already in use`,
@@ -58,8 +58,8 @@ test('a port a host process holds is refused with the userland-proxy wording', a
 });
 
 test('a published port stays bound while it is published, so another engine or a host process cannot take it', async () => {
-  const a = new PortAllocator({ range: [40000, 40010] });
-  const probe = new PortAllocator({ range: [40000, 40010] });
+  const a = new PortAllocator({ range: [40000, 40010], firstPort: 40000 });
+  const probe = new PortAllocator({ range: [40000, 40010], firstPort: 40000 });
   const tcp = (await a.allocate(owner('a'), [req({ hostPort: 0, hostIp: '127.0.0.1' })]))[0]!;
   const udp = (await a.allocate(owner('b'), [req({ hostPort: 0, hostIp: '127.0.0.1', proto: 'udp' })]))[0]!;
   assert.equal(await probeHostPort('tcp', '127.0.0.1', tcp.hostPort), `listen tcp4 127.0.0.1:${tcp.hostPort}: bind: address already in use`);

@@ -46,8 +46,16 @@ export class PortAllocator {
   private readonly cursor = new Map<PortProto, number>();
   private readonly range: [number, number];
 
-  constructor(private readonly opts: { range?: [number, number]; probe?: HostPortProbe } = {}) {
+  /**
+   * `firstPort`: where random ports start going round the range. berthd starts at a random
+   * point, so engines on one host do not all reach for the range's first port (a held socket
+   * cannot guard a port while its daemon restarts); tests pass the range's start.
+   */
+  constructor(private readonly opts: { range?: [number, number]; probe?: HostPortProbe; firstPort?: number } = {}) {
     this.range = opts.range ?? readEphemeralRange();
+    const [lo, hi] = this.range;
+    const first = opts.firstPort ?? lo + Math.floor(Math.random() * (hi - lo + 1));
+    for (const p of ['tcp', 'udp', 'sctp'] as const) this.cursor.set(p, first);
   }
 
   /**
