@@ -29,7 +29,7 @@ import { ImageApi } from '../engine/image/api.js';
 import { SystemApi } from '../engine/system/api.js';
 import { EventBus } from '../engine/events/bus.js';
 import { hasProcess } from '../engine/container/model.js';
-import { mountsStep, networkStep, rootfsStep, runtimeCreateStep, specStep, hostResourcesStep } from '../engine/container/steps/index.js';
+import { mountsStep, networkStep, publishedPortsStep, rootfsStep, runtimeCreateStep, specStep, hostResourcesStep } from '../engine/container/steps/index.js';
 import { findInitBinary } from '../sys/init-binary.js';
 import { HealthMonitor } from '../engine/container/health/monitor.js';
 import { NetworkManager, NetworkStore, PortAllocator, type HostRoute } from '../network/index.js';
@@ -90,6 +90,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
     rootfsStep(snapshotter),
     mountsStep(),
     networkStep(network, { store, networks: network }),
+    publishedPortsStep(network),
     hostResourcesStep(store, { initPath: findInitBinary() }),
     specStep(runtime),
     runtimeCreateStep(runtime),

@@ -158,6 +158,8 @@ export interface NetworkSandbox {
 export interface SandboxProvider {
   setUp(req: SandboxRequest): Promise<NetworkSandbox>;
   tearDown(id: string, sandbox?: NetworkSandbox): Promise<void>;
+  /** Removes the published ports now (the rest of the tear-down may follow in the background). Idempotent. */
+  unpublish?(id: string): Promise<void>;
 }
 
 /** An endpoint of a running container, as network inspect and DNS see it. */

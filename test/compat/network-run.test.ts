@@ -119,6 +119,11 @@ describe('compat: docker run on networks', { skip: skipReason({ ...compatNeeds, 
     assert.equal(await fetchText('127.0.0.1', port), undefined, 'the port is closed after the stop');
   });
 
+  it('run --rm frees its published port by the time it returns: the same port again at once', async () => {
+    const port = await freePort();
+    for (let i = 0; i < 3; i++) ok(await d.docker(['run', '--rm', '-p', `127.0.0.1:${port}:80`, 'busybox', 'true']));
+  });
+
   it('-P publishes every exposed port on a port of berth\'s choice', async () => {
     const name = uniq('pall');
     ok(await d.docker(['run', '-d', '--name', name, '-P', '--expose', '80', ...httpd('hello-any')]));

@@ -127,6 +127,20 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
   }
 
   /**
+   * Takes a container's published ports away at once (rules and host ports), ahead of a
+   * tear-down that may finish in the background: the ports are free for the next container the
+   * moment its removal answers.
+   */
+  async unpublish(id: string): Promise<void> {
+    const entry = this.active.get(id);
+    if (entry?.ports.length) {
+      await this.o.firewall.removePorts(id);
+      entry.ports = [];
+    }
+    this.o.ports.release(id);
+  }
+
+  /**
    * Idempotent, and works from the persisted sandbox alone: after a crash berthd has no memory
    * of the container, but the host veth and namespace names derive from the container id, and
    * the firewall rules are keyed by it. Addresses are released only when this berthd handed them
@@ -147,21 +161,24 @@ export class NetworkManager implements SandboxProvider, NetworkController, DnsLo
     // The kernel steps are independent of each other (the rules, each veth, the namespace), so
     // they run at once: tear-down sits on the path of `run --rm`.
     const kernel: Promise<void>[] = [];
-    if (entry?.ports.length || sandbox?.ports?.length) kernel.push(attempt('ports', () => this.o.firewall.removePorts(id)));
+    if (entry?.ports.length || (!entry && sandbox?.ports?.length)) kernel.push(attempt('ports', () => this.o.firewall.removePorts(id)));
     this.o.ports.release(id);
     const eps = new Map<string, EndpointState>();
     for (const ep of Object.values(sandbox?.endpoints ?? {})) eps.set(ep.networkId, ep);
     for (const [nid, ep] of entry?.endpoints ?? []) eps.set(nid, ep);
     const nsName = this.names.netns(id);
     const ours = !sandbox?.netnsPath || basename(sandbox.netnsPath) === nsName;
+    // The veths are deleted explicitly: the namespace's removal would take them too, but only
+    // some time after it returned, and nothing may be left once the tear-down is done.
     for (const ep of eps.values()) {
       const rec = this.o.store.find(ep.networkId);
-      if (entry?.endpoints.has(ep.networkId)) this.nets.releaseAddresses(ep);
       if (rec && hasEndpoints(rec) && ours) kernel.push(attempt(`leaving ${ep.networkName}`, () => this.nets.driver(rec).detach(this.nets.plan(rec), ep, nsName)));
     }
     this.active.delete(id);
     if (ours) kernel.push(attempt('namespace', () => this.o.netns.remove(nsName)));
     await Promise.all(kernel);
+    // Only now may the addresses go to another container: the old interfaces are gone.
+    for (const ep of eps.values()) if (entry?.endpoints.has(ep.networkId)) this.nets.releaseAddresses(ep);
     if (errors.length) this.o.log('warn', `network tear-down of ${shortId(id)}: ${errors.join('; ')}`);
     this.o.log('debug', `network tear-down of ${shortId(id)} in ${(performance.now() - started).toFixed(1)} ms`);
   }

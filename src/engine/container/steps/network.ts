@@ -62,6 +62,9 @@ export function networkStep(sandboxes: SandboxProvider, deps: NetworkStepDeps = 
       await sandboxes.tearDown(rec.id, rec.networkSandbox);
       if (rec.networkSandbox) rec.networkSandbox = stoppedSandbox(rec.networkSandbox);
     },
+    // The namespace and its interfaces go after `run --rm` answered; what another container
+    // could want at once (published ports) goes first, in publishedPortsStep's undo.
+    undoInBackground: true,
     async adopt(rec) {
       if (!rec.networkSandbox) return;
       const req = { ...sandboxRequest(rec, deps, true), adopt: rec.networkSandbox };
@@ -211,4 +214,19 @@ function setupError(err: unknown): Error {
     case 'unavailable': return new UnavailableError(text, { cause: err });
     default: return new InternalError(text, { cause: err });
   }
+}
+
+/**
+ * Placed right after the network step: its undo frees the container's published ports before
+ * anything else is torn down, and never in the background, so `run --rm -p 8080:80 …` twice in a
+ * row finds the port free. Setting the ports up is the network step's.
+ */
+export function publishedPortsStep(sandboxes: SandboxProvider): StartStep {
+  return {
+    name: 'published-ports',
+    async apply() {},
+    async undo(rec) {
+      await sandboxes.unpublish?.(rec.id);
+    },
+  };
 }
