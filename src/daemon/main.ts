@@ -32,14 +32,14 @@ import { hasProcess } from '../engine/container/model.js';
 import { mountsStep, networkStep, publishedPortsStep, rootfsStep, runtimeCreateStep, specStep, hostResourcesStep } from '../engine/container/steps/index.js';
 import { findInitBinary } from '../sys/init-binary.js';
 import { HealthMonitor } from '../engine/container/health/monitor.js';
-import { NetworkManager, NetworkStore, PortAllocator, type HostRoute } from '../network/index.js';
+import { NetworkManager, NetworkStore, PortAllocator } from '../network/index.js';
 import { BridgeDriver } from '../network/drivers/bridge.js';
 import { MacvlanDriver } from '../network/drivers/macvlan.js';
 import { IpvlanDriver } from '../network/drivers/ipvlan.js';
 import { NftFirewall } from '../network/firewall/nft-firewall.js';
 import { EmbeddedDns } from '../network/dns/server.js';
 import { IpNetns } from '../sys/net/netns.js';
-import { ip, ipJson, type IpLink } from '../sys/net/ip.js';
+import { hostLinks, hostRoutes } from '../sys/net/host.js';
 import { sysctls, writeSysctl } from '../sys/net/sysctl.js';
 import { systemClock } from '../lib/clock/index.js';
 import { logSafe } from '../lib/log/safe.js';
@@ -193,26 +193,13 @@ async function startNetwork(cfg: DaemonConfig, log: (level: Level, msg: string) 
     defaultBridge: { bip: cfg.bip, fixedCidr: cfg.fixedCidr, mtu: cfg.mtu },
     pools: cfg.defaultAddressPools,
     routes: hostRoutes,
-    links: {
-      bridgePorts: async (bridge) => (await ipJson<IpLink[]>(['link', 'show', 'master', bridge])).map((l) => l.ifname),
-      bridges: async () => (await ipJson<IpLink[]>(['link', 'show', 'type', 'bridge'])).map((l) => ({ name: l.ifname, alias: l.ifalias })),
-      remove: (name) => ip(['link', 'del', name]),
-    },
+    links: hostLinks,
     log,
   });
   await manager.init();
   return manager;
 }
 
-/** Every route of the host in every table, both families (a VPN's policy routes count too). */
-async function hostRoutes(): Promise<HostRoute[]> {
-  const out: HostRoute[] = [];
-  for (const family of ['-4', '-6']) {
-    const routes = await ipJson<{ dst?: string; dev?: string; type?: string }[]>([family, 'route', 'show', 'table', 'all']);
-    for (const r of routes) if (r.dst && (r.type === undefined || r.type === 'unicast')) out.push({ dst: r.dst, dev: r.dev });
-  }
-  return out;
-}
 
 /** Refuses to start when another live berthd holds the pidfile. */
 async function claimPidfile(path: string): Promise<void> {
