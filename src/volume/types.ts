@@ -1,0 +1,52 @@
+/*
+ * The volume subsystem's domain types and its seam to the engine. Names are berth's own; the
+ * Engine API's wire shapes (Volume, VolumeCreateOptions, VolumeListResponse) live in api/volume.ts.
+ *
+ *   engine (container mounts step, volume API) ──► VolumeService ──► the local driver's store
+ */
+
+/** One volume as berth stores it (metadata JSON beside its `_data` directory). */
+export interface VolumeRecord {
+  name: string;
+  /** "local" (plugins come later). */
+  driver: string;
+  /** The directory containers mount: <data-root>/volumes/<name>/_data. */
+  mountpoint: string;
+  /** RFC 3339 (seconds, with the zone), as Docker writes CreatedAt. */
+  createdAt: string;
+  labels: Record<string, string>;
+  /** Driver options as given (-o type=tmpfs,device=tmpfs,o=size=100m …). */
+  options: Record<string, string>;
+  /** Made for one container (`-v /path`, an image VOLUME): `rm -v` and `run --rm` remove it. */
+  anonymous: boolean;
+}
+
+export interface VolumeCreateRequest {
+  /** Empty: a random 64-hex name (an anonymous volume). */
+  name: string;
+  driver: string;
+  labels: Record<string, string>;
+  options: Record<string, string>;
+  anonymous?: boolean;
+}
+
+/**
+ * Volumes and who uses them. Creating a name that exists returns the existing volume (Docker's
+ * rule, and what two containers creating one volume at once must see); removing one in use is a
+ * ConflictError naming the containers.
+ */
+export interface VolumeService {
+  list(): VolumeRecord[];
+  /** @throws NotFoundError "get <name>: no such volume" */
+  get(name: string): VolumeRecord;
+  create(req: VolumeCreateRequest): Promise<VolumeRecord>;
+  /** @throws ConflictError "remove <name>: volume is in use - [<container ids>]" */
+  remove(name: string, force?: boolean): Promise<void>;
+  /** Marks a container's use of a volume (at create); released at container removal. */
+  addRef(name: string, containerId: string): void;
+  releaseRef(name: string, containerId: string): void;
+  /** Container ids using the volume. */
+  refs(name: string): string[];
+  /** Bytes used under the mountpoint (inspect's UsageData, system df -v). */
+  size(name: string): Promise<number>;
+}
