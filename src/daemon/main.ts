@@ -14,6 +14,9 @@ import { addExecRoutes } from './routes/container/exec.js';
 import { addFilesystemRoutes } from './routes/container/filesystem.js';
 import { addImageRoutes } from './routes/image/routes.js';
 import { addNetworkRoutes } from './routes/network/routes.js';
+import { addVolumeRoutes } from './routes/volume/routes.js';
+import { VolumeApi } from '../engine/volume/api.js';
+import { LocalVolumeService } from '../volume/index.js';
 import { NetworkApi } from '../engine/network/api.js';
 import { addPendingPruneRoutes } from './routes/system/prune.js';
 import { addSwarmAndPluginRoutes } from './routes/system/swarm.js';
@@ -85,6 +88,9 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   const events = new EventBus();
   const store = new ContainerStore(join(cfg.dataRoot, 'containers'));
   const network = await startNetwork(cfg, log);
+  // Loaded before containers restore, which re-add their references to the volumes they mount.
+  const volumes = new LocalVolumeService(join(cfg.dataRoot, 'volumes'), (m) => log('warn', m));
+  await volumes.load();
   // The start path, in order; each subsystem contributes its step (see engine/container/steps).
   const steps = [
     rootfsStep(snapshotter),
@@ -137,6 +143,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   addFilesystemRoutes(router, containerApi);
   addImageRoutes(router, imageApi);
   addNetworkRoutes(router, new NetworkApi(network, containers, events));
+  addVolumeRoutes(router, new VolumeApi(volumes, events));
   addPendingPruneRoutes(router);
   addSwarmAndPluginRoutes(router);
   addUnservedEndpoints(router);

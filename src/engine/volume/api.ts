@@ -1,0 +1,93 @@
+import { InvalidArgumentError } from '../../lib/errors/index.js';
+import type { VolumeRecord, VolumeService } from '../../volume/types.js';
+import type { Volume, VolumeCreateOptions, VolumeListResponse, VolumePruneResponse } from '../../api/volume.js';
+import type { EventBus } from '../events/bus.js';
+import { ANONYMOUS_LABEL, labelsOf, volumeListFilter, volumePruneFilter } from './filters.js';
+
+function toWire(rec: VolumeRecord): Volume {
+  return {
+    CreatedAt: rec.createdAt, Driver: rec.driver, Labels: labelsOf(rec), Mountpoint: rec.mountpoint,
+    Name: rec.name, Options: rec.options, Scope: 'local',
+  };
+}
+
+function stringMap(v: unknown, field: string): Record<string, string> {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new InvalidArgumentError(`invalid JSON: ${field} must be an object`);
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (typeof x !== 'string') throw new InvalidArgumentError(`invalid JSON: ${field}.${k} must be a string`);
+    out[k] = x;
+  }
+  return out;
+}
+
+/** The volume endpoints over the volume service, in wire types. */
+export class VolumeApi {
+  readonly #vols: VolumeService;
+  readonly #events: EventBus | undefined;
+
+  constructor(vols: VolumeService, events?: EventBus) {
+    this.#vols = vols;
+    this.#events = events;
+  }
+
+  volumeList(filters: Map<string, string[]>): VolumeListResponse {
+    const keep = volumeListFilter(filters, (n) => this.#vols.refs(n).length > 0);
+    return { Volumes: this.#vols.list().filter(keep).map(toWire), Warnings: null };
+  }
+
+  async volumeInspect(name: string): Promise<Volume> {
+    const rec = this.#vols.get(name);
+    return toWire(rec);
+  }
+
+  async volumeCreate(body: unknown): Promise<Volume> {
+    const b = (body ?? {}) as VolumeCreateOptions;
+    if (typeof b !== 'object' || Array.isArray(b)) throw new InvalidArgumentError('invalid JSON: body must be an object');
+    if (b.Name !== undefined && typeof b.Name !== 'string') throw new InvalidArgumentError('invalid JSON: Name must be a string');
+    if (b.Driver !== undefined && typeof b.Driver !== 'string') throw new InvalidArgumentError('invalid JSON: Driver must be a string');
+    const labels = stringMap(b.Labels, 'Labels');
+    const anonymous = Object.hasOwn(labels, ANONYMOUS_LABEL);
+    delete labels[ANONYMOUS_LABEL];
+    const existed = !!b.Name && this.#vols.list().some((v) => v.name === b.Name);
+    const rec = await this.#vols.create({ name: b.Name ?? '', driver: b.Driver || 'local', labels, options: stringMap(b.DriverOpts, 'DriverOpts'), anonymous });
+    if (!existed) this.#emit(rec, 'create');
+    return toWire(rec);
+  }
+
+  async volumeDelete(name: string, force = false): Promise<void> {
+    let rec: VolumeRecord | undefined;
+    try {
+      rec = this.#vols.get(name);
+    } catch (err) {
+      if (!force) throw err;
+    }
+    await this.#vols.remove(name, force);
+    if (rec) this.#emit(rec, 'destroy');
+  }
+
+  async volumePrune(filters: Map<string, string[]>): Promise<VolumePruneResponse> {
+    const keep = volumePruneFilter(filters);
+    const deleted: string[] = [];
+    let reclaimed = 0;
+    for (const rec of this.#vols.list().filter(keep)) {
+      if (this.#vols.refs(rec.name).length) continue;
+      const size = await this.#vols.size(rec.name).catch(() => 0);
+      try {
+        await this.#vols.remove(rec.name);
+      } catch {
+        continue; // taken into use meanwhile
+      }
+      this.#emit(rec, 'destroy');
+      deleted.push(rec.name);
+      reclaimed += size;
+    }
+    this.#events?.object('volume', 'prune', { ID: '', Attributes: { reclaimed: String(reclaimed) } });
+    return { VolumesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
+  }
+
+  #emit(rec: VolumeRecord, action: string): void {
+    this.#events?.object('volume', action, { ID: rec.name, Attributes: { driver: rec.driver } });
+  }
+}

@@ -1,0 +1,2 @@
+export type { VolumeCreateRequest, VolumeRecord, VolumeService } from './types.js';
+export { LocalVolumeService, validateVolumeName } from './local/store.js';
