@@ -51,6 +51,11 @@ const networkRm: CommandLoader = () => import('./commands/network/rm.js').then((
 const networkPrune: CommandLoader = () => import('./commands/network/prune.js').then((m) => m.command);
 const networkConnect: CommandLoader = () => import('./commands/network/connect.js').then((m) => m.command);
 const networkDisconnect: CommandLoader = () => import('./commands/network/disconnect.js').then((m) => m.command);
+const volumeCreate: CommandLoader = () => import('./commands/volume/create.js').then((m) => m.command);
+const volumeLs: CommandLoader = () => import('./commands/volume/ls.js').then((m) => m.command);
+const volumeInspect: CommandLoader = () => import('./commands/volume/inspect.js').then((m) => m.command);
+const volumeRm: CommandLoader = () => import('./commands/volume/rm.js').then((m) => m.command);
+const volumePrune: CommandLoader = () => import('./commands/volume/prune.js').then((m) => m.command);
 
 /** Command name (with its group, as typed) → loader. */
 export const COMMANDS: Readonly<Record<string, CommandLoader>> = {
@@ -72,6 +77,8 @@ export const COMMANDS: Readonly<Record<string, CommandLoader>> = {
   'network create': networkCreate, 'network ls': networkLs, 'network list': networkLs, 'network inspect': networkInspect,
   'network rm': networkRm, 'network remove': networkRm, 'network prune': networkPrune,
   'network connect': networkConnect, 'network disconnect': networkDisconnect,
+  'volume create': volumeCreate, 'volume ls': volumeLs, 'volume list': volumeLs, 'volume inspect': volumeInspect,
+  'volume rm': volumeRm, 'volume remove': volumeRm, 'volume prune': volumePrune,
 };
 
 /** Management commands that take a subcommand. */
@@ -80,6 +87,7 @@ export const GROUPS: Readonly<Record<string, string>> = {
   image: 'Manage images',
   network: 'Manage networks',
   system: 'Manage Docker',
+  volume: 'Manage volumes',
 };
 
 /** One-line descriptions for the top-level help. */

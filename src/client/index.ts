@@ -51,3 +51,7 @@ export * from './network-delete.js';
 export * from './network-connect.js';
 export * from './network-disconnect.js';
 export * from './network-prune.js';
+export * from './volume-list.js';
+export * from './volume-inspect.js';
+export * from './volume-create.js';
+export * from './volume-delete.js';
