@@ -69,7 +69,7 @@ export class LocalVolumeService implements VolumeService {
     return copy(v);
   }
 
-  create(req: VolumeCreateRequest): Promise<VolumeRecord> {
+  async create(req: VolumeCreateRequest): Promise<VolumeRecord> {
     const name = req.name || randomBytes(32).toString('hex');
     validateVolumeName(name);
     const driver = req.driver || 'local';
