@@ -101,4 +101,23 @@ describe('compat: docker volume commands', { skip: skipReason(compatNeeds) }, ()
     assert.match(out, new RegExp(`^Deleted Volumes:\\n(.*\\n)*${named}\\n(.*\\n)*\\nTotal reclaimed space: \\d`));
     assert.ok(!(await names()).includes(named));
   });
+
+  it('bin/berth prints what docker prints', async () => {
+    const name = uniq('vb');
+    const same = async (args: string[]): Promise<void> => {
+      const [a, b] = [await d.docker(args), await d.berth(args)];
+      assert.deepEqual({ code: b.code, stdout: b.stdout }, { code: a.code, stdout: a.stdout }, `${args.join(' ')}\n${describeResult(b)}`);
+    };
+    assert.equal(ok(await d.berth(['volume', 'create', '--label', 'k=v', '-o', 'type=tmpfs', name])), `${name}\n`);
+    await same(['volume', 'ls']);
+    await same(['volume', 'ls', '-q', '-f', 'label=k=v']);
+    await same(['volume', 'ls', '--format', '{{.Name}} {{.Driver}} {{.Scope}} {{.Labels}} {{.Label "k"}}']);
+    await same(['volume', 'inspect', name]);
+    await same(['volume', 'inspect', '-f', '{{json .Options}}', name]);
+    await same(['volume', 'prune', '-f']);
+    const r = await d.berth(['volume', 'rm', name, 'nosuchvol']);
+    assert.equal(r.code, 1, describeResult(r));
+    assert.equal(r.stdout, `${name}\n`);
+    assert.match(r.stderr, /get nosuchvol: no such volume/);
+  });
 });
