@@ -124,6 +124,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
     .catch((err) => log('warn', `network reconcile: ${(err as Error).message}`));
 
   const router = new Router();
+  const volumeApi = new VolumeApi(volumes, events);
   const containerApi = new ContainerApi(containers, images);
   const usedBy = (imageId: string, runningOnly = false): string[] => containers.imageUsers(imageId, runningOnly);
   const imageApi = new ImageApi(images, usedBy, events);
@@ -131,6 +132,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
     containers: store, images, events, dataRoot: cfg.dataRoot, runtimes: probe.runtimes, defaultRuntime, daemonId: await daemonId(cfg.dataRoot),
     listContainers: () => containerApi.containerList({ all: true, size: true, filters: new Map() }),
     listImages: (apiVersion) => imageApi.imageList({ all: true, filters: new Map(), apiVersion }),
+    listVolumes: () => volumeApi.volumesWithUsage(),
     imageBlobBytes: async () => (await images.diskUsage()).blobBytes,
     layerSize: async (chainId) => (await snapshotter.layerInfo(chainId)).size,
   }));
@@ -143,7 +145,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   addFilesystemRoutes(router, containerApi);
   addImageRoutes(router, imageApi);
   addNetworkRoutes(router, new NetworkApi(network, containers, events));
-  addVolumeRoutes(router, new VolumeApi(volumes, events));
+  addVolumeRoutes(router, volumeApi);
   addPendingPruneRoutes(router);
   addSwarmAndPluginRoutes(router);
   addUnservedEndpoints(router);

@@ -120,4 +120,17 @@ describe('compat: docker volume commands', { skip: skipReason(compatNeeds) }, ()
     assert.equal(r.stdout, `${name}\n`);
     assert.match(r.stderr, /get nosuchvol: no such volume/);
   });
+
+  it('system df counts volumes and their size', async () => {
+    const name = uniq('vdf');
+    ok(await d.docker(['volume', 'create', name]));
+    const [v] = JSON.parse(ok(await d.docker(['volume', 'inspect', name]))) as VolumeJson[];
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(v!.Mountpoint, 'blob'), Buffer.alloc(2048));
+    const out = ok(await d.docker(['system', 'df', '-v']));
+    assert.match(out, new RegExp(`^${name}\\s+0\\s+2\\.048kB$`, 'm'), out);
+    const row = lines(ok(await d.docker(['system', 'df', '--format', '{{.Type}} {{.TotalCount}} {{.Active}}']))).find((l) => l.startsWith('Local Volumes'));
+    assert.match(row ?? '', /^Local Volumes [1-9]\d* 0$/);
+    ok(await d.docker(['volume', 'rm', name]));
+  });
 });

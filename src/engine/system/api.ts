@@ -41,6 +41,8 @@ export interface SystemApiDeps {
   /** Containers with their sizes, and images, in wire form (for /system/df). */
   listContainers: () => Promise<ContainerSummary[]>;
   listImages: (apiVersion: string) => ImageSummary[];
+  /** Volumes with their UsageData (size and container count), for `system df`. */
+  listVolumes?: () => Promise<unknown[]>;
   /** Bytes the image store keeps beyond the unpacked layers (compressed layer blobs). */
   imageBlobBytes: () => Promise<number>;
   /** Unpacked size of one layer by chain id, so df counts a layer shared by images once. */
@@ -183,7 +185,7 @@ export class SystemApi {
       LayersSize: uniqueBytes + (await this.#d.imageBlobBytes()),
       Images: images,
       Containers: await this.#d.listContainers(),
-      Volumes: [],
+      Volumes: (await this.#d.listVolumes?.()) ?? [],
       BuildCache: [],
     };
   }

@@ -37,6 +37,16 @@ export class VolumeApi {
     return { Volumes: this.#vols.list().filter(keep).map(toWire), Warnings: null };
   }
 
+  /** Every volume with its UsageData, as `GET /system/df` lists them. */
+  async volumesWithUsage(): Promise<Volume[]> {
+    const out: Volume[] = [];
+    for (const rec of this.#vols.list()) {
+      const size = await this.#vols.size(rec.name).catch(() => -1);
+      out.push({ ...toWire(rec), UsageData: { Size: size, RefCount: this.#vols.refs(rec.name).length } });
+    }
+    return out;
+  }
+
   async volumeInspect(name: string): Promise<Volume> {
     const rec = this.#vols.get(name);
     return toWire(rec);
