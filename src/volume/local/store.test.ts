@@ -41,7 +41,7 @@ describe('LocalVolumeService', () => {
     const a = await svc.create(req('same', { labels: { x: '1' } }));
     const b = await svc.create(req('same', { labels: { x: '2' } }));
     assert.deepEqual(b, a);
-    await assert.rejects(svc.create(req('same', { driver: 'other' })), (e) => kindOf(e) === 'conflict');
+    await assert.rejects(svc.create(req('same', { driver: 'other' })), (e) => kindOf(e) === 'conflict' && (e as Error).message === "create same: driver 'local' already has volume 'same': volume name must be unique");
   });
 
   it('concurrent creates of one name make one volume', async () => {

@@ -77,7 +77,7 @@ export class LocalVolumeService implements VolumeService {
     return this.#lock.run(name, async () => {
       const existing = this.#vols.get(name);
       if (existing) {
-        if (existing.driver !== driver) throw new ConflictError(`create ${name}: volume name must be unique`);
+        if (existing.driver !== driver) throw new ConflictError(`create ${name}: driver '${existing.driver}' already has volume '${name}': volume name must be unique`);
         return copy(existing);
       }
       if (driver !== 'local') throw new NotFoundError(`error looking up volume plugin ${driver}: plugin "${driver}" not found`);
