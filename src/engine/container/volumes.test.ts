@@ -61,12 +61,14 @@ describe('containers with volumes (fake volume service)', () => {
   });
 
   it('a failed create releases its refs and removes the anonymous volumes it made', async () => {
-    vols.failNextCreate = false;
     const keep = await create({ HostConfig: { Binds: ['shared:/s'] } });
+    vols.failName = 'boom';
+    await assert.rejects(create({ HostConfig: { Binds: ['/anon', 'shared:/s', 'boom:/b'] } }), /create boom failed/);
     f.snapshotter.prepare = async () => { throw new Error('no space'); };
     await assert.rejects(create({ Volumes: { '/anon': {} }, HostConfig: { Binds: ['shared:/s'] } }), /no space/);
     assert.deepEqual(vols.list().map((v) => v.name), ['shared']);
     assert.deepEqual(vols.refs('shared'), [keep]);
+    assert.deepEqual(svc.store.list().map((r) => r.id), [keep]);
   });
 
   it('rm releases named volumes; rm -v also removes the anonymous ones', async () => {

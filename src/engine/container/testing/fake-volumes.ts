@@ -8,8 +8,8 @@ import type { VolumeCreateRequest, VolumeRecord, VolumeService } from '../../../
 export class FakeVolumes implements VolumeService {
   readonly volumes = new Map<string, VolumeRecord>();
   readonly #refs = new Map<string, Set<string>>();
-  /** Fail the next create (to test undo). */
-  failNextCreate = false;
+  /** Creating this name fails (to test create's undo). */
+  failName = '';
 
   constructor(private readonly root: string) {}
 
@@ -22,10 +22,7 @@ export class FakeVolumes implements VolumeService {
     return v;
   }
   async create(req: VolumeCreateRequest): Promise<VolumeRecord> {
-    if (this.failNextCreate) {
-      this.failNextCreate = false;
-      throw new Error('create failed');
-    }
+    if (req.name !== '' && req.name === this.failName) throw new Error(`create ${req.name} failed`);
     const name = req.name || randomBytes(32).toString('hex');
     const existing = this.volumes.get(name);
     if (existing) return existing;
