@@ -92,8 +92,7 @@ describe('compat: container lifecycle', { skip: skipReason(compatNeeds) }, () =>
     includes(gone.stderr, 'No such object', gone);
   });
 
-  // Named and anonymous volumes come with the volume subsystem; until then `-v /data` keeps
-  // its data in the container's own layer, and `rm -v` must still remove the container.
+  // `rm -v` removes the container along with its anonymous volume (volume-run.test.ts checks the volume).
   it('rm -f -v removes a container that declared an anonymous volume', async () => {
     const name = uniq('rmv');
     ok(await d.docker(['run', '-d', '--name', name, '-v', '/data', 'busybox', 'sleep', '600']));

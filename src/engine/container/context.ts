@@ -1,3 +1,4 @@
+import type { VolumeService } from '../../volume/types.js';
 import type { Clock } from '../../lib/clock/index.js';
 import { KeyedLock } from '../../lib/sync/keyed-lock.js';
 import type { ImageService } from '../../image/types.js';
@@ -40,6 +41,8 @@ export interface ContainerDeps {
   networks?: Pick<NetworkController, 'get' | 'connect' | 'disconnect'>;
   /** Health checks, told of starts, pauses, stops and removals; none in tests that do not need them. */
   health?: Pick<HealthMonitor, 'containerStarted' | 'containerResumed' | 'containerPaused' | 'containerRemoved' | 'health'>;
+  /** Named and anonymous volumes; without it `-v name:/p`, `--mount type=volume` are refused and image VOLUMEs ignored. */
+  volumes?: VolumeService;
 }
 
 /**

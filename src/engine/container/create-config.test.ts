@@ -46,7 +46,8 @@ test('names, sizes and binds are validated', () => {
   assert.equal(parseSize('10m'), 10 * 1024 * 1024);
   assert.equal(parseSize('512'), 512);
   assert.throws(() => parseSize('ten'));
-  assert.deepEqual(parseBind('/a:/b:ro'), { source: '/a', destination: '/b', readOnly: true });
+  assert.deepEqual(parseBind('/a:/b:ro'), { kind: 'bind', source: '/a', destination: '/b', readOnly: true, noCopy: false });
+  assert.throws(() => parseBind('/a:/b:nocopy'), /invalid mode: nocopy/, 'nocopy is for volumes only');
   assert.throws(() => parseBind('/a:rel'), /must be absolute/);
 });
 

@@ -171,15 +171,19 @@ function validateHostConfig(hc: HostConfig, opts: { runtimes: string[]; defaultR
   return out;
 }
 
-/** A `-v /host:/ctr[:ro]` bind. Named volumes come with the volume subsystem. */
-export function parseBind(spec: string): { source: string; destination: string; readOnly: boolean } {
+/**
+ * A `-v` entry: `/host:/ctr[:mode]` is a bind, `name:/ctr[:mode]` a named volume and `/ctr` alone
+ * an anonymous one (source ""). Whether volumes can be had at all is create's question.
+ */
+export function parseBind(spec: string): { kind: 'bind' | 'volume'; source: string; destination: string; readOnly: boolean; noCopy: boolean } {
   const parts = spec.split(':');
-  if (parts.length < 2 || parts.length > 3) throw new InvalidArgumentError(`invalid volume specification: '${spec}'`);
-  const [source, destination, mode = 'rw'] = parts as [string, string, string?];
+  if (parts.length < 1 || parts.length > 3) throw new InvalidArgumentError(`invalid volume specification: '${spec}'`);
+  const [source, destination, mode = 'rw'] = (parts.length === 1 ? ['', parts[0]!] : parts) as [string, string, string?];
   if (!destination.startsWith('/')) throw new InvalidArgumentError(`invalid volume specification: '${spec}': invalid mount config for type "bind": invalid mount path: '${destination}' mount path must be absolute`);
-  if (!source.startsWith('/')) throw new InvalidArgumentError(`invalid volume specification: '${spec}': named volumes are not supported yet`);
   if (destination.replace(/\/+$/, '') === '') throw new InvalidArgumentError(`invalid volume specification: '${spec}': invalid mount config: destination can't be '/'`);
+  const kind = source.startsWith('/') ? 'bind' : 'volume';
   const modes = mode.split(',');
-  for (const m of modes) if (!['ro', 'rw', 'z', 'Z', 'rprivate', 'private', 'rshared', 'shared', 'rslave', 'slave'].includes(m)) throw new InvalidArgumentError(`invalid mode: ${mode}`);
-  return { source, destination, readOnly: modes.includes('ro') };
+  const allowed = ['ro', 'rw', 'z', 'Z', 'rprivate', 'private', 'rshared', 'shared', 'rslave', 'slave', ...(kind === 'volume' ? ['nocopy'] : [])];
+  for (const m of modes) if (!allowed.includes(m)) throw new InvalidArgumentError(`invalid mode: ${mode}`);
+  return { kind, source, destination, readOnly: modes.includes('ro'), noCopy: modes.includes('nocopy') };
 }

@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import type { ContainerCreateRequest } from '../../api/container.js';
 import type { ImageRecord } from '../../image/types.js';
 import { rfc3339Nano } from '../../lib/time/rfc3339.js';
-import { InvalidArgumentError, NotImplementedError } from '../../lib/errors/index.js';
+import { InvalidArgumentError } from '../../lib/errors/index.js';
 import { generateName, newId } from '../../lib/ids/index.js';
 import { CleanupStack } from '../../lib/sync/cleanup-stack.js';
 import type { ContainerContext } from './context.js';
 import { mergeCreateConfig, validateName } from './create-config.js';
 import { initialRunState, type ContainerRecord } from './model.js';
 import { mountsOf } from './mounts.js';
+import { acquireVolumes, imageVolumeMounts, volumesFromMounts } from './volume-mounts.js';
 import { validateCreateRequest } from './validate-request.js';
 import { namespaceMode } from './steps/host-resources.js';
 import { resolveCreateNetworking, type CreateNetworking } from './create-network.js';
@@ -24,7 +25,8 @@ export async function containerCreate(c: ContainerContext, req: ContainerCreateR
   const networking = resolveCreateNetworking(req as Record<string, unknown>, { networks: c.deps.networks, container: (ref) => c.deps.store.get(ref) });
   if (typeof req.Image !== 'string' || req.Image === '') throw new InvalidArgumentError('config cannot be empty in order to create a container: no image specified');
   const { store } = c.deps;
-  checkVolumesFrom(c, req);
+  // A missing donor is Docker's 404, before any work.
+  for (const entry of (req.HostConfig?.VolumesFrom ?? []) as string[]) store.get(entry.split(':')[0]!);
   // A donor that is missing or stopped is refused now rather than at every start.
   namespaceMode(c.deps.store, 'ipc', req.HostConfig?.IpcMode);
   namespaceMode(c.deps.store, 'pid', req.HostConfig?.PidMode);
@@ -44,11 +46,15 @@ async function createFromImage(c: ContainerContext, req: ContainerCreateRequest,
   // The image's EXPOSE, --expose and every published port, one "port/proto" key each.
   const exposed = mergeExposedPorts(merged.config.ExposedPorts, networking.portBindings);
   if (exposed) merged.config.ExposedPorts = exposed;
-  const mounts = mountsOf(merged.hostConfig);
+  const own = mountsOf(merged.hostConfig);
+  const mounts = [...volumesFromMounts((merged.hostConfig.VolumesFrom ?? []) as string[], (ref) => store.get(ref), own), ...own];
+  // Image VOLUMEs become anonymous volumes only where volumes exist (engine unit tests have none).
+  if (c.deps.volumes) mounts.push(...imageVolumeMounts(merged.config.Volumes as Record<string, unknown> | null, mounts));
   const undo = new CleanupStack();
   store.reserveName(name, id);
   undo.push(() => store.releaseName(name, id));
   try {
+    await acquireVolumes(c.deps.volumes, id, mounts, undo);
     const dir = store.dir(id);
     await mkdir(join(dir, 'bundle'), { recursive: true, mode: 0o710 });
     undo.push(() => rm(dir, { recursive: true, force: true }));
@@ -83,14 +89,4 @@ async function createFromImage(c: ContainerContext, req: ContainerCreateRequest,
     await undo.unwind();
     throw err;
   }
-}
-
-/**
- * `--volumes-from`: a container that does not exist is Docker's 404; one that does needs the
- * volume subsystem, which comes next (501 until then).
- */
-function checkVolumesFrom(c: ContainerContext, req: ContainerCreateRequest): void {
-  const from = (req.HostConfig?.VolumesFrom ?? []) as string[];
-  for (const entry of from) c.deps.store.get(entry.split(':')[0]!);
-  if (from.length > 0) throw new NotImplementedError('--volumes-from is not supported yet: it needs the volume subsystem, which berth does not provide yet');
 }

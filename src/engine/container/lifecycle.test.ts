@@ -244,11 +244,18 @@ describe('container life cycle (fake runtime and snapshotter)', () => {
     await until(() => store2.get(restarting).state.status === 'running', 'restart resumed');
   });
 
-  it('--volumes-from: 404 for a container that does not exist, 501 until volumes exist', async () => {
+  it('--volumes-from: 404 for a container that does not exist; the donor\'s binds are copied, :ro making them read-only', async () => {
     await assert.rejects(create({ HostConfig: { VolumesFrom: ['nosuch:ro'] } }), (err) => kindOf(err) === 'not-found' && /No such container: nosuch/.test((err as Error).message));
-    const other = await create({}, 'data');
-    await assert.rejects(create({ HostConfig: { VolumesFrom: ['data'] } }), (err) => kindOf(err) === 'not-implemented');
-    assert.deepEqual(svc.store.list().map((r) => r.id), [other], 'nothing half-made');
+    const donor = await create({ HostConfig: { Binds: ['/tmp:/data'], Tmpfs: { '/run': '' } } }, 'data');
+    const id = await create({ HostConfig: { VolumesFrom: ['data:ro'] } });
+    assert.deepEqual(svc.store.get(id).mounts.map((m) => [m.type, m.source, m.destination, m.readOnly]), [['bind', '/tmp', '/data', true]]);
+    await assert.rejects(create({ HostConfig: { VolumesFrom: ['data:xx'] } }), /invalid mode: xx/);
+    assert.deepEqual(svc.store.list().map((r) => r.id).sort(), [donor, id].sort(), 'nothing half-made');
+  });
+
+  it('without a volume service, named volumes are refused and nothing is left', async () => {
+    await assert.rejects(create({ HostConfig: { Binds: ['vol:/data'] } }), /named volumes are not supported yet/);
+    assert.deepEqual(svc.store.list(), []);
   });
 
   it('mounts are parsed once at create and kept on the record', async () => {

@@ -16,9 +16,19 @@ export interface MountPoint {
   mode: string;
   /** Bind propagation ("rprivate" unless given); "" for tmpfs. */
   propagation: string;
-  /** Volumes (later): the volume's name and driver. */
+  /**
+   * Volumes: the volume's name ("" until create makes an anonymous one) and driver; `source` is
+   * the volume's mountpoint once create has it.
+   */
   name?: string;
   driver?: string;
+  /** A volume made for this container alone (`-v /path`, an image VOLUME): `rm -v` removes it. */
+  anonymous?: boolean;
+  /** Do not copy the image's content into an empty volume at first start (`nocopy`). */
+  noCopy?: boolean;
+  /** `--mount type=volume` options for a volume create makes: volume-opt, volume-label. */
+  volumeOptions?: Record<string, string>;
+  volumeLabels?: Record<string, string>;
   /** tmpfs mount options beyond nosuid,nodev: size=…, mode=…, … */
   tmpfsOptions?: string[];
   /** A bind of the source alone, not of the mounts below it (bind-recursive=disabled). */
@@ -36,6 +46,7 @@ interface MountRequest {
   ReadOnly?: boolean;
   BindOptions?: { Propagation?: string; NonRecursive?: boolean };
   TmpfsOptions?: { SizeBytes?: number; Mode?: number };
+  VolumeOptions?: { NoCopy?: boolean; Labels?: Record<string, string>; DriverConfig?: { Name?: string; Options?: Record<string, string> } };
 }
 
 /** The mounts a validated HostConfig asks for, in the order the runtime applies them. */
@@ -44,6 +55,14 @@ export function mountsOf(hc: HostConfig): MountPoint[] {
   for (const spec of (hc.Binds ?? []) as string[]) {
     const bind = parseBind(spec);
     const mode = spec.split(':')[2] ?? '';
+    if (bind.kind === 'volume') {
+      // Docker shows "z" for a local volume given with -v and no mode (its default relabel mode).
+      out.push({
+        type: 'volume', name: bind.source, source: '', destination: bind.destination, readOnly: bind.readOnly, mode: mode || 'z',
+        propagation: '', driver: 'local', anonymous: bind.source === '', noCopy: bind.noCopy, origin: 'binds',
+      });
+      continue;
+    }
     out.push({
       type: 'bind', source: bind.source, destination: bind.destination, readOnly: bind.readOnly, mode,
       propagation: mode.split(',').find((m) => PROPAGATIONS.includes(m)) ?? 'rprivate', origin: 'binds',
@@ -54,6 +73,12 @@ export function mountsOf(hc: HostConfig): MountPoint[] {
       out.push({
         type: 'bind', source: m.Source!, destination: m.Target!, readOnly: !!m.ReadOnly, mode: '',
         propagation: m.BindOptions?.Propagation || 'rprivate', nonRecursive: !!m.BindOptions?.NonRecursive, origin: 'mounts',
+      });
+    } else if (m.Type === 'volume') {
+      const vo = m.VolumeOptions;
+      out.push({
+        type: 'volume', name: m.Source ?? '', source: '', destination: m.Target!, readOnly: !!m.ReadOnly, mode: '', propagation: '',
+        driver: 'local', anonymous: !m.Source, noCopy: !!vo?.NoCopy, volumeOptions: vo?.DriverConfig?.Options ?? {}, volumeLabels: vo?.Labels ?? {}, origin: 'mounts',
       });
     } else if (m.Type === 'tmpfs') {
       const opts: string[] = [];

@@ -3,6 +3,7 @@ import type { ContainerContext } from './context.js';
 import { canRemove, hasProcess, isActive, type ContainerRecord } from './model.js';
 import { undoSteps } from './steps/run.js';
 import { exitOrTimeout } from './wait-exit.js';
+import { releaseVolumes } from './volume-mounts.js';
 
 export interface ContainerRemoveOptions {
   force?: boolean;
@@ -49,7 +50,9 @@ export async function containerRemove(c: ContainerContext, ref: string, opts: Co
         await store.beginRemoval(rec);
         removed = true;
         const { steps, log } = c.deps;
-        const rootfsGone = undoSteps(steps, rec, log, 'now').then(() => c.deps.snapshotter.remove(rec.id));
+        // Volumes go with the rootfs, before `run --rm` answers: `volume ls` right after must not show them.
+        const rootfsGone = undoSteps(steps, rec, log, 'now').then(() => c.deps.snapshotter.remove(rec.id))
+          .then(() => releaseVolumes(c.deps.volumes, rec.id, rec.mounts, !!opts.volumes, log));
         const allGone = rootfsGone.then(() => undoSteps(steps, rec, log, 'background')).then(() => store.deleteDir(rec.id));
         if (opts.background) {
           allGone.catch((err) => c.deps.log(`cleaning up removed container ${rec.id}: ${messageOf(err)}`));

@@ -6,6 +6,7 @@ import { undoSteps } from './steps/run.js';
 import { shouldStartOnBoot } from './lifecycle-rules.js';
 import { startLocked } from './start.js';
 import type { ContainerRecord } from './model.js';
+import { volumeRefsOf } from './volume-mounts.js';
 
 /**
  * Loads the containers and reconciles them with what happened while berthd was down: exits the
@@ -26,6 +27,14 @@ export async function restoreContainers(c: ContainerContext): Promise<{ cleanup:
     })().catch((err) => log(`removing leftovers of ${id}: ${messageOf(err)}`)));
   }
   for (const rec of store.list()) if (rec.manuallyStopped) c.manuallyStopped.add(rec.id);
+  // Refs live in memory: the volume service (loaded first) hears again who uses what.
+  for (const { name, containerId } of c.deps.volumes ? volumeRefsOf(store.list()) : []) {
+    try {
+      c.deps.volumes!.addRef(name, containerId);
+    } catch (err) {
+      log(`volume ${name} of container ${containerId}: ${messageOf(err)}`);
+    }
+  }
   for (const rec of store.list()) {
     if (!hasProcess(rec.state)) {
       // A crash may have cut a start or a teardown short: a mounted rootfs, runtime state.

@@ -19,6 +19,7 @@ import { containerPrune, containerSizeRw } from './prune.js';
 import { containerRemove, type ContainerRemoveOptions } from './remove.js';
 import { containerRename } from './rename.js';
 import { restoreContainers } from './restore.js';
+import { volumeRefsOf } from './volume-mounts.js';
 import { containerStart } from './start.js';
 import { containerKill, containerRestart, containerStop, type ContainerStopOptions } from './stop.js';
 import type { ContainerStore } from './store.js';
@@ -84,6 +85,10 @@ export class ContainerService implements ProbeRunner, ContainerNetworking {
   }
   unpause(ref: string): Promise<void> {
     return containerUnpause(this.#c, ref);
+  }
+  /** Each volume each container uses (restore re-adds them itself; for callers that load volumes later). */
+  volumeRefs(): Array<{ name: string; containerId: string }> {
+    return volumeRefsOf(this.#c.deps.store.list());
   }
   remove(ref: string, opts?: ContainerRemoveOptions): Promise<void> {
     return containerRemove(this.#c, ref, opts);

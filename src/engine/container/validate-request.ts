@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { InvalidArgumentError, NotImplementedError } from '../../lib/errors/index.js';
+import { InvalidArgumentError } from '../../lib/errors/index.js';
 import { decodeSeccompProfile, parseDeviceCgroupRule, parseSignal } from '../../runtime/index.js';
 import { validateNamespaceModes } from './validate-namespaces.js';
 import { devicesOf } from './steps/host-resources.js';
@@ -187,7 +187,7 @@ function checkPortSpec(key: string): void {
   if (!m || lo > 65535 || hi > 65535 || hi < lo) throw new InvalidArgumentError(`invalid port specification: "${key}"`);
 }
 
-/** HostConfig.Mounts (`--mount`): bind and tmpfs now; volumes come with the volume subsystem. */
+/** HostConfig.Mounts (`--mount`): bind, tmpfs and volume (whether volumes can be had is create's question). */
 function validateMounts(mounts: unknown): void {
   if (mounts === undefined || mounts === null) return;
   if (!Array.isArray(mounts)) throw new InvalidArgumentError('invalid JSON: Mounts must be an array');
@@ -207,7 +207,11 @@ function validateMounts(mounts: unknown): void {
       if (!existsSync(m.Source)) throw new InvalidArgumentError(`invalid mount config for type "bind": bind source path does not exist: ${m.Source}`);
       if (m.VolumeOptions) throw new InvalidArgumentError('invalid mount config for type "bind": field VolumeOptions must not be specified');
     }
-    if (type === 'volume') throw new NotImplementedError('volume mounts come with the volume subsystem, which berth does not provide yet');
+    if (type === 'volume') {
+      if (m.BindOptions) throw new InvalidArgumentError('invalid mount config for type "volume": field BindOptions must not be specified');
+      const driver = (m.VolumeOptions as { DriverConfig?: { Name?: string } } | undefined)?.DriverConfig?.Name;
+      if (driver && driver !== 'local') throw new InvalidArgumentError(`error looking up volume plugin ${driver}: plugin "${driver}" not found`);
+    }
   }
 }
 
