@@ -116,6 +116,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
     stats: new CgroupStatsReader(detectCgroupLayout()),
     resourceUpdater: runtime,
     networks: network,
+    volumes,
   });
   const restored = await containers.restore();
   restored.cleanup.catch((err) => log('warn', `restore cleanup: ${(err as Error).message}`));
