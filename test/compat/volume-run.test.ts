@@ -3,7 +3,7 @@
 // volumes `run --rm`, `rm -v` and plain `rm` leave behind.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { compatNeeds, skipReason, startDaemon, type Daemon } from '../helpers/daemon.js';
+import { compatNeeds, describeResult, skipReason, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { exitsWith, includes, lines, ok, uniq } from '../helpers/assert.js';
 
 describe('compat: containers with volumes', { skip: skipReason(compatNeeds) }, () => {
@@ -16,6 +16,19 @@ describe('compat: containers with volumes', { skip: skipReason(compatNeeds) }, (
   });
 
   const volumes = async (): Promise<string[]> => lines(ok(await d.docker(['volume', 'ls', '-q'])));
+
+  it('a volume a container uses cannot be removed (409, naming the container) until the container is gone', async () => {
+    const vol = uniq('busy');
+    const name = uniq('busy-c');
+    ok(await d.docker(['create', '--name', name, '-v', `${vol}:/data`, 'busybox', 'true']));
+    const id = ok(await d.docker(['inspect', '-f', '{{.Id}}', name])).trim();
+    const r = await d.docker(['volume', 'rm', vol]);
+    assert.equal(r.code, 1, describeResult(r));
+    assert.ok(r.stderr.includes(`remove ${vol}: volume is in use - [${id}]`), describeResult(r));
+    assert.equal((await d.api({ method: 'DELETE', path: `/volumes/${vol}` })).status, 409);
+    ok(await d.docker(['rm', name]));
+    ok(await d.docker(['volume', 'rm', vol]));
+  });
 
   it('data one container writes to a named volume, another reads', async () => {
     const vol = uniq('shared');
