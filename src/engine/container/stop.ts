@@ -55,6 +55,9 @@ async function stopProcess(c: ContainerContext, rec: ContainerRecord, opts: Cont
   const timeout = opts.timeout ?? (rec.config.StopTimeout as number | undefined) ?? 10;
   // No probe runs into a stopping container (the exit would stop them a moment later anyway).
   c.deps.health?.containerPaused(rec.id);
+  // Each kill event goes out before its signal: the process may die, and its die event be sent,
+  // before the runtime's kill command returns, and Docker's order is kill, then die.
+  killed(c, rec, signal);
   if (rec.state.status === 'paused') {
     // A paused process cannot act on a signal: deliver it, then let the process run.
     await runtime.kill(rec.id, signal).catch(() => {});
@@ -62,14 +65,13 @@ async function stopProcess(c: ContainerContext, rec: ContainerRecord, opts: Cont
   } else {
     await runtime.kill(rec.id, signal).catch((err) => c.deps.log(`stop signal ${rec.id}: ${messageOf(err)}`));
   }
-  killed(c, rec, signal);
   if (timeout < 0) {
     while (!(await exitOrTimeout(c, rec, 60_000)));
     return;
   }
   if (await exitOrTimeout(c, rec, timeout * 1000)) return;
-  await runtime.kill(rec.id, 'SIGKILL').catch(() => {});
   killed(c, rec, 'SIGKILL');
+  await runtime.kill(rec.id, 'SIGKILL').catch(() => {});
   if (!(await exitOrTimeout(c, rec, 10_000))) throw new InternalError(`container ${rec.id} did not exit after SIGKILL`);
 }
 
