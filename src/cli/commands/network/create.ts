@@ -2,22 +2,13 @@ import { networkCreate } from '../../../client/network-create.js';
 import type { NetworkIPAMConfig } from '../../../api/network.js';
 import type { Command } from '../../command.js';
 import { UsageError } from '../../flags.js';
+import { kvMap } from '../../kv-map.js';
 
 /** pflag's stringSlice/ipSlice: every occurrence may hold several comma-separated values. */
 function slice(values: string[]): string[] {
   return values.flatMap((v) => (v === '' ? [] : v.split(',')));
 }
 
-/** docker's map options (`-o k=v`, `--aux-address name=ip`): a value without "=" is a key with an empty value. */
-function kvMap(values: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const v of values) {
-    const eq = v.indexOf('=');
-    if (eq < 0) out[v] = '';
-    else out[v.slice(0, eq)] = v.slice(eq + 1);
-  }
-  return out;
-}
 
 /** A v4 or v6 address (dotted quad, or hex groups with colons); enough to refuse what pflag's ip types refuse. */
 function looksLikeIp(s: string): boolean {

@@ -1,17 +1,8 @@
 import { volumeCreate } from '../../../client/volume-create.js';
 import type { Command } from '../../command.js';
 import { UsageError } from '../../flags.js';
+import { kvMap } from '../../kv-map.js';
 
-/** docker's map and label options: a value without "=" is a key with an empty value. */
-function kvMap(values: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const v of values) {
-    const eq = v.indexOf('=');
-    if (eq < 0) out[v] = '';
-    else out[v.slice(0, eq)] = v.slice(eq + 1);
-  }
-  return out;
-}
 
 /** `berth volume create`: creates a volume (or finds the one of that name) and prints its name. */
 export const command: Command = {
