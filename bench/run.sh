@@ -32,31 +32,15 @@ while (($#)); do
   esac
 done
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-docker_cli="${DOCKER_CLI:-/usr/local/bin/docker}"
-[[ -x "$docker_cli" ]] || docker_cli="$(command -v docker)"
-
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 [[ $(id -u) -eq 0 ]] || die "run as root: the engines need mounts, namespaces and cgroups"
 [[ "$rounds" =~ ^[0-9]+$ && "$containers" =~ ^[0-9]+$ ]] || die "--rounds and --containers take numbers"
 
 # ---- prerequisites ---------------------------------------------------------
-apt_install() {
-  local missing=()
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-  ((${#missing[@]})) || return 0
-  log "installing ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
-}
-has_target() { [[ " $targets " == *" $1 "* ]]; }
 has_target docker && apt_install docker.io busybox-static
 has_target podman && apt_install podman busybox-static
-has_target berth && apt_install crun runc conmon iptables busybox-static
+has_target berth && apt_install crun runc conmon iptables busybox-static nftables iproute2
 
 # One temp dir for everything this run creates; short so socket paths fit in
 # sun_path (containerd and conmon put their sockets below it).
