@@ -94,7 +94,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   // The start path, in order; each subsystem contributes its step (see engine/container/steps).
   const steps = [
     rootfsStep(snapshotter),
-    mountsStep(),
+    mountsStep(volumes, (m) => log('warn', m)),
     networkStep(network, { store, networks: network }),
     publishedPortsStep(network),
     hostResourcesStep(store, { initPath: findInitBinary() }),

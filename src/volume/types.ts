@@ -49,4 +49,13 @@ export interface VolumeService {
   refs(name: string): string[];
   /** Bytes used under the mountpoint (inspect's UsageData, system df -v). */
   size(name: string): Promise<number>;
+  /**
+   * Makes the volume's data ready for a container about to start and answers the host path to
+   * bind (a local volume with -o is mounted at its first user's start; a plugin is asked to Mount).
+   */
+  mount(name: string, containerId: string): Promise<string>;
+  /** The container stopped or its start failed: what `mount` did for it is undone. Idempotent. */
+  unmount(name: string, containerId: string): Promise<void>;
+  /** berthd restarted while the container kept running: its mount is noted, not made again. */
+  adoptMount(name: string, containerId: string): Promise<void>;
 }

@@ -136,6 +136,14 @@ export class LocalVolumeService implements VolumeService {
   async size(name: string): Promise<number> {
     return treeSize(this.get(name).mountpoint);
   }
+
+  async mount(name: string, _containerId: string): Promise<string> {
+    return this.get(name).mountpoint;
+  }
+
+  async unmount(_name: string, _containerId: string): Promise<void> {}
+
+  async adoptMount(_name: string, _containerId: string): Promise<void> {}
 }
 
 function copy(v: VolumeRecord): VolumeRecord {

@@ -55,4 +55,16 @@ export class FakeVolumes implements VolumeService {
   async size(): Promise<number> {
     return 0;
   }
+  /** Each mount and unmount as "mount <name> <container>", for tests of the start step. */
+  readonly calls: string[] = [];
+  async mount(name: string, containerId: string): Promise<string> {
+    this.calls.push(`mount ${name} ${containerId}`);
+    return this.get(name).mountpoint;
+  }
+  async unmount(name: string, containerId: string): Promise<void> {
+    this.calls.push(`unmount ${name} ${containerId}`);
+  }
+  async adoptMount(name: string, containerId: string): Promise<void> {
+    this.calls.push(`adopt ${name} ${containerId}`);
+  }
 }
