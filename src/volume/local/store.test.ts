@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalVolumeService } from './store.js';
+import { LocalVolumeService, validateLocalOptions } from './store.js';
 import { kindOf } from '../../lib/errors/index.js';
 
 const req = (name: string, extra: Partial<{ driver: string; labels: Record<string, string>; options: Record<string, string> }> = {}) =>
@@ -96,5 +96,21 @@ describe('LocalVolumeService', () => {
     await symlink(outside, join(v.mountpoint, 'link'));
     const n = await svc.size('sized');
     assert.ok(n >= 1000 && n < 2000, String(n));
+  });
+});
+
+describe('validateLocalOptions', () => {
+  const refuses = (opts: Record<string, string>, msg: string) => assert.throws(() => validateLocalOptions(opts), (e: Error) => kindOf(e) === 'invalid-argument' && e.message === msg);
+  it('takes none, or type with device and optionally o', () => {
+    validateLocalOptions({});
+    validateLocalOptions({ type: 'tmpfs', device: 'tmpfs' });
+    validateLocalOptions({ type: 'nfs', device: ':/export', o: 'addr=10.0.0.1,rw' });
+  });
+  it('refuses an unknown key, a half-given device, and a quota without quota support', () => {
+    refuses({ foo: 'x' }, 'invalid option key: "foo"');
+    refuses({ type: 'tmpfs' }, 'missing required option: "device"');
+    refuses({ device: '/dev/sdb1' }, 'missing required option: "type"');
+    refuses({ o: 'size=1m' }, 'missing required option: "device"');
+    refuses({ size: '10G' }, 'quota size requested but no quota support');
   });
 });

@@ -3,12 +3,33 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeJsonAtomic } from '../../lib/fs/atomic.js';
 import { KeyedLock } from '../../lib/sync/keyed-lock.js';
-import { ConflictError, InvalidArgumentError, NotFoundError } from '../../lib/errors/index.js';
+import { ConflictError, InternalError, InvalidArgumentError, NotFoundError, messageOf } from '../../lib/errors/index.js';
+import { isMounted, mount, unmount } from '../../sys/mount.js';
 import type { VolumeCreateRequest, VolumeRecord, VolumeService } from '../types.js';
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 /** The local driver's options: a mount's type, device and mount options (tmpfs, nfs, a bind). */
-const LOCAL_OPTS = ['type', 'device', 'o'];
+const LOCAL_OPTS = ['type', 'device', 'o', 'size'];
+/** Which options each option needs beside it, as Docker's local driver checks them. */
+const REQUIRED_WITH: Record<string, string[]> = { type: ['device'], device: ['type'], o: ['device', 'type'] };
+
+/**
+ * Docker's checks of the local driver's options, with its messages. `size` is a quota, which
+ * needs a file system with project quotas (XFS); berth keeps volumes on the data root as they are.
+ */
+export function validateLocalOptions(opts: Record<string, string>): void {
+  for (const k of Object.keys(opts)) if (!LOCAL_OPTS.includes(k)) throw new InvalidArgumentError(`invalid option key: ${JSON.stringify(k)}`);
+  for (const [k, needs] of Object.entries(REQUIRED_WITH)) {
+    if (!(k in opts)) continue;
+    for (const n of needs) if (!(n in opts)) throw new InvalidArgumentError(`missing required option: ${JSON.stringify(n)}`);
+  }
+  if ('size' in opts) throw new InvalidArgumentError('quota size requested but no quota support');
+}
+
+/** A local volume with a device to mount (`-o type=… device=…`) rather than a plain directory. */
+function hasDevice(v: VolumeRecord): boolean {
+  return v.driver === 'local' && !!v.options.type && !!v.options.device;
+}
 
 /** Docker's rule for local volume names, with its messages. */
 export function validateVolumeName(name: string): void {
@@ -34,6 +55,8 @@ export class LocalVolumeService implements VolumeService {
   readonly #refs = new Map<string, Set<string>>();
   readonly #lock = new KeyedLock();
   readonly #warn: (msg: string) => void;
+  /** For each volume with a device mounted on its `_data`: the containers using the mount. */
+  readonly #mounted = new Map<string, Set<string>>();
 
   constructor(root: string, warn: (msg: string) => void = () => {}) {
     this.#root = root;
@@ -81,7 +104,7 @@ export class LocalVolumeService implements VolumeService {
         return copy(existing);
       }
       if (driver !== 'local') throw new NotFoundError(`error looking up volume plugin ${driver}: plugin "${driver}" not found`);
-      for (const k of Object.keys(req.options)) if (!LOCAL_OPTS.includes(k)) throw new InvalidArgumentError(`invalid option key: ${JSON.stringify(k)}`);
+      validateLocalOptions(req.options);
       const dir = join(this.#root, name);
       const rec: VolumeRecord = {
         name, driver, mountpoint: join(dir, '_data'), createdAt: rfc3339Seconds(Date.now()),
@@ -107,6 +130,11 @@ export class LocalVolumeService implements VolumeService {
       }
       const users = this.refs(name);
       if (users.length) throw new ConflictError(`remove ${name}: volume is in use - [${users.join(', ')}]`);
+      // A device still mounted (left by a crash) is let go first: deleting through it would
+      // delete the device's files (a bound host directory, an NFS export).
+      const vol = this.#vols.get(name)!;
+      if (hasDevice(vol)) await this.#unmountDevice(vol);
+      this.#mounted.delete(name);
       // Renamed aside first, so a crash mid-delete never leaves a half-emptied volume under its name.
       const dir = join(this.#root, name);
       const trash = join(this.#root, `.${name}.removing-${randomBytes(4).toString('hex')}`);
@@ -137,13 +165,63 @@ export class LocalVolumeService implements VolumeService {
     return treeSize(this.get(name).mountpoint);
   }
 
-  async mount(name: string, _containerId: string): Promise<string> {
-    return this.get(name).mountpoint;
+  /**
+   * A volume with a device is mounted at its first user's start and stays mounted while any
+   * container uses it (Docker's local driver does the same); a plain one is its directory.
+   */
+  async mount(name: string, containerId: string): Promise<string> {
+    const vol = this.get(name);
+    if (!hasDevice(vol)) return vol.mountpoint;
+    return this.#lock.run(name, async () => {
+      const users = this.#mounted.get(name);
+      if (users?.size) {
+        users.add(containerId);
+        return vol.mountpoint;
+      }
+      // Mounted already with no user known: left by a berthd that died; it is reused.
+      if (!(await isMounted(vol.mountpoint))) {
+        const o = vol.options;
+        try {
+          await mount(o.device!, vol.mountpoint, o.type!, o.o ? [o.o] : []);
+        } catch (err) {
+          throw new InternalError(`error while mounting volume '${vol.mountpoint}': failed to mount local volume: ${messageOf(err)}`, { cause: err });
+        }
+      }
+      this.#mounted.set(name, new Set([containerId]));
+      return vol.mountpoint;
+    });
   }
 
-  async unmount(_name: string, _containerId: string): Promise<void> {}
+  /**
+   * The last user's stop unmounts. A container not known as a user (one that ended while berthd
+   * was down) changes nothing: another container adopted after a restart may still use the mount.
+   */
+  async unmount(name: string, containerId: string): Promise<void> {
+    const vol = this.#vols.get(name);
+    if (!vol || !hasDevice(vol)) return;
+    await this.#lock.run(name, async () => {
+      const users = this.#mounted.get(name);
+      if (!users?.delete(containerId) || users.size > 0) return;
+      this.#mounted.delete(name);
+      await this.#unmountDevice(vol);
+    });
+  }
 
-  async adoptMount(_name: string, _containerId: string): Promise<void> {}
+  async adoptMount(name: string, containerId: string): Promise<void> {
+    const vol = this.#vols.get(name);
+    if (!vol || !hasDevice(vol)) return;
+    let users = this.#mounted.get(name);
+    if (!users) this.#mounted.set(name, (users = new Set()));
+    users.add(containerId);
+  }
+
+  async #unmountDevice(vol: VolumeRecord): Promise<void> {
+    try {
+      await unmount(vol.mountpoint);
+    } catch (err) {
+      throw new InternalError(`error while unmounting volume '${vol.mountpoint}': ${messageOf(err)}`, { cause: err });
+    }
+  }
 }
 
 function copy(v: VolumeRecord): VolumeRecord {
