@@ -61,7 +61,7 @@ export class VolumeApi {
     const anonymous = Object.hasOwn(labels, ANONYMOUS_LABEL);
     delete labels[ANONYMOUS_LABEL];
     const existed = !!b.Name && this.#vols.list().some((v) => v.name === b.Name);
-    const rec = await this.#vols.create({ name: b.Name ?? '', driver: b.Driver || 'local', labels, options: stringMap(b.DriverOpts, 'DriverOpts'), anonymous });
+    const rec = await this.#vols.create({ name: b.Name ?? '', driver: b.Driver ?? '', labels, options: stringMap(b.DriverOpts, 'DriverOpts'), anonymous });
     if (!existed) this.#emit(rec, 'create');
     return toWire(rec);
   }
@@ -83,7 +83,8 @@ export class VolumeApi {
     let reclaimed = 0;
     for (const rec of this.#vols.list().filter(keep)) {
       if (this.#vols.refs(rec.name).length) continue;
-      const size = await this.#vols.size(rec.name).catch(() => 0);
+      // -1 is "unknown" (a plugin's volume): nothing counted as reclaimed.
+      const size = Math.max(0, await this.#vols.size(rec.name).catch(() => 0));
       try {
         await this.#vols.remove(rec.name);
       } catch {
