@@ -93,6 +93,21 @@ describe('compat: a Docker volume plugin', { skip: skipReason(compatNeeds) }, ()
     ok(await d.docker(['volume', 'rm', vol]));
   });
 
+  it('a container that kept running across a berthd restart keeps its Mount, and its stop Unmounts with its id', async () => {
+    const vol = uniq('rv');
+    const name = uniq('rc');
+    ok(await d.docker(['run', '-d', '--name', name, '--volume-driver', 'testplug', '-v', `${vol}:/data`, 'busybox', 'sleep', '60']));
+    const id = await idOf(name);
+    await d.restart();
+    assert.equal(ok(await d.docker(['volume', 'inspect', '-f', '{{.Driver}}', vol])).trim(), 'testplug');
+    ok(await d.docker(['stop', '-t', '0', name]));
+    await waitFor('the Unmount at stop', async () => ids('Unmount', vol).length > 0);
+    assert.deepEqual(ids('Mount', vol), [id]);
+    assert.deepEqual(ids('Unmount', vol), [id]);
+    ok(await d.docker(['rm', name]));
+    ok(await d.docker(['volume', 'rm', vol]));
+  });
+
   it('an unknown volume driver: a clear error, exit 125, and no container or volume left behind', async () => {
     const vol = uniq('nv');
     const name = uniq('nc');
