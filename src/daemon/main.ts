@@ -16,7 +16,7 @@ import { addImageRoutes } from './routes/image/routes.js';
 import { addNetworkRoutes } from './routes/network/routes.js';
 import { addVolumeRoutes } from './routes/volume/routes.js';
 import { VolumeApi } from '../engine/volume/api.js';
-import { LocalVolumeService } from '../volume/index.js';
+import { LocalVolumeService, PluginDrivers } from '../volume/index.js';
 import { NetworkApi } from '../engine/network/api.js';
 import { addPendingPruneRoutes } from './routes/system/prune.js';
 import { addSwarmAndPluginRoutes } from './routes/system/swarm.js';
@@ -89,7 +89,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   const store = new ContainerStore(join(cfg.dataRoot, 'containers'));
   const network = await startNetwork(cfg, log);
   // Loaded before containers restore, which re-add their references to the volumes they mount.
-  const volumes = new LocalVolumeService(join(cfg.dataRoot, 'volumes'), (m) => log('warn', m));
+  const volumes = new LocalVolumeService(join(cfg.dataRoot, 'volumes'), (m) => log('warn', m), new PluginDrivers(cfg.pluginDirs));
   await volumes.load();
   // The start path, in order; each subsystem contributes its step (see engine/container/steps).
   const steps = [

@@ -8,9 +8,12 @@
 /** One volume as berth stores it (metadata JSON beside its `_data` directory). */
 export interface VolumeRecord {
   name: string;
-  /** "local" (plugins come later). */
+  /** "local", or the name of the plugin that serves the volume. */
   driver: string;
-  /** The directory containers mount: <data-root>/volumes/<name>/_data. */
+  /**
+   * The directory containers mount: <data-root>/volumes/<name>/_data for a local volume; for a
+   * plugin's, the path it last answered to Path or Mount ("" before it gave one).
+   */
   mountpoint: string;
   /** RFC 3339 (seconds, with the zone), as Docker writes CreatedAt. */
   createdAt: string;
@@ -24,6 +27,7 @@ export interface VolumeRecord {
 export interface VolumeCreateRequest {
   /** Empty: a random 64-hex name (an anonymous volume). */
   name: string;
+  /** Empty: `local` for a new volume, and an existing volume of any driver is used as it is. */
   driver: string;
   labels: Record<string, string>;
   options: Record<string, string>;
@@ -47,7 +51,7 @@ export interface VolumeService {
   releaseRef(name: string, containerId: string): void;
   /** Container ids using the volume. */
   refs(name: string): string[];
-  /** Bytes used under the mountpoint (inspect's UsageData, system df -v). */
+  /** Bytes used under the mountpoint (inspect's UsageData, system df -v); -1 when unknown (a plugin's volume). */
   size(name: string): Promise<number>;
   /**
    * Makes the volume's data ready for a container about to start and answers the host path to

@@ -86,3 +86,14 @@ test('network settings from the JSON config file', () => {
   assert.equal(config!.mtu, 1450);
   assert.equal(config!.netTag, 'zz9');
 });
+
+test('--plugin-dir is repeatable, replaces the default plugin dirs, and must be absolute', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'berth-cfg-')), 'daemon.json');
+  writeFileSync(file, '{}');
+  const empty = ['--config-file', file];
+  assert.deepEqual(parseDaemonArgs(empty).config!.pluginDirs, [
+    '/run/docker/plugins', '/etc/docker/plugins', '/usr/lib/docker/plugins', '/run/berth/plugins', '/etc/berth/plugins',
+  ]);
+  assert.deepEqual(parseDaemonArgs([...empty, '--plugin-dir', '/a', '--plugin-dir=/b']).config!.pluginDirs, ['/a', '/b']);
+  assert.throws(() => parseDaemonArgs([...empty, '--plugin-dir', 'rel']), { message: 'invalid --plugin-dir "rel": it must be an absolute path' });
+});

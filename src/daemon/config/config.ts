@@ -4,6 +4,7 @@ import { API_VERSION } from '../../api/version.js';
 import { BERTH_VERSION } from '../../engine/system/api.js';
 import { DEFAULT_POOLS, parsePoolSpec, type AddressPoolSpec } from '../../network/index.js';
 import { parseCidr } from '../../network/ipam/cidr.js';
+import { DEFAULT_PLUGIN_DIRS } from '../../volume/index.js';
 
 /** berthd's settings, from flags and the JSON config file (flags win). */
 export interface DaemonConfig {
@@ -27,6 +28,8 @@ export interface DaemonConfig {
   netTag: string;
   /** --ip-forward: turn on the host's IPv4 forwarding at start (containers need it to reach out). */
   ipForward: boolean;
+  /** --plugin-dir, repeatable: where volume plugins' sockets and spec files are looked up (replaces the defaults). */
+  pluginDirs: string[];
 }
 
 export const DEFAULTS: DaemonConfig = {
@@ -39,6 +42,7 @@ export const DEFAULTS: DaemonConfig = {
   defaultAddressPools: [...DEFAULT_POOLS],
   netTag: 'berth',
   ipForward: true,
+  pluginDirs: [...DEFAULT_PLUGIN_DIRS],
 };
 
 const USAGE = `Usage:	berthd [OPTIONS]
@@ -60,6 +64,9 @@ Options:
       --mtu int                 Set the default bridge's MTU (default 1500)
       --net-tag string          Name of berth's kernel objects: nft table, bridges <tag>0, namespaces (default "berth")
   -p, --pidfile string          Path to use for daemon PID file (default "/run/berth/berthd.pid")
+      --plugin-dir list         Directory to look up volume plugins in; repeatable, replaces the defaults
+                                (default /run/docker/plugins, /etc/docker/plugins, /usr/lib/docker/plugins,
+                                /run/berth/plugins, /etc/berth/plugins)
   -v, --version                 Print version information and quit
 `;
 
@@ -67,6 +74,7 @@ Options:
 export function parseDaemonArgs(argv: string[]): { config?: DaemonConfig; print?: string } {
   const flags: Partial<DaemonConfig> & { hosts?: string[] } = {};
   const pools: AddressPoolSpec[] = [];
+  const pluginDirs: string[] = [];
   let configFile = '/etc/berth/daemon.json';
   let configFileGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -99,12 +107,14 @@ export function parseDaemonArgs(argv: string[]): { config?: DaemonConfig; print?
       case '--default-address-pool': pools.push(parsePoolSpec(next())); break;
       case '--mtu': flags.mtu = parseMtu(next()); break;
       case '--net-tag': flags.netTag = next(); break;
+      case '--plugin-dir': pluginDirs.push(parsePluginDir(next())); break;
       // A boolean: "--ip-forward" alone is true; only "--ip-forward=false" turns it off.
       case '--ip-forward': flags.ipForward = parseBool(arg, value ?? 'true'); break;
       default: throw new InvalidArgumentError(`unknown flag: ${arg}\nSee 'berthd --help'.`);
     }
   }
   if (pools.length) flags.defaultAddressPools = pools;
+  if (pluginDirs.length) flags.pluginDirs = pluginDirs;
   const file = readConfigFile(configFile, configFileGiven);
   const cfg: DaemonConfig = { ...DEFAULTS, ...file, ...flags, runtimes: { ...DEFAULTS.runtimes, ...(file.runtimes ?? {}) } };
   if (flags.execRoot && !flags.pidfile && !file.pidfile) cfg.pidfile = `${cfg.execRoot}/berthd.pid`;
@@ -118,6 +128,11 @@ export function parseDaemonArgs(argv: string[]): { config?: DaemonConfig; print?
 function parseMtu(text: string): number {
   if (!/^[0-9]+$/.test(text) || Number(text) < 68 || Number(text) > 65535) throw new InvalidArgumentError(`invalid MTU ${text}: it must be a number from 68 to 65535`);
   return Number(text);
+}
+
+function parsePluginDir(dir: string): string {
+  if (!dir.startsWith('/')) throw new InvalidArgumentError(`invalid --plugin-dir ${JSON.stringify(dir)}: it must be an absolute path`);
+  return dir;
 }
 
 function parseBool(flag: string, text: string): boolean {

@@ -49,7 +49,7 @@ async function createFromImage(c: ContainerContext, req: ContainerCreateRequest,
   const own = mountsOf(merged.hostConfig);
   const mounts = [...volumesFromMounts((merged.hostConfig.VolumesFrom ?? []) as string[], (ref) => store.get(ref), own), ...own];
   // Image VOLUMEs become anonymous volumes only where volumes exist (engine unit tests have none).
-  if (c.deps.volumes) mounts.push(...imageVolumeMounts(merged.config.Volumes as Record<string, unknown> | null, mounts));
+  if (c.deps.volumes) mounts.push(...imageVolumeMounts(merged.config.Volumes as Record<string, unknown> | null, mounts, (merged.hostConfig.VolumeDriver as string | undefined) ?? ''));
   const undo = new CleanupStack();
   store.reserveName(name, id);
   undo.push(() => store.releaseName(name, id));

@@ -18,7 +18,9 @@ export interface MountPoint {
   propagation: string;
   /**
    * Volumes: the volume's name ("" until create makes an anonymous one) and driver; `source` is
-   * the volume's mountpoint once create has it.
+   * the volume's mountpoint once create has it. Before create the driver is the one asked for
+   * (--volume-driver for -v, volume-driver= for --mount), "" when none was: then an existing
+   * volume of any driver is used, and a new one is local.
    */
   name?: string;
   driver?: string;
@@ -59,7 +61,7 @@ export function mountsOf(hc: HostConfig): MountPoint[] {
       // Docker shows "z" for a local volume given with -v and no mode (its default relabel mode).
       out.push({
         type: 'volume', name: bind.source, source: '', destination: bind.destination, readOnly: bind.readOnly, mode: mode || 'z',
-        propagation: '', driver: 'local', anonymous: bind.source === '', noCopy: bind.noCopy, origin: 'binds',
+        propagation: '', driver: (hc.VolumeDriver as string | undefined) ?? '', anonymous: bind.source === '', noCopy: bind.noCopy, origin: 'binds',
       });
       continue;
     }
@@ -78,7 +80,7 @@ export function mountsOf(hc: HostConfig): MountPoint[] {
       const vo = m.VolumeOptions;
       out.push({
         type: 'volume', name: m.Source ?? '', source: '', destination: m.Target!, readOnly: !!m.ReadOnly, mode: '', propagation: '',
-        driver: 'local', anonymous: !m.Source, noCopy: !!vo?.NoCopy, volumeOptions: vo?.DriverConfig?.Options ?? {}, volumeLabels: vo?.Labels ?? {}, origin: 'mounts',
+        driver: vo?.DriverConfig?.Name ?? '', anonymous: !m.Source, noCopy: !!vo?.NoCopy, volumeOptions: vo?.DriverConfig?.Options ?? {}, volumeLabels: vo?.Labels ?? {}, origin: 'mounts',
       });
     } else if (m.Type === 'tmpfs') {
       const opts: string[] = [];

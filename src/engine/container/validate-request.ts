@@ -209,8 +209,6 @@ function validateMounts(mounts: unknown): void {
     }
     if (type === 'volume') {
       if (m.BindOptions) throw new InvalidArgumentError('invalid mount config for type "volume": field BindOptions must not be specified');
-      const driver = (m.VolumeOptions as { DriverConfig?: { Name?: string } } | undefined)?.DriverConfig?.Name;
-      if (driver && driver !== 'local') throw new InvalidArgumentError(`error looking up volume plugin ${driver}: plugin "${driver}" not found`);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, messageOf } from '../../lib/errors/index.js';
+import { InvalidArgumentError, isNotFound, messageOf } from '../../lib/errors/index.js';
 import type { CleanupStack } from '../../lib/sync/cleanup-stack.js';
 import type { VolumeService } from '../../volume/types.js';
 import type { MountPoint } from './mounts.js';
@@ -8,15 +8,15 @@ export const ANONYMOUS_LABEL = 'com.docker.volume.anonymous';
 
 /**
  * The image's VOLUMEs that no -v, --mount or --tmpfs already covers, as anonymous volume mounts
- * (Docker shows them with Mode "" and RW true).
+ * (Docker shows them with Mode "" and RW true). They come from `driver` (--volume-driver) when given.
  */
-export function imageVolumeMounts(volumes: Record<string, unknown> | null | undefined, mounts: MountPoint[]): MountPoint[] {
+export function imageVolumeMounts(volumes: Record<string, unknown> | null | undefined, mounts: MountPoint[], driver = ''): MountPoint[] {
   const taken = new Set(mounts.map((m) => clean(m.destination)));
   const out: MountPoint[] = [];
   for (const path of Object.keys(volumes ?? {})) {
     if (!path.startsWith('/') || taken.has(clean(path))) continue;
     taken.add(clean(path));
-    out.push({ type: 'volume', name: '', source: '', destination: path, readOnly: false, mode: '', propagation: '', driver: 'local', anonymous: true, origin: 'mounts' });
+    out.push({ type: 'volume', name: '', source: '', destination: path, readOnly: false, mode: '', propagation: '', driver, anonymous: true, origin: 'mounts' });
   }
   return out;
 }
@@ -28,7 +28,8 @@ function clean(p: string): string {
 /**
  * Creates (or finds) each volume mount's volume and takes the container's ref on it, filling in
  * name and source; the undo stack releases the refs and removes the anonymous volumes made here.
- * @throws InvalidArgumentError when there are volume mounts and no volume service.
+ * @throws InvalidArgumentError when there are volume mounts and no volume service, or a volume
+ *   plugin is not found.
  */
 export async function acquireVolumes(volumes: VolumeService | undefined, containerId: string, mounts: MountPoint[], undo: CleanupStack): Promise<void> {
   for (const m of mounts) {
@@ -36,7 +37,13 @@ export async function acquireVolumes(volumes: VolumeService | undefined, contain
     if (!volumes) throw new InvalidArgumentError(`invalid volume specification: '${m.name ? `${m.name}:` : ''}${m.destination}': named volumes are not supported yet`);
     const anonymous = !m.name;
     const labels = { ...(m.volumeLabels ?? {}), ...(anonymous ? { [ANONYMOUS_LABEL]: '' } : {}) };
-    const vol = await volumes.create({ name: m.name ?? '', driver: 'local', labels, options: m.volumeOptions ?? {}, ...(anonymous ? { anonymous: true } : {}) });
+    const vol = await volumes.create({ name: m.name ?? '', driver: m.driver ?? '', labels, options: m.volumeOptions ?? {}, ...(anonymous ? { anonymous: true } : {}) }).catch((err: unknown) => {
+      // The volume API answers a missing plugin with Docker's 404; at container create Docker's 404
+      // makes the docker CLI think the *image* is missing and try to pull it, hiding the real
+      // error. A 400 with the same words is printed as it is.
+      if (isNotFound(err)) throw new InvalidArgumentError(messageOf(err), { cause: err });
+      throw err;
+    });
     if (anonymous) undo.push(() => volumes.remove(vol.name, true));
     volumes.addRef(vol.name, containerId);
     undo.push(() => volumes.releaseRef(vol.name, containerId));

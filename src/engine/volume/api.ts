@@ -37,10 +37,11 @@ export class VolumeApi {
     return { Volumes: this.#vols.list().filter(keep).map(toWire), Warnings: null };
   }
 
-  /** Every volume with its UsageData, as `GET /system/df` lists them. */
+  /** Every local volume with its UsageData, as `GET /system/df` lists them (Docker leaves plugins' volumes out). */
   async volumesWithUsage(): Promise<Volume[]> {
     const out: Volume[] = [];
     for (const rec of this.#vols.list()) {
+      if (rec.driver !== 'local') continue;
       const size = await this.#vols.size(rec.name).catch(() => -1);
       out.push({ ...toWire(rec), UsageData: { Size: size, RefCount: this.#vols.refs(rec.name).length } });
     }
@@ -61,7 +62,7 @@ export class VolumeApi {
     const anonymous = Object.hasOwn(labels, ANONYMOUS_LABEL);
     delete labels[ANONYMOUS_LABEL];
     const existed = !!b.Name && this.#vols.list().some((v) => v.name === b.Name);
-    const rec = await this.#vols.create({ name: b.Name ?? '', driver: b.Driver || 'local', labels, options: stringMap(b.DriverOpts, 'DriverOpts'), anonymous });
+    const rec = await this.#vols.create({ name: b.Name ?? '', driver: b.Driver ?? '', labels, options: stringMap(b.DriverOpts, 'DriverOpts'), anonymous });
     if (!existed) this.#emit(rec, 'create');
     return toWire(rec);
   }
@@ -82,8 +83,9 @@ export class VolumeApi {
     const deleted: string[] = [];
     let reclaimed = 0;
     for (const rec of this.#vols.list().filter(keep)) {
-      if (this.#vols.refs(rec.name).length) continue;
-      const size = await this.#vols.size(rec.name).catch(() => 0);
+      // Docker prunes local volumes only: a plugin's volumes are left to their plugin.
+      if (rec.driver !== 'local' || this.#vols.refs(rec.name).length) continue;
+      const size = Math.max(0, await this.#vols.size(rec.name).catch(() => 0));
       try {
         await this.#vols.remove(rec.name);
       } catch {

@@ -1,11 +1,12 @@
 import { lstat, mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeJsonAtomic } from '../../lib/fs/atomic.js';
 import { KeyedLock } from '../../lib/sync/keyed-lock.js';
-import { ConflictError, InternalError, InvalidArgumentError, NotFoundError, messageOf } from '../../lib/errors/index.js';
+import { ConflictError, InternalError, InvalidArgumentError, NotFoundError, errorOfKind, kindOf, messageOf } from '../../lib/errors/index.js';
 import { isMounted, mount, unmount } from '../../sys/mount.js';
 import type { VolumeCreateRequest, VolumeRecord, VolumeService } from '../types.js';
+import type { VolumePlugin, VolumePlugins } from '../plugin/index.js';
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 /** The local driver's options: a mount's type, device and mount options (tmpfs, nfs, a bind). */
@@ -57,10 +58,15 @@ export class LocalVolumeService implements VolumeService {
   readonly #warn: (msg: string) => void;
   /** For each volume with a device mounted on its `_data`: the containers using the mount. */
   readonly #mounted = new Map<string, Set<string>>();
+  readonly #plugins: VolumePlugins | undefined;
+  /** Plugin volumes: the containers each is mounted for (every container Mounts with its own ID). */
+  readonly #pluginMounts = new Map<string, Set<string>>();
 
-  constructor(root: string, warn: (msg: string) => void = () => {}) {
+  /** `plugins` serves every driver but `local`; without it, only `local` exists. */
+  constructor(root: string, warn: (msg: string) => void = () => {}, plugins?: VolumePlugins) {
     this.#root = root;
     this.#warn = warn;
+    this.#plugins = plugins;
   }
 
   get root(): string {
@@ -75,7 +81,8 @@ export class LocalVolumeService implements VolumeService {
       try {
         const rec = JSON.parse(await readFile(join(this.#root, ent.name, 'volume.json'), 'utf8')) as VolumeRecord;
         if (rec.name !== ent.name) throw new Error(`metadata names ${rec.name}`);
-        this.#vols.set(rec.name, { ...rec, mountpoint: join(this.#root, rec.name, '_data') });
+        // A plugin's volume keeps the mountpoint its plugin gave; a local one's follows the root.
+        this.#vols.set(rec.name, rec.driver === 'local' ? { ...rec, mountpoint: join(this.#root, rec.name, '_data') } : rec);
       } catch (err) {
         this.#warn(`volume ${ent.name}: skipped, unreadable metadata: ${(err as Error).message}`);
       }
@@ -100,10 +107,11 @@ export class LocalVolumeService implements VolumeService {
     return this.#lock.run(name, async () => {
       const existing = this.#vols.get(name);
       if (existing) {
-        if (existing.driver !== driver) throw new ConflictError(`create ${name}: driver '${existing.driver}' already has volume '${name}': volume name must be unique`);
+        // No driver named (a -v without --volume-driver): the volume is used, whoever made it.
+        if (req.driver && existing.driver !== req.driver) throw new ConflictError(`create ${name}: driver '${existing.driver}' already has volume '${name}': volume name must be unique`);
         return copy(existing);
       }
-      if (driver !== 'local') throw new NotFoundError(`error looking up volume plugin ${driver}: plugin "${driver}" not found`);
+      if (driver !== 'local') return this.#pluginCreate(name, driver, req);
       validateLocalOptions(req.options);
       const dir = join(this.#root, name);
       const rec: VolumeRecord = {
@@ -130,9 +138,10 @@ export class LocalVolumeService implements VolumeService {
       }
       const users = this.refs(name);
       if (users.length) throw new ConflictError(`remove ${name}: volume is in use - [${users.join(', ')}]`);
+      const vol = this.#vols.get(name)!;
+      if (vol.driver !== 'local') await this.#pluginRemove(vol, force);
       // A device still mounted (left by a crash) is let go first: deleting through it would
       // delete the device's files (a bound host directory, an NFS export).
-      const vol = this.#vols.get(name)!;
       if (hasDevice(vol)) await this.#unmountDevice(vol);
       this.#mounted.delete(name);
       // Renamed aside first, so a crash mid-delete never leaves a half-emptied volume under its name.
@@ -162,7 +171,12 @@ export class LocalVolumeService implements VolumeService {
   }
 
   async size(name: string): Promise<number> {
-    return treeSize(this.get(name).mountpoint);
+    const v = this.get(name);
+    // A plugin's data is its own business (and may be remote): Docker reports -1, "unknown".
+    if (v.driver !== 'local') return -1;
+    // A device (an NFS export, a bound host tree) may be large or slow to walk: unknown, as Docker says.
+    if (hasDevice(v)) return -1;
+    return treeSize(v.mountpoint);
   }
 
   /**
@@ -171,6 +185,7 @@ export class LocalVolumeService implements VolumeService {
    */
   async mount(name: string, containerId: string): Promise<string> {
     const vol = this.get(name);
+    if (vol.driver !== 'local') return this.#pluginMount(vol, containerId);
     if (!hasDevice(vol)) return vol.mountpoint;
     return this.#lock.run(name, async () => {
       const users = this.#mounted.get(name);
@@ -198,6 +213,7 @@ export class LocalVolumeService implements VolumeService {
    */
   async unmount(name: string, containerId: string): Promise<void> {
     const vol = this.#vols.get(name);
+    if (vol && vol.driver !== 'local') return this.#pluginUnmount(vol, containerId);
     if (!vol || !hasDevice(vol)) return;
     await this.#lock.run(name, async () => {
       const users = this.#mounted.get(name);
@@ -209,6 +225,7 @@ export class LocalVolumeService implements VolumeService {
 
   async adoptMount(name: string, containerId: string): Promise<void> {
     const vol = this.#vols.get(name);
+    if (vol && vol.driver !== 'local') return this.#pluginAdopt(vol, containerId);
     if (!vol || !hasDevice(vol)) return;
     let users = this.#mounted.get(name);
     if (!users) this.#mounted.set(name, (users = new Set()));
@@ -221,6 +238,95 @@ export class LocalVolumeService implements VolumeService {
     } catch (err) {
       throw new InternalError(`error while unmounting volume '${vol.mountpoint}': ${messageOf(err)}`, { cause: err });
     }
+  }
+
+  async #plugin(driver: string): Promise<VolumePlugin> {
+    if (!this.#plugins) throw new NotFoundError(`error looking up volume plugin ${driver}: plugin "${driver}" not found`);
+    return this.#plugins.driver(driver);
+  }
+
+  /**
+   * The plugin makes the volume, then berth records it as for a local one (volume.json under the
+   * root, no _data): a failure to record asks the plugin to remove it again.
+   */
+  async #pluginCreate(name: string, driver: string, req: VolumeCreateRequest): Promise<VolumeRecord> {
+    const plugin = await this.#plugin(driver);
+    await plugin.create(name, { ...req.options }).catch((err: unknown) => {
+      throw errorOfKind(kindOf(err), `create ${name}: ${messageOf(err)}`, err);
+    });
+    const dir = join(this.#root, name);
+    try {
+      // Path is optional for a plugin before the first Mount; an empty Mountpoint is Docker's answer then too.
+      const mountpoint = await plugin.path(name).catch(() => '');
+      const rec: VolumeRecord = {
+        name, driver, mountpoint, createdAt: rfc3339Seconds(Date.now()),
+        labels: { ...req.labels }, options: { ...req.options }, anonymous: req.anonymous ?? false,
+      };
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await writeJsonAtomic(join(dir, 'volume.json'), rec);
+      this.#vols.set(name, rec);
+      return copy(rec);
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true }).catch(() => {});
+      await plugin.remove(name).catch((e: unknown) => this.#warn(`volume ${name}: removing it from plugin ${driver} after a failed create: ${messageOf(e)}`));
+      throw err;
+    }
+  }
+
+  /** The plugin removes its data first; `force` drops berth's record even when the plugin cannot (Docker's purge). */
+  async #pluginRemove(vol: VolumeRecord, force: boolean): Promise<void> {
+    try {
+      await (await this.#plugin(vol.driver)).remove(vol.name);
+    } catch (err) {
+      if (!force) throw errorOfKind(kindOf(err), `remove ${vol.name}: ${messageOf(err)}`, err);
+      this.#warn(`volume ${vol.name}: plugin ${vol.driver} did not remove it (${messageOf(err)}); forgetting it anyway`);
+    }
+    this.#pluginMounts.delete(vol.name);
+  }
+
+  /** VolumeDriver.Mount with the container's id as the ID, once per container; answers the plugin's Mountpoint. */
+  #pluginMount(vol: VolumeRecord, containerId: string): Promise<string> {
+    return this.#lock.run(vol.name, async () => {
+      const users = this.#pluginMounts.get(vol.name);
+      const known = this.#vols.get(vol.name)?.mountpoint ?? '';
+      if (users?.has(containerId) && known) return known;
+      let mp: string;
+      try {
+        const plugin = await this.#plugin(vol.driver);
+        mp = await plugin.mount(vol.name, containerId);
+        if (!isAbsolute(mp)) {
+          await plugin.unmount(vol.name, containerId).catch(() => {});
+          throw new InvalidArgumentError(`VolumeDriver.Mount: plugin ${vol.driver} answered ${mp ? `a relative mountpoint ${JSON.stringify(mp)}` : 'no mountpoint'}`);
+        }
+      } catch (err) {
+        throw errorOfKind(kindOf(err), `error while mounting volume '${known}': ${messageOf(err)}`, err);
+      }
+      if (users) users.add(containerId);
+      else this.#pluginMounts.set(vol.name, new Set([containerId]));
+      // Inspect shows where the volume is now, as Docker does once a plugin volume is mounted.
+      const rec = this.#vols.get(vol.name);
+      if (rec) rec.mountpoint = mp;
+      return mp;
+    });
+  }
+
+  /** VolumeDriver.Unmount with the same ID, only for a container whose Mount succeeded. */
+  #pluginUnmount(vol: VolumeRecord, containerId: string): Promise<void> {
+    return this.#lock.run(vol.name, async () => {
+      const users = this.#pluginMounts.get(vol.name);
+      if (!users?.has(containerId)) return;
+      // Forgotten even if the plugin fails: its Unmount is not retried, and the next start Mounts afresh.
+      users.delete(containerId);
+      if (users.size === 0) this.#pluginMounts.delete(vol.name);
+      await (await this.#plugin(vol.driver)).unmount(vol.name, containerId);
+    });
+  }
+
+  /** A container that kept running across a berthd restart still holds its Mount: noted, not repeated. */
+  async #pluginAdopt(vol: VolumeRecord, containerId: string): Promise<void> {
+    const users = this.#pluginMounts.get(vol.name);
+    if (users) users.add(containerId);
+    else this.#pluginMounts.set(vol.name, new Set([containerId]));
   }
 }
 
