@@ -4,6 +4,8 @@
 // of one name make one volume.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { compatNeeds, skipReason, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { exitsWith, includes, isProcessAlive, lines, ok, uniq } from '../helpers/assert.js';
 
@@ -143,6 +145,25 @@ describe('compat: volumes across a daemon crash', { skip: skipReason(compatNeeds
     ok(await d.docker(['rm', a]));
     await refusedNaming(vol, [await idOf(b)]);
     ok(await d.docker(['rm', b]));
+    ok(await d.docker(['volume', 'rm', vol]));
+  });
+
+  it('a crash that cost a volume its metadata, or cut a removal short, loses no data and leaves no trash', async () => {
+    const vol = uniq('nometa');
+    ok(await d.docker(['run', '--rm', '-v', `${vol}:/v`, 'busybox', 'sh', '-c', 'echo still-here > /v/f']));
+    const gone = uniq('gone');
+    ok(await d.docker(['volume', 'create', gone]));
+    await d.kill9();
+    const root = join(d.dataRoot, 'volumes');
+    rmSync(join(root, vol, 'volume.json'));
+    const trash = join(root, `.${gone}.removing-0badc0de`);
+    renameSync(join(root, gone), trash);
+    await d.restart();
+    assert.ok((await volumes()).includes(vol), 'the volume without metadata is listed');
+    assert.ok(!(await volumes()).includes(gone));
+    assert.ok(!existsSync(trash), 'the removal cut short was finished');
+    assert.equal(ok(await d.docker(['run', '--rm', '-v', `${vol}:/v`, 'busybox', 'cat', '/v/f'])), 'still-here\n');
+    includes(d.logs(), `volume ${vol}: no metadata; kept its data`);
     ok(await d.docker(['volume', 'rm', vol]));
   });
 });
