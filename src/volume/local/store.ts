@@ -73,20 +73,58 @@ export class LocalVolumeService implements VolumeService {
     return this.#root;
   }
 
-  /** Reads every volume's metadata; a directory without readable metadata is skipped (and said). */
+  /**
+   * Reads every volume's metadata and finishes what a crash cut short: removals renamed aside are
+   * deleted, temp files of a metadata write are dropped, and a volume whose metadata is missing or
+   * unreadable keeps its data (rebuilt as a plain local volume, and said), so nothing vanishes and
+   * no later create silently takes over old files.
+   */
   async load(): Promise<void> {
     await mkdir(this.#root, { recursive: true, mode: 0o701 });
     for (const ent of await readdir(this.#root, { withFileTypes: true })) {
-      if (!ent.isDirectory() || ent.name.startsWith('.')) continue;
-      try {
-        const rec = JSON.parse(await readFile(join(this.#root, ent.name, 'volume.json'), 'utf8')) as VolumeRecord;
-        if (rec.name !== ent.name) throw new Error(`metadata names ${rec.name}`);
-        // A plugin's volume keeps the mountpoint its plugin gave; a local one's follows the root.
-        this.#vols.set(rec.name, rec.driver === 'local' ? { ...rec, mountpoint: join(this.#root, rec.name, '_data') } : rec);
-      } catch (err) {
-        this.#warn(`volume ${ent.name}: skipped, unreadable metadata: ${(err as Error).message}`);
+      if (!ent.isDirectory()) continue;
+      if (ent.name.startsWith('.')) {
+        if (TRASH_RE.test(ent.name)) {
+          await rm(join(this.#root, ent.name), { recursive: true, force: true })
+            .catch((err: Error) => this.#warn(`volume leftover ${ent.name}: could not finish its removal: ${err.message}`));
+        }
+        continue;
       }
+      const rec = await this.#loadOne(ent.name);
+      if (rec) this.#vols.set(rec.name, rec);
     }
+  }
+
+  async #loadOne(name: string): Promise<VolumeRecord | undefined> {
+    const dir = join(this.#root, name);
+    const meta = join(dir, 'volume.json');
+    const mountpoint = join(dir, '_data');
+    await dropTempFiles(dir);
+    let problem: string;
+    try {
+      const rec = parseRecord(await readFile(meta, 'utf8'), name);
+      // A plugin's volume keeps the mountpoint its plugin gave; a local one's follows the root.
+      return rec.driver === 'local' ? { ...rec, mountpoint } : rec;
+    } catch (err) {
+      problem = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no metadata' : `unreadable metadata: ${(err as Error).message}`;
+    }
+    const data = await lstat(mountpoint).catch(() => undefined);
+    if (!data?.isDirectory() || !NAME_RE.test(name)) {
+      this.#warn(`volume ${name}: skipped, ${problem} and no _data directory`);
+      return undefined;
+    }
+    // The data is what matters: keep it as a local volume without labels or options, and write
+    // metadata for it so the next start finds a normal volume. The unreadable file stays aside.
+    const born = data.birthtimeMs > 0 ? data.birthtimeMs : data.mtimeMs;
+    const rec: VolumeRecord = { name, driver: 'local', mountpoint, createdAt: rfc3339Seconds(born), labels: {}, options: {}, anonymous: false };
+    this.#warn(`volume ${name}: ${problem}; kept its data as a local volume without labels or options`);
+    try {
+      if (problem !== 'no metadata') await rename(meta, join(dir, 'volume.json.unreadable'));
+      await writeJsonAtomic(meta, rec);
+    } catch (err) {
+      this.#warn(`volume ${name}: could not rewrite its metadata: ${(err as Error).message}`);
+    }
+    return rec;
   }
 
   list(): VolumeRecord[] {
@@ -328,6 +366,27 @@ export class LocalVolumeService implements VolumeService {
     if (users) users.add(containerId);
     else this.#pluginMounts.set(vol.name, new Set([containerId]));
   }
+}
+
+/** A removal renamed aside (`.<name>.removing-<hex>`) that a crash left behind. */
+const TRASH_RE = /^\.[a-zA-Z0-9][a-zA-Z0-9_.-]+\.removing-[0-9a-f]+$/;
+/** A temp file of writeJsonAtomic that a crash left before its rename. */
+const TEMP_RE = /^\.volume\.json\.[0-9a-f]+\.tmp$/;
+
+async function dropTempFiles(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const n of names) if (TEMP_RE.test(n)) await rm(join(dir, n), { force: true }).catch(() => {});
+}
+
+/** volume.json of the volume in `dir`, checked field by field: a torn or foreign file is refused. */
+function parseRecord(text: string, dir: string): VolumeRecord {
+  const v = JSON.parse(text) as Partial<VolumeRecord> | null;
+  if (!v || typeof v !== 'object') throw new Error('not an object');
+  if (v.name !== dir) throw new Error(`metadata names ${JSON.stringify(v.name)}`);
+  const isMap = (m: unknown) => !!m && typeof m === 'object' && !Array.isArray(m) && Object.values(m).every((x) => typeof x === 'string');
+  if (typeof v.driver !== 'string' || typeof v.createdAt !== 'string' || !isMap(v.labels) || !isMap(v.options)) throw new Error('fields missing or of the wrong type');
+  // Fields this check does not know (added later) are kept as written.
+  return { ...v, name: v.name, driver: v.driver, mountpoint: typeof v.mountpoint === 'string' ? v.mountpoint : '', createdAt: v.createdAt, labels: v.labels!, options: v.options!, anonymous: v.anonymous === true };
 }
 
 function copy(v: VolumeRecord): VolumeRecord {
