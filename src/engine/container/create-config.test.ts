@@ -47,7 +47,10 @@ test('names, sizes and binds are validated', () => {
   assert.equal(parseSize('512'), 512);
   assert.throws(() => parseSize('ten'));
   assert.deepEqual(parseBind('/a:/b:ro'), { kind: 'bind', source: '/a', destination: '/b', readOnly: true, noCopy: false });
-  assert.throws(() => parseBind('/a:/b:nocopy'), /invalid mode: nocopy/, 'nocopy is for volumes only');
+  assert.throws(() => parseBind('/a:/b:nocopy'), /field VolumeOptions must not be specified/, 'nocopy is for volumes only');
+  assert.throws(() => parseBind('v:/b:rshared'), /field BindOptions must not be specified/, 'propagation is for binds only');
+  assert.throws(() => parseBind('v:/b:z,Z'), /invalid mode: z,Z/);
+  assert.equal(parseBind('v:/b:ro,z,cached,nocopy').noCopy, true);
   assert.throws(() => parseBind('/a:rel'), /must be absolute/);
 });
 

@@ -171,6 +171,15 @@ function validateHostConfig(hc: HostConfig, opts: { runtimes: string[]; defaultR
   return out;
 }
 
+/** The groups of `-v` mode options; an entry may name one of each. */
+const BIND_MODE_GROUPS: Record<string, string[]> = {
+  rw: ['ro', 'rw'],
+  label: ['z', 'Z'],
+  propagation: ['rprivate', 'private', 'rshared', 'shared', 'rslave', 'slave'],
+  copy: ['nocopy'],
+  consistency: ['consistent', 'cached', 'delegated'],
+};
+
 /**
  * A `-v` entry: `/host:/ctr[:mode]` is a bind, `name:/ctr[:mode]` a named volume and `/ctr` alone
  * an anonymous one (source ""). Whether volumes can be had at all is create's question.
@@ -183,7 +192,19 @@ export function parseBind(spec: string): { kind: 'bind' | 'volume'; source: stri
   if (destination.replace(/\/+$/, '') === '') throw new InvalidArgumentError(`invalid volume specification: '${spec}': invalid mount config: destination can't be '/'`);
   const kind = source.startsWith('/') ? 'bind' : 'volume';
   const modes = mode.split(',');
-  const allowed = ['ro', 'rw', 'z', 'Z', 'rprivate', 'private', 'rshared', 'shared', 'rslave', 'slave', ...(kind === 'volume' ? ['nocopy'] : [])];
-  for (const m of modes) if (!allowed.includes(m)) throw new InvalidArgumentError(`invalid mode: ${mode}`);
+  // Docker's rule: each option belongs to one group (consistency ones are accepted and mean
+  // nothing on Linux, z/Z nothing without SELinux), and a group may be named once.
+  const seen = new Set<string>();
+  for (const m of modes) {
+    const group = Object.entries(BIND_MODE_GROUPS).find(([, opts]) => opts.includes(m))?.[0];
+    if (!group || seen.has(group)) throw new InvalidArgumentError(`invalid mode: ${mode}`);
+    seen.add(group);
+  }
+  if (kind === 'volume' && seen.has('propagation')) {
+    throw new InvalidArgumentError(`invalid volume specification: '${spec}': invalid mount config for type "volume": field BindOptions must not be specified`);
+  }
+  if (kind === 'bind' && seen.has('copy')) {
+    throw new InvalidArgumentError(`invalid volume specification: '${spec}': invalid mount config for type "bind": field VolumeOptions must not be specified`);
+  }
   return { kind, source, destination, readOnly: modes.includes('ro'), noCopy: modes.includes('nocopy') };
 }
