@@ -37,6 +37,9 @@ test('bad host config values are invalid arguments with Docker wording', () => {
   bad({ LogConfig: { Type: 'syslogx' } }, /no log driver named 'syslogx'/);
   bad({ RestartPolicy: { Name: 'sometimes' } }, /invalid restart policy/);
   assert.throws(() => mergeCreateConfig({ Image: 'busybox', WorkingDir: 'rel' }, image, opts), /needs to be an absolute path/);
+  bad({ Tmpfs: { '/x': 'size=1m,bogus' } }, /^invalid tmpfs option "bogus"$/);
+  bad({ Tmpfs: { '/x': 'huge=always' } }, /^invalid tmpfs option "huge"$/);
+  mergeCreateConfig({ Image: 'busybox', HostConfig: { Tmpfs: { '/x': 'rw,exec,size=1m,mode=1777,uid=1,gid=2,nr_inodes=9,noatime', '/y': '' } } as never }, image, opts);
 });
 
 test('names, sizes and binds are validated', () => {

@@ -166,9 +166,33 @@ function validateHostConfig(hc: HostConfig, opts: { runtimes: string[]; defaultR
 
   for (const b of (hc.Binds ?? []) as string[]) parseBind(b);
   if (hc.Tmpfs && typeof hc.Tmpfs === 'object') {
-    for (const dest of Object.keys(hc.Tmpfs)) if (!dest.startsWith('/')) throw new InvalidArgumentError(`invalid mount path: '${dest}' mount path must be absolute`);
+    for (const [dest, opts] of Object.entries(hc.Tmpfs as Record<string, string>)) {
+      if (!dest.startsWith('/')) throw new InvalidArgumentError(`invalid mount path: '${dest}' mount path must be absolute`);
+      checkTmpfsOptions(typeof opts === 'string' ? opts : '');
+    }
   }
   return out;
+}
+
+/** Mount flags a tmpfs may be given by name (mount(8)'s), and the tmpfs data options. */
+const TMPFS_FLAGS = new Set([
+  'defaults', 'ro', 'rw', 'suid', 'nosuid', 'dev', 'nodev', 'exec', 'noexec', 'sync', 'async', 'dirsync', 'remount', 'mand', 'nomand',
+  'atime', 'noatime', 'diratime', 'nodiratime', 'bind', 'rbind', 'unbindable', 'runbindable', 'private', 'rprivate', 'shared', 'rshared',
+  'slave', 'rslave', 'relatime', 'norelatime', 'strictatime', 'nostrictatime',
+]);
+const TMPFS_DATA = new Set(['size', 'mode', 'uid', 'gid', 'nr_inodes', 'nr_blocks', 'mpol']);
+
+/**
+ * `--tmpfs /path:opts`: Docker's list of what a tmpfs takes, with its words for the rest. Docker
+ * finds out at start; berth says so at create, before a container that cannot start exists.
+ */
+function checkTmpfsOptions(opts: string): void {
+  for (const o of opts.split(',')) {
+    if (o === '' || TMPFS_FLAGS.has(o)) continue;
+    const eq = o.indexOf('=');
+    const key = eq < 0 ? o : o.slice(0, eq);
+    if (eq < 0 || !TMPFS_DATA.has(key)) throw new InvalidArgumentError(`invalid tmpfs option ${JSON.stringify(key)}`);
+  }
 }
 
 /** The groups of `-v` mode options; an entry may name one of each. */
