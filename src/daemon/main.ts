@@ -32,7 +32,7 @@ import { ImageApi } from '../engine/image/api.js';
 import { SystemApi } from '../engine/system/api.js';
 import { EventBus } from '../engine/events/bus.js';
 import { hasProcess } from '../engine/container/model.js';
-import { mountsStep, networkStep, publishedPortsStep, rootfsStep, runtimeCreateStep, specStep, hostResourcesStep } from '../engine/container/steps/index.js';
+import { mountsStep, volumeSubpathsStep, networkStep, publishedPortsStep, rootfsStep, runtimeCreateStep, specStep, hostResourcesStep } from '../engine/container/steps/index.js';
 import { findInitBinary } from '../sys/init-binary.js';
 import { HealthMonitor } from '../engine/container/health/monitor.js';
 import { NetworkManager, NetworkStore, PortAllocator } from '../network/index.js';
@@ -95,6 +95,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   const steps = [
     rootfsStep(snapshotter),
     mountsStep(volumes, (m) => log('warn', m)),
+    volumeSubpathsStep(join(cfg.execRoot, 'volume-subpaths'), (m) => log('warn', m)),
     networkStep(network, { store, networks: network }),
     publishedPortsStep(network),
     hostResourcesStep(store, { initPath: findInitBinary() }),

@@ -81,3 +81,13 @@ export async function unmount(target: string, opts: { lazy?: boolean } = {}): Pr
   // Another caller may have unmounted it between the check and the call.
   if (r.code !== 0 && (await isMounted(target))) await execOk('/bin/umount', args);
 }
+
+/**
+ * Bind-mounts the file or directory that the open descriptor `fd` names onto `target`. The
+ * source is this process's /proc/<pid>/fd/<fd> and mount(8) is told not to canonicalize it, so
+ * the kernel binds exactly the inode berthd resolved and checked: a rename or a symlink swapped
+ * in since cannot redirect the mount.
+ */
+export async function bindMountFd(fd: number, target: string): Promise<void> {
+  await execOk('/bin/mount', ['--no-canonicalize', '--bind', `/proc/${process.pid}/fd/${fd}`, target]);
+}

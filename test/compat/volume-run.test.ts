@@ -58,7 +58,8 @@ describe('compat: containers with volumes', { skip: skipReason(compatNeeds) }, (
 
   it('nocopy leaves a fresh volume empty', async () => {
     const vol = uniq('nocopy');
-    assert.equal(ok(await d.docker(['run', '--rm', '-v', `${vol}:/etc:nocopy`, 'busybox', 'ls', '-A', '/etc'])), '');
+    // Only the mount points of the container's own /etc files, as with Docker.
+    assert.equal(ok(await d.docker(['run', '--rm', '-v', `${vol}:/etc:nocopy`, 'busybox', 'ls', '-A', '/etc'])), 'hostname\nhosts\nresolv.conf\n');
   });
 
   it('a read-only volume refuses writes', async () => {

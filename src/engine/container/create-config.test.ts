@@ -37,6 +37,9 @@ test('bad host config values are invalid arguments with Docker wording', () => {
   bad({ LogConfig: { Type: 'syslogx' } }, /no log driver named 'syslogx'/);
   bad({ RestartPolicy: { Name: 'sometimes' } }, /invalid restart policy/);
   assert.throws(() => mergeCreateConfig({ Image: 'busybox', WorkingDir: 'rel' }, image, opts), /needs to be an absolute path/);
+  bad({ Tmpfs: { '/x': 'size=1m,bogus' } }, /^invalid tmpfs option "bogus"$/);
+  bad({ Tmpfs: { '/x': 'huge=always' } }, /^invalid tmpfs option "huge"$/);
+  mergeCreateConfig({ Image: 'busybox', HostConfig: { Tmpfs: { '/x': 'rw,exec,size=1m,mode=1777,uid=1,gid=2,nr_inodes=9,noatime', '/y': '' } } as never }, image, opts);
 });
 
 test('names, sizes and binds are validated', () => {
@@ -47,7 +50,10 @@ test('names, sizes and binds are validated', () => {
   assert.equal(parseSize('512'), 512);
   assert.throws(() => parseSize('ten'));
   assert.deepEqual(parseBind('/a:/b:ro'), { kind: 'bind', source: '/a', destination: '/b', readOnly: true, noCopy: false });
-  assert.throws(() => parseBind('/a:/b:nocopy'), /invalid mode: nocopy/, 'nocopy is for volumes only');
+  assert.throws(() => parseBind('/a:/b:nocopy'), /field VolumeOptions must not be specified/, 'nocopy is for volumes only');
+  assert.throws(() => parseBind('v:/b:rshared'), /field BindOptions must not be specified/, 'propagation is for binds only');
+  assert.throws(() => parseBind('v:/b:z,Z'), /invalid mode: z,Z/);
+  assert.equal(parseBind('v:/b:ro,z,cached,nocopy').noCopy, true);
   assert.throws(() => parseBind('/a:rel'), /must be absolute/);
 });
 

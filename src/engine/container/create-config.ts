@@ -166,10 +166,43 @@ function validateHostConfig(hc: HostConfig, opts: { runtimes: string[]; defaultR
 
   for (const b of (hc.Binds ?? []) as string[]) parseBind(b);
   if (hc.Tmpfs && typeof hc.Tmpfs === 'object') {
-    for (const dest of Object.keys(hc.Tmpfs)) if (!dest.startsWith('/')) throw new InvalidArgumentError(`invalid mount path: '${dest}' mount path must be absolute`);
+    for (const [dest, opts] of Object.entries(hc.Tmpfs as Record<string, string>)) {
+      if (!dest.startsWith('/')) throw new InvalidArgumentError(`invalid mount path: '${dest}' mount path must be absolute`);
+      checkTmpfsOptions(typeof opts === 'string' ? opts : '');
+    }
   }
   return out;
 }
+
+/** Mount flags a tmpfs may be given by name (mount(8)'s), and the tmpfs data options. */
+const TMPFS_FLAGS = new Set([
+  'defaults', 'ro', 'rw', 'suid', 'nosuid', 'dev', 'nodev', 'exec', 'noexec', 'sync', 'async', 'dirsync', 'remount', 'mand', 'nomand',
+  'atime', 'noatime', 'diratime', 'nodiratime', 'bind', 'rbind', 'unbindable', 'runbindable', 'private', 'rprivate', 'shared', 'rshared',
+  'slave', 'rslave', 'relatime', 'norelatime', 'strictatime', 'nostrictatime',
+]);
+const TMPFS_DATA = new Set(['size', 'mode', 'uid', 'gid', 'nr_inodes', 'nr_blocks', 'mpol']);
+
+/**
+ * `--tmpfs /path:opts`: Docker's list of what a tmpfs takes, with its words for the rest. Docker
+ * finds out at start; berth says so at create, before a container that cannot start exists.
+ */
+function checkTmpfsOptions(opts: string): void {
+  for (const o of opts.split(',')) {
+    if (o === '' || TMPFS_FLAGS.has(o)) continue;
+    const eq = o.indexOf('=');
+    const key = eq < 0 ? o : o.slice(0, eq);
+    if (eq < 0 || !TMPFS_DATA.has(key)) throw new InvalidArgumentError(`invalid tmpfs option ${JSON.stringify(key)}`);
+  }
+}
+
+/** The groups of `-v` mode options; an entry may name one of each. */
+const BIND_MODE_GROUPS: Record<string, string[]> = {
+  rw: ['ro', 'rw'],
+  label: ['z', 'Z'],
+  propagation: ['rprivate', 'private', 'rshared', 'shared', 'rslave', 'slave'],
+  copy: ['nocopy'],
+  consistency: ['consistent', 'cached', 'delegated'],
+};
 
 /**
  * A `-v` entry: `/host:/ctr[:mode]` is a bind, `name:/ctr[:mode]` a named volume and `/ctr` alone
@@ -183,7 +216,19 @@ export function parseBind(spec: string): { kind: 'bind' | 'volume'; source: stri
   if (destination.replace(/\/+$/, '') === '') throw new InvalidArgumentError(`invalid volume specification: '${spec}': invalid mount config: destination can't be '/'`);
   const kind = source.startsWith('/') ? 'bind' : 'volume';
   const modes = mode.split(',');
-  const allowed = ['ro', 'rw', 'z', 'Z', 'rprivate', 'private', 'rshared', 'shared', 'rslave', 'slave', ...(kind === 'volume' ? ['nocopy'] : [])];
-  for (const m of modes) if (!allowed.includes(m)) throw new InvalidArgumentError(`invalid mode: ${mode}`);
+  // Docker's rule: each option belongs to one group (consistency ones are accepted and mean
+  // nothing on Linux, z/Z nothing without SELinux), and a group may be named once.
+  const seen = new Set<string>();
+  for (const m of modes) {
+    const group = Object.entries(BIND_MODE_GROUPS).find(([, opts]) => opts.includes(m))?.[0];
+    if (!group || seen.has(group)) throw new InvalidArgumentError(`invalid mode: ${mode}`);
+    seen.add(group);
+  }
+  if (kind === 'volume' && seen.has('propagation')) {
+    throw new InvalidArgumentError(`invalid volume specification: '${spec}': invalid mount config for type "volume": field BindOptions must not be specified`);
+  }
+  if (kind === 'bind' && seen.has('copy')) {
+    throw new InvalidArgumentError(`invalid volume specification: '${spec}': invalid mount config for type "bind": field VolumeOptions must not be specified`);
+  }
   return { kind, source, destination, readOnly: modes.includes('ro'), noCopy: modes.includes('nocopy') };
 }

@@ -28,6 +28,8 @@ export interface MountPoint {
   anonymous?: boolean;
   /** Do not copy the image's content into an empty volume at first start (`nocopy`). */
   noCopy?: boolean;
+  /** Volumes: mount only this directory (or file) inside the volume (`volume-subpath`, API 1.45). */
+  subpath?: string;
   /** `--mount type=volume` options for a volume create makes: volume-opt, volume-label. */
   volumeOptions?: Record<string, string>;
   volumeLabels?: Record<string, string>;
@@ -48,7 +50,7 @@ interface MountRequest {
   ReadOnly?: boolean;
   BindOptions?: { Propagation?: string; NonRecursive?: boolean };
   TmpfsOptions?: { SizeBytes?: number; Mode?: number };
-  VolumeOptions?: { NoCopy?: boolean; Labels?: Record<string, string>; DriverConfig?: { Name?: string; Options?: Record<string, string> } };
+  VolumeOptions?: { NoCopy?: boolean; Labels?: Record<string, string>; DriverConfig?: { Name?: string; Options?: Record<string, string> }; Subpath?: string };
 }
 
 /** The mounts a validated HostConfig asks for, in the order the runtime applies them. */
@@ -81,6 +83,7 @@ export function mountsOf(hc: HostConfig): MountPoint[] {
       out.push({
         type: 'volume', name: m.Source ?? '', source: '', destination: m.Target!, readOnly: !!m.ReadOnly, mode: '', propagation: '',
         driver: vo?.DriverConfig?.Name ?? '', anonymous: !m.Source, noCopy: !!vo?.NoCopy, volumeOptions: vo?.DriverConfig?.Options ?? {}, volumeLabels: vo?.Labels ?? {}, origin: 'mounts',
+        ...(vo?.Subpath ? { subpath: vo.Subpath } : {}),
       });
     } else if (m.Type === 'tmpfs') {
       const opts: string[] = [];

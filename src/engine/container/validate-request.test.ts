@@ -73,3 +73,13 @@ test('exposed ports must be port specifications', () => {
   }
   validateCreateRequest({ Image: 'busybox', ExposedPorts: { '80': {}, '53/udp': {}, '8000-8010/tcp': {}, '9/sctp': {} } });
 });
+
+test('volume subpaths: named volumes only, relative and staying inside (Go filepath.IsLocal)', () => {
+  const vol = (Source: string, Subpath: unknown): Record<string, unknown> => ({ HostConfig: { Mounts: [{ Type: 'volume', Source, Target: '/m', VolumeOptions: { Subpath } }] } });
+  refused(vol('', 'sub'), 'invalid-argument', 'invalid mount config for type "volume": must not set Subpath when using anonymous volumes');
+  for (const bad of ['/abs', '..', '../x', 'a/../..', 'a/../../b', './..']) {
+    refused(vol('v', bad), 'invalid-argument', 'invalid mount config for type "volume": subpath must be a relative path within the volume');
+  }
+  refused(vol('v', 7), 'invalid-argument', /Subpath must be a string/);
+  for (const ok of ['sub', 'a/b', 'a/../b', '.', './x', 'a/..', 'x/']) validateCreateRequest({ Image: 'busybox', ...vol('v', ok) });
+});

@@ -187,6 +187,21 @@ function checkPortSpec(key: string): void {
   if (!m || lo > 65535 || hi > 65535 || hi < lo) throw new InvalidArgumentError(`invalid port specification: "${key}"`);
 }
 
+/**
+ * Go's filepath.IsLocal, Docker's test for a volume subpath: relative, not empty, no NUL, and not
+ * climbing above where it starts once cleaned ("a/../b" is fine, "a/../../b" is not).
+ */
+export function isLocalPath(p: string): boolean {
+  if (p === '' || p.startsWith('/') || p.includes('\0')) return false;
+  let depth = 0;
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    depth += part === '..' ? -1 : 1;
+    if (depth < 0) return false;
+  }
+  return true;
+}
+
 /** HostConfig.Mounts (`--mount`): bind, tmpfs and volume (whether volumes can be had is create's question). */
 function validateMounts(mounts: unknown): void {
   if (mounts === undefined || mounts === null) return;
@@ -209,6 +224,12 @@ function validateMounts(mounts: unknown): void {
     }
     if (type === 'volume') {
       if (m.BindOptions) throw new InvalidArgumentError('invalid mount config for type "volume": field BindOptions must not be specified');
+      const subpath = (m.VolumeOptions as { Subpath?: unknown } | undefined)?.Subpath;
+      if (subpath !== undefined && subpath !== null && subpath !== '') {
+        if (typeof subpath !== 'string') throw new InvalidArgumentError('invalid JSON: VolumeOptions.Subpath must be a string');
+        if (!m.Source) throw new InvalidArgumentError('invalid mount config for type "volume": must not set Subpath when using anonymous volumes');
+        if (!isLocalPath(subpath)) throw new InvalidArgumentError('invalid mount config for type "volume": subpath must be a relative path within the volume');
+      }
     }
   }
 }

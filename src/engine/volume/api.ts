@@ -1,14 +1,29 @@
 import { InvalidArgumentError } from '../../lib/errors/index.js';
 import type { VolumeRecord, VolumeService } from '../../volume/types.js';
 import type { Volume, VolumeCreateOptions, VolumeListResponse, VolumePruneResponse } from '../../api/volume.js';
+import { apiBefore } from '../../api/version.js';
 import type { EventBus } from '../events/bus.js';
 import { ANONYMOUS_LABEL, labelsOf, volumeListFilter, volumePruneFilter } from './filters.js';
 
+/** Docker answers null, not {}, for a volume made without labels or options; keys come sorted, as Go's maps marshal. */
+function mapOrNull(m: Record<string, string>): Record<string, string> | null {
+  const keys = Object.keys(m).sort();
+  return keys.length ? Object.fromEntries(keys.map((k) => [k, m[k]!])) : null;
+}
+
 function toWire(rec: VolumeRecord): Volume {
   return {
-    CreatedAt: rec.createdAt, Driver: rec.driver, Labels: labelsOf(rec), Mountpoint: rec.mountpoint,
-    Name: rec.name, Options: rec.options, Scope: 'local',
+    CreatedAt: rec.createdAt, Driver: rec.driver, Labels: mapOrNull(labelsOf(rec)), Mountpoint: rec.mountpoint,
+    Name: rec.name, Options: mapOrNull(rec.options), Scope: 'local',
   };
+}
+
+/**
+ * A volume with driver options (-o type=tmpfs, nfs, a bind of a device) is not really local
+ * data: Docker leaves it out of prune (nothing to reclaim) and out of `system df`.
+ */
+function hasMountOptions(rec: VolumeRecord): boolean {
+  return Object.keys(rec.options).length > 0;
 }
 
 function stringMap(v: unknown, field: string): Record<string, string> {
@@ -41,7 +56,7 @@ export class VolumeApi {
   async volumesWithUsage(): Promise<Volume[]> {
     const out: Volume[] = [];
     for (const rec of this.#vols.list()) {
-      if (rec.driver !== 'local') continue;
+      if (rec.driver !== 'local' || hasMountOptions(rec)) continue;
       const size = await this.#vols.size(rec.name).catch(() => -1);
       out.push({ ...toWire(rec), UsageData: { Size: size, RefCount: this.#vols.refs(rec.name).length } });
     }
@@ -78,13 +93,19 @@ export class VolumeApi {
     if (rec) this.#emit(rec, 'destroy');
   }
 
-  async volumePrune(filters: Map<string, string[]>): Promise<VolumePruneResponse> {
-    const keep = volumePruneFilter(filters);
+  /**
+   * Before API 1.42 prune took every unused volume, named ones too: an older client gets that
+   * (Docker sets all=true for it).
+   */
+  async volumePrune(filters: Map<string, string[]>, apiVersion?: string): Promise<VolumePruneResponse> {
+    const f = new Map(filters);
+    if (apiVersion && apiBefore(apiVersion, '1.42')) f.set('all', ['true']);
+    const keep = volumePruneFilter(f);
     const deleted: string[] = [];
     let reclaimed = 0;
     for (const rec of this.#vols.list().filter(keep)) {
-      // Docker prunes local volumes only: a plugin's volumes are left to their plugin.
-      if (rec.driver !== 'local' || this.#vols.refs(rec.name).length) continue;
+      // Docker prunes local volumes only (a plugin's are left to their plugin), and not those with mount options.
+      if (rec.driver !== 'local' || this.#vols.refs(rec.name).length || hasMountOptions(rec)) continue;
       const size = Math.max(0, await this.#vols.size(rec.name).catch(() => 0));
       try {
         await this.#vols.remove(rec.name);

@@ -40,4 +40,18 @@ describe('buildSpec: run options', () => {
     assert.equal(s.linux.resources?.memory?.disableOOMKiller, true);
     assert.equal(s.linux.resources?.memory?.limit, 64 * 1024 * 1024);
   });
+
+  it('mounts go parents first: a volume on /etc keeps the /etc/hosts bind, nested -v in any order', () => {
+    const s = buildSpec(input({
+      etcFiles: { hosts: '/b/hosts', hostname: '/b/hostname', resolvConf: '/b/resolv.conf' },
+      mounts: [
+        { destination: '/x/y', source: '/v/b', type: 'bind', options: [] },
+        { destination: '/etc', source: '/v/etc', type: 'bind', options: [] },
+        { destination: '/x', source: '/v/a', type: 'bind', options: [] },
+        { destination: '/etc/hosts', source: '/mine/hosts', type: 'bind', options: [] },
+      ],
+    }), facts, root);
+    const order = s.mounts.filter((m) => (m.source ?? '').startsWith('/v/') || (m.source ?? '').startsWith('/b/') || (m.source ?? '').startsWith('/mine/')).map((m) => `${m.destination}=${m.source}`);
+    assert.deepEqual(order, ['/etc=/v/etc', '/x=/v/a', '/etc/resolv.conf=/b/resolv.conf', '/etc/hostname=/b/hostname', '/etc/hosts=/b/hosts', '/x/y=/v/b', '/etc/hosts=/mine/hosts']);
+  });
 });

@@ -139,7 +139,13 @@ function userMountsOf(input: SpecInput): OciMount[] {
       mounts.push({ destination: m.destination, type: 'bind', source: m.source, options: opts });
     }
   }
-  return mounts;
+  // Parents before children, as Docker orders them: a volume on /etc must not hide the
+  // /etc/hosts bind, nor `-v a:/x` one given after `-v b:/x/y`. The sort is stable.
+  return mounts.sort((a, b) => depth(a.destination) - depth(b.destination));
+}
+
+function depth(path: string): number {
+  return path.split('/').filter((p) => p !== '' && p !== '.').length;
 }
 
 /** Drops default mounts that a user mount replaces (e.g. `--tmpfs /dev/shm`). */

@@ -5,3 +5,5 @@ export { statPath } from './path-stat.js';
 export { packPath } from './pack.js';
 export { extractTar, type ExtractOptions } from './extract.js';
 export { readSmallFile } from './read-small.js';
+export { copyTreeContents, copyDirMetadata } from './copy-tree.js';
+export { openBeneath } from './beneath.js';

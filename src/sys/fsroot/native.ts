@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 /** The addon built from openat2.c. */
 interface FsrootBinding {
   openat2(dirfd: number, path: string, flags: number, mode: number, resolve: number): number;
+  /** Extended attributes of a path, its last component not followed. */
+  lxattrs(path: string): Array<[string, Buffer]>;
+  lsetxattr(path: string, name: string, value: Buffer): void;
   constants: {
     O_PATH: number;
     RESOLVE_IN_ROOT: number;

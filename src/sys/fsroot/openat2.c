@@ -8,6 +8,9 @@
  * JS API:
  *   openat2(dirfd, path, flags, mode, resolve) -> fd   (close-on-exec; throws with .code/.errno)
  *   constants: { O_PATH, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS, RESOLVE_BENEATH, RESOLVE_NO_XDEV }
+ *   lxattrs(path) -> [[name, Buffer], ...]   (extended attributes, the last component not followed)
+ *   lsetxattr(path, name, Buffer)           (likewise; Node has no xattr API of its own)
+ * Callers name files as /proc/self/fd/<pinned dir>/<one name>, so the walk cannot be steered.
  */
 #define _GNU_SOURCE
 #define NAPI_VERSION 8
@@ -19,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <linux/limits.h>
 #include <unistd.h>
 #include <linux/openat2.h>
 
@@ -51,6 +56,10 @@ static napi_value throw_errno(napi_env env, int err, const char *what) {
     case EMFILE: name = "EMFILE"; break;
     case ENOSPC: name = "ENOSPC"; break;
     case EBADF: name = "EBADF"; break;
+    case EOPNOTSUPP: name = "EOPNOTSUPP"; break;
+    case ENODATA: name = "ENODATA"; break;
+    case ERANGE: name = "ERANGE"; break;
+    case E2BIG: name = "E2BIG"; break;
     default: break;
   }
   napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &msg);
@@ -107,6 +116,104 @@ static napi_value js_openat2(napi_env env, napi_callback_info info) {
   return out;
 }
 
+static int path_arg(napi_env env, napi_value v, char *buf, size_t size) {
+  size_t len = 0;
+  if (napi_get_value_string_utf8(env, v, buf, size, &len) != napi_ok) return EINVAL;
+  if (len >= size - 1 || strlen(buf) != len) return ENAMETOOLONG;
+  return 0;
+}
+
+/* Lists and reads every extended attribute of path (not following a final symlink). A list or
+ * value that grows between the size query and the read is asked for again. */
+static napi_value js_lxattrs(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  char path[MAX_PATH + 1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1) {
+    napi_throw_type_error(env, NULL, "lxattrs(path)");
+    return NULL;
+  }
+  int perr = path_arg(env, argv[0], path, sizeof path);
+  if (perr) return throw_errno(env, perr, "lxattrs");
+  char *names = NULL;
+  ssize_t n;
+  for (int tries = 0;; tries++) {
+    n = llistxattr(path, NULL, 0);
+    if (n < 0) {
+      int e = errno;
+      free(names);
+      return throw_errno(env, e, "llistxattr");
+    }
+    free(names);
+    names = malloc(n > 0 ? (size_t)n : 1);
+    if (!names) return throw_errno(env, ENOMEM, "llistxattr");
+    n = llistxattr(path, names, (size_t)n);
+    if (n >= 0) break;
+    if (errno != ERANGE || tries > 8) {
+      int e = errno;
+      free(names);
+      return throw_errno(env, e, "llistxattr");
+    }
+  }
+  napi_value out;
+  napi_create_array(env, &out);
+  uint32_t idx = 0;
+  for (ssize_t off = 0; off < n; off += (ssize_t)strlen(names + off) + 1) {
+    const char *name = names + off;
+    ssize_t vlen;
+    char *val = NULL;
+    for (int tries = 0;; tries++) {
+      vlen = lgetxattr(path, name, NULL, 0);
+      if (vlen < 0) break;
+      free(val);
+      val = malloc(vlen > 0 ? (size_t)vlen : 1);
+      if (!val) { vlen = -1; errno = ENOMEM; break; }
+      vlen = lgetxattr(path, name, val, (size_t)vlen);
+      if (vlen >= 0 || errno != ERANGE || tries > 8) break;
+    }
+    if (vlen < 0) {
+      int e = errno;
+      free(val);
+      if (e == ENODATA) continue; /* removed meanwhile */
+      free(names);
+      return throw_errno(env, e, "lgetxattr");
+    }
+    napi_value pair, jname, jval;
+    void *data;
+    napi_create_array_with_length(env, 2, &pair);
+    napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &jname);
+    napi_create_buffer_copy(env, (size_t)vlen, val, &data, &jval);
+    free(val);
+    napi_set_element(env, pair, 0, jname);
+    napi_set_element(env, pair, 1, jval);
+    napi_set_element(env, out, idx++, pair);
+  }
+  free(names);
+  return out;
+}
+
+static napi_value js_lsetxattr(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  char path[MAX_PATH + 1];
+  char name[XATTR_NAME_MAX + 1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3) {
+    napi_throw_type_error(env, NULL, "lsetxattr(path, name, buffer)");
+    return NULL;
+  }
+  int perr = path_arg(env, argv[0], path, sizeof path);
+  if (!perr) perr = path_arg(env, argv[1], name, sizeof name);
+  if (perr) return throw_errno(env, perr, "lsetxattr");
+  void *data;
+  size_t len;
+  if (napi_get_buffer_info(env, argv[2], &data, &len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "lsetxattr: value must be a Buffer");
+    return NULL;
+  }
+  if (lsetxattr(path, name, data, len, 0) < 0) return throw_errno(env, errno, "lsetxattr");
+  return NULL;
+}
+
 static void set_const(napi_env env, napi_value obj, const char *name, int64_t v) {
   napi_value n;
   napi_create_int64(env, v, &n);
@@ -117,6 +224,10 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_value fn, consts;
   napi_create_function(env, "openat2", NAPI_AUTO_LENGTH, js_openat2, NULL, &fn);
   napi_set_named_property(env, exports, "openat2", fn);
+  napi_create_function(env, "lxattrs", NAPI_AUTO_LENGTH, js_lxattrs, NULL, &fn);
+  napi_set_named_property(env, exports, "lxattrs", fn);
+  napi_create_function(env, "lsetxattr", NAPI_AUTO_LENGTH, js_lsetxattr, NULL, &fn);
+  napi_set_named_property(env, exports, "lsetxattr", fn);
   napi_create_object(env, &consts);
   set_const(env, consts, "O_PATH", O_PATH);
   set_const(env, consts, "RESOLVE_IN_ROOT", RESOLVE_IN_ROOT);

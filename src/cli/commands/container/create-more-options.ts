@@ -208,7 +208,13 @@ export function parseMount(spec: string): Record<string, unknown> {
       case 'bind-propagation': mount['BindOptions'] = { Propagation: value }; break;
       case 'volume-nocopy': volumeOptions['NoCopy'] = value === undefined || value === 'true'; break;
       case 'volume-label': volumeOptions['Labels'] = { ...(volumeOptions['Labels'] as object), ...pairs([value ?? '']) }; break;
-      case 'volume-driver': volumeOptions['DriverConfig'] = { Name: value }; break;
+      case 'volume-driver': volumeOptions['DriverConfig'] = { ...(volumeOptions['DriverConfig'] as object), Name: value }; break;
+      case 'volume-subpath': volumeOptions['Subpath'] = value ?? ''; break;
+      case 'volume-opt': {
+        const driver = (volumeOptions['DriverConfig'] ?? {}) as { Options?: Record<string, string> };
+        volumeOptions['DriverConfig'] = { ...driver, Options: { ...driver.Options, ...pairs([value ?? '']) } };
+        break;
+      }
       case 'tmpfs-size': tmpfsOptions['SizeBytes'] = ramInBytes(value ?? ''); break;
       case 'tmpfs-mode': tmpfsOptions['Mode'] = parseInt(value ?? '', 8); break;
       default: throw new UsageError(`invalid argument "${spec}" for "--mount" flag: unexpected key '${key}' in '${field}'`);

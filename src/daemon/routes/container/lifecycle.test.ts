@@ -37,6 +37,13 @@ describe('container life-cycle routes with a fake backend', () => {
     assert.equal(xml.status, 400);
   });
 
+  it('refuses a volume subpath from a client older than API 1.45', async () => {
+    const body = { Image: 'busybox', HostConfig: { Mounts: [{ Type: 'volume', Source: 'v', Target: '/m', VolumeOptions: { Subpath: 'sub' } }] } };
+    const r = await t.request({ method: 'POST', path: '/v1.44/containers/create', body });
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.json<{ message: string }>().message, 'VolumeOptions.Subpath needs API v1.45 or newer');
+  });
+
   it('maps a not-implemented create to 501', async () => {
     const r = await t.request({ method: 'POST', path: '/containers/create', body: { Image: 'busybox', HostConfig: { VolumesFrom: ['x'] } } });
     assert.equal(r.status, 501);

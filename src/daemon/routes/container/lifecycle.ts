@@ -2,6 +2,7 @@ import type { Router } from '../../server/router.js';
 import { readJson, checkJsonContentType, boolParam, intParam, filtersParam, checkFilterKeys, type RequestContext } from '../../server/context.js';
 import { sendEmpty, sendJson, need } from '../../server/respond.js';
 import { InvalidArgumentError } from '../../../lib/errors/index.js';
+import { apiBefore } from '../../../api/version.js';
 import type { ContainerBackend } from './backend.js';
 import type { ContainerCreateRequest } from '../../../api/container.js';
 
@@ -10,6 +11,12 @@ const PRUNE_FILTERS = ['until', 'label', 'label!'];
 
 function stopOpts(ctx: RequestContext): { signal?: string; timeout?: number } {
   return { signal: ctx.query.get('signal') || undefined, timeout: intParam(ctx.query, 't') };
+}
+
+/** Whether a create body mounts a volume subpath, which older clients cannot have meant. */
+function asksVolumeSubpath(body: object): boolean {
+  const mounts = (body as { HostConfig?: { Mounts?: unknown } }).HostConfig?.Mounts;
+  return Array.isArray(mounts) && mounts.some((m) => !!(m as { VolumeOptions?: { Subpath?: unknown } } | null)?.VolumeOptions?.Subpath);
 }
 
 /** Container life-cycle routes: create, list, inspect, start/stop/kill/…, remove, wait, prune. */
@@ -21,6 +28,7 @@ export function addLifecycleRoutes(r: Router, b: ContainerBackend): void {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new InvalidArgumentError('config cannot be empty in order to create a container');
     }
+    if (apiBefore(ctx.apiVersion, '1.45') && asksVolumeSubpath(body)) throw new InvalidArgumentError('VolumeOptions.Subpath needs API v1.45 or newer');
     const name = ctx.query.get('name') ?? undefined;
     sendJson(ctx, 201, await b.containerCreate(body as ContainerCreateRequest, name || undefined, ctx.query.get('platform') || undefined));
   });

@@ -90,9 +90,18 @@ describe('volume routes over the local store', () => {
     assert.deepEqual(p, { VolumesDeleted: [anon.vol.Name], SpaceReclaimed: 500 });
     p = (await t.request({ method: 'POST', path: `/volumes/prune?${q({ all: ['true'], 'label!': ['tier=front'] })}` })).json<VolumePruneResponse>();
     assert.deepEqual(p, { VolumesDeleted: null, SpaceReclaimed: 0 });
+    // web has driver options (a tmpfs): Docker never prunes those, there is nothing to reclaim.
+    const plain = await create({ Name: 'plain' });
+    assert.deepEqual([plain.vol.Labels, plain.vol.Options], [null, null], 'none given: null, as Docker shows them');
     p = (await t.request({ method: 'POST', path: `/volumes/prune?${q({ all: ['1'] })}` })).json<VolumePruneResponse>();
-    assert.deepEqual(p, { VolumesDeleted: ['web'], SpaceReclaimed: 0 });
-    assert.deepEqual(await names(), ['db']);
+    assert.deepEqual(p, { VolumesDeleted: ['plain'], SpaceReclaimed: 0 });
+    assert.deepEqual(await names(), ['db', 'web']);
+  });
+
+  it('prune for a client older than API 1.42 takes named volumes too', async () => {
+    await create({ Name: 'old-named' });
+    const p = (await t.request({ method: 'POST', path: '/v1.41/volumes/prune' })).json<VolumePruneResponse>();
+    assert.deepEqual(p, { VolumesDeleted: ['old-named'], SpaceReclaimed: 0 });
   });
 
   function svcRef(name: string, id: string): void {

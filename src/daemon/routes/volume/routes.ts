@@ -9,7 +9,7 @@ export interface VolumeBackend {
   volumeInspect(name: string): Promise<Volume>;
   volumeCreate(body: unknown): Promise<Volume>;
   volumeDelete(name: string, force?: boolean): Promise<void>;
-  volumePrune(filters: Map<string, string[]>): Promise<VolumePruneResponse>;
+  volumePrune(filters: Map<string, string[]>, apiVersion?: string): Promise<VolumePruneResponse>;
 }
 
 /** The volume endpoints; PUT /volumes/{name} (cluster volumes) stays unserved. */
@@ -22,7 +22,7 @@ export function addVolumeRoutes(r: Router, b: VolumeBackend): void {
     sendJson(ctx, 201, await b.volumeCreate(await readJson(ctx)));
   });
   r.add('POST', '/volumes/prune', async (ctx) => {
-    sendJson(ctx, 200, await b.volumePrune(filtersParam(ctx.query)));
+    sendJson(ctx, 200, await b.volumePrune(filtersParam(ctx.query), ctx.apiVersion));
   });
   r.add('GET', '/volumes/{name}', async (ctx) => {
     sendJson(ctx, 200, await b.volumeInspect(ctx.params.name!));

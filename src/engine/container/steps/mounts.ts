@@ -29,7 +29,7 @@ export function mountsStep(volumes?: VolumeService, log: (msg: string) => void =
         }
         if (!ctx.rec.hasBeenStarted && ctx.rootfs) {
           for (const m of mounts) {
-            if (m.type === 'volume' && !m.noCopy && m.source) await copyUpIntoVolume(ctx.rootfs, m.destination, m.source);
+            if (m.type === 'volume' && !m.noCopy && m.source) await copyUpIntoVolume(ctx.rootfs, m.destination, m.source, m.subpath);
           }
         }
       } catch (err) {
