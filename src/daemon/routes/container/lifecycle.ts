@@ -4,12 +4,18 @@ import { sendEmpty, sendJson, need } from '../../server/respond.js';
 import { InvalidArgumentError } from '../../../lib/errors/index.js';
 import type { ContainerBackend } from './backend.js';
 import type { ContainerCreateRequest } from '../../../api/container.js';
+import { apiBefore } from '../../../api/version.js';
 
 const LIST_FILTERS = ['ancestor', 'before', 'expose', 'exited', 'health', 'id', 'isolation', 'is-task', 'label', 'name', 'network', 'publish', 'since', 'status', 'volume'];
 const PRUNE_FILTERS = ['until', 'label', 'label!'];
 
 function stopOpts(ctx: RequestContext): { signal?: string; timeout?: number } {
   return { signal: ctx.query.get('signal') || undefined, timeout: intParam(ctx.query, 't') };
+}
+
+function forcesRecursiveReadOnly(body: object): boolean {
+  const mounts = (body as { HostConfig?: { Mounts?: unknown } }).HostConfig?.Mounts;
+  return Array.isArray(mounts) && mounts.some((m) => (m as { BindOptions?: { ReadOnlyForceRecursive?: unknown } } | null)?.BindOptions?.ReadOnlyForceRecursive === true);
 }
 
 /** Container life-cycle routes: create, list, inspect, start/stop/kill/…, remove, wait, prune. */
@@ -21,6 +27,8 @@ export function addLifecycleRoutes(r: Router, b: ContainerBackend): void {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new InvalidArgumentError('config cannot be empty in order to create a container');
     }
+    // An older client cannot mean this field (API 1.44): refused rather than ignored, as Docker does.
+    if (apiBefore(ctx.apiVersion, '1.44') && forcesRecursiveReadOnly(body)) throw new InvalidArgumentError('BindOptions.ReadOnlyForceRecursive needs API v1.44 or newer');
     const name = ctx.query.get('name') ?? undefined;
     sendJson(ctx, 201, await b.containerCreate(body as ContainerCreateRequest, name || undefined, ctx.query.get('platform') || undefined));
   });
