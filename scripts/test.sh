@@ -36,7 +36,9 @@ if ((need_setup)); then
   fi
 fi
 
-if [[ ! -f build/Release/berth_seqpacket.node ]]; then
+# Rebuilt when missing or older than its C sources (an update that changed the addon).
+addon=build/Release/berth_seqpacket.node
+if [[ ! -f $addon ]] || [[ -n $(find src -name '*.c' -newer "$addon" -print -quit) ]]; then
   log "building the native addon"
   bash scripts/build-native.sh || { log "native addon build failed"; exit 1; }
 fi

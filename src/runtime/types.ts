@@ -54,8 +54,14 @@ export interface SpecInput {
   pidsLimit?: number;
   shmSize?: number;
   ulimits?: Array<{ Name: string; Soft: number; Hard: number }>;
-  /** Bind mounts and tmpfs (later: volumes). */
-  mounts?: Array<{ destination: string; source: string; type: 'bind' | 'tmpfs'; options: string[] }>;
+  /**
+   * Binds (volumes included) and tmpfs. A bind's `rro` option asks for read-only submounts too; the
+   * driver makes it `ro` where the kernel or the runtime cannot do that, unless
+   * `forceRecursiveReadOnly`, which fails the spec instead.
+   */
+  mounts?: Array<{ destination: string; source: string; type: 'bind' | 'tmpfs'; options: string[]; forceRecursiveReadOnly?: boolean }>;
+  /** The runtime the container runs with ("" or absent: the default one), for what it supports. */
+  runtime?: string;
   /** Files berth writes for the container, bind-mounted: /etc/hosts, /etc/hostname, /etc/resolv.conf */
   etcFiles?: { hosts?: string; hostname?: string; resolvConf?: string };
   /** cgroup path the runtime creates, e.g. "/berth/<id>". */

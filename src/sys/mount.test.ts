@@ -16,6 +16,7 @@ describe('parseMountInfo', () => {
     assert.equal(m!.fsType, 'overlay');
     assert.equal(m!.source, 'overlay');
     assert.equal(m!.superOptions, 'rw,lowerdir=/a:/b');
+    assert.deepEqual(m!.optional, ['master:1']);
   });
 
   it('lists the root mount of this process', async () => {

@@ -12,6 +12,8 @@ export interface MountInfo {
   source: string;
   /** Per-mount options (rw, nosuid, ...). */
   options: string;
+  /** The optional fields: propagation (shared:N, master:N, propagate_from:N, unbindable). */
+  optional: string[];
   /** Per-superblock options (lowerdir=..., ...). */
   superOptions: string;
 }
@@ -40,6 +42,7 @@ export function parseMountInfo(text: string): MountInfo[] {
       parentId: Number(fields[1]),
       mountPoint: unescapeMountField(fields[4]!),
       options: fields[5]!,
+      optional: fields.slice(6, sep),
       fsType: fields[sep + 1]!,
       source: unescapeMountField(fields[sep + 2]!),
       superOptions: fields[sep + 3] ?? '',

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mountsOf } from './mounts.js';
+import { mountsOf, specMountOf } from './mounts.js';
 import { imageVolumeMounts } from './volume-mounts.js';
 
 const brief = (hc: Record<string, unknown>): unknown[] =>
@@ -45,5 +45,26 @@ describe('volume mounts as create parses them', () => {
     const extra = imageVolumeMounts({ '/data': {}, '/run': {}, '/var/lib/x': {} }, own);
     assert.deepEqual(extra.map((m) => [m.type, m.name, m.destination, m.mode, m.anonymous, m.origin]), [['volume', '', '/var/lib/x', '', true, 'mounts']]);
     assert.deepEqual(imageVolumeMounts(null, own), []);
+  });
+});
+
+describe('binds in the runtime\'s terms', () => {
+  const spec = (hc: Record<string, unknown>): unknown[] => mountsOf(hc).map(specMountOf);
+
+  it('a bind always names its propagation, rprivate unless given; a volume names none', () => {
+    assert.deepEqual(spec({ Binds: ['/a:/a', '/b:/b:rshared', 'vol:/v'] }).map((m) => (m as { options: string[] }).options), [
+      ['rbind', 'rw', 'rprivate'], ['rbind', 'rw', 'rshared'], ['rbind', 'rw'],
+    ]);
+    assert.deepEqual(spec({ Mounts: [{ Type: 'bind', Source: '/a', Target: '/a', BindOptions: { Propagation: 'rslave', NonRecursive: true } }] }), [
+      { type: 'bind', source: '/a', destination: '/a', options: ['bind', 'rw', 'rslave'] },
+    ]);
+  });
+
+  it('read-only asks for rro unless bind-recursive=writable; bind-recursive=readonly forces it', () => {
+    const ro = (bo: Record<string, unknown>): unknown => spec({ Mounts: [{ Type: 'bind', Source: '/a', Target: '/a', ReadOnly: true, BindOptions: bo }] })[0];
+    assert.deepEqual(spec({ Binds: ['/a:/a:ro', 'vol:/v:ro'] }).map((m) => (m as { options: string[] }).options), [['rbind', 'rro', 'rprivate'], ['rbind', 'rro']]);
+    assert.deepEqual(ro({}), { type: 'bind', source: '/a', destination: '/a', options: ['rbind', 'rro', 'rprivate'] });
+    assert.deepEqual(ro({ ReadOnlyNonRecursive: true }), { type: 'bind', source: '/a', destination: '/a', options: ['rbind', 'ro', 'rprivate'] });
+    assert.deepEqual(ro({ ReadOnlyForceRecursive: true }), { type: 'bind', source: '/a', destination: '/a', options: ['rbind', 'rro', 'rprivate'], forceRecursiveReadOnly: true });
   });
 });

@@ -1,4 +1,5 @@
 import type { HostConfig } from '../../api/container.js';
+import type { SpecInput } from '../../runtime/types.js';
 import { parseBind } from './create-config.js';
 
 /**
@@ -37,9 +38,21 @@ export interface MountPoint {
   tmpfsOptions?: string[];
   /** A bind of the source alone, not of the mounts below it (bind-recursive=disabled). */
   nonRecursive?: boolean;
+  /**
+   * A read-only bind whose submounts stay writable (bind-recursive=writable, and every read-only
+   * bind of a client before API 1.44); otherwise read-only reaches the submounts where the kernel
+   * and runtime can do it (`rro`).
+   */
+  readOnlyNonRecursive?: boolean;
+  /** Read-only must reach the submounts, or the start fails (bind-recursive=readonly). */
+  readOnlyForceRecursive?: boolean;
+  /** A missing source is made at start (`--mount ...,bind-create-src`; `-v` binds always are). */
+  createSource?: boolean;
   /** Which field gave it: inspect lists those from Binds and Mounts, not from Tmpfs. */
   origin: 'binds' | 'mounts' | 'tmpfs';
 }
+
+type SpecMount = NonNullable<SpecInput['mounts']>[number];
 
 const PROPAGATIONS = ['rprivate', 'private', 'rshared', 'shared', 'rslave', 'slave'];
 
@@ -48,7 +61,7 @@ interface MountRequest {
   Source?: string;
   Target?: string;
   ReadOnly?: boolean;
-  BindOptions?: { Propagation?: string; NonRecursive?: boolean };
+  BindOptions?: { Propagation?: string; NonRecursive?: boolean; CreateMountpoint?: boolean; ReadOnlyNonRecursive?: boolean; ReadOnlyForceRecursive?: boolean };
   TmpfsOptions?: { SizeBytes?: number; Mode?: number };
   VolumeOptions?: { NoCopy?: boolean; Labels?: Record<string, string>; DriverConfig?: { Name?: string; Options?: Record<string, string> }; Subpath?: string };
 }
@@ -74,9 +87,13 @@ export function mountsOf(hc: HostConfig): MountPoint[] {
   }
   for (const m of ((hc as { Mounts?: MountRequest[] }).Mounts ?? [])) {
     if (m.Type === 'bind') {
+      const bo = m.BindOptions;
       out.push({
         type: 'bind', source: m.Source!, destination: m.Target!, readOnly: !!m.ReadOnly, mode: '',
-        propagation: m.BindOptions?.Propagation || 'rprivate', nonRecursive: !!m.BindOptions?.NonRecursive, origin: 'mounts',
+        propagation: bo?.Propagation || 'rprivate', nonRecursive: !!bo?.NonRecursive, origin: 'mounts',
+        ...(bo?.ReadOnlyNonRecursive ? { readOnlyNonRecursive: true } : {}),
+        ...(bo?.ReadOnlyForceRecursive ? { readOnlyForceRecursive: true } : {}),
+        ...(bo?.CreateMountpoint ? { createSource: true } : {}),
       });
     } else if (m.Type === 'volume') {
       const vo = m.VolumeOptions;
@@ -99,12 +116,23 @@ export function mountsOf(hc: HostConfig): MountPoint[] {
   return out;
 }
 
-/** A mount in the runtime's terms (the spec builder adds the options every tmpfs gets: nosuid, nodev, noexec). */
-export function specMountOf(m: MountPoint): { type: 'bind' | 'tmpfs'; source: string; destination: string; options: string[] } {
+/**
+ * A mount in the runtime's terms (the spec builder adds the options every tmpfs gets: nosuid, nodev,
+ * noexec). A bind always names its propagation, rprivate by default as Docker does: without one the
+ * runtime leaves the copy a slave of the host's mount, which would carry the host's later mounts in.
+ * A read-only bind or volume asks for `rro` (read-only submounts too); the runtime driver turns that
+ * into plain `ro` where the kernel or runtime cannot, unless `forceRecursiveReadOnly`.
+ */
+export function specMountOf(m: MountPoint): SpecMount {
   if (m.type === 'tmpfs') {
     return { type: 'tmpfs', source: 'tmpfs', destination: m.destination, options: [...(m.tmpfsOptions ?? []), ...(m.readOnly ? ['ro'] : [])] };
   }
-  const options = [m.nonRecursive ? 'bind' : 'rbind', m.readOnly ? 'ro' : 'rw'];
-  if (m.propagation && m.propagation !== 'rprivate') options.push(m.propagation);
-  return { type: 'bind', source: m.source, destination: m.destination, options };
+  const readOnly = m.readOnlyNonRecursive ? 'ro' : 'rro';
+  const options = [m.nonRecursive ? 'bind' : 'rbind', m.readOnly ? readOnly : 'rw'];
+  if (m.type === 'bind') options.push(m.propagation || 'rprivate');
+  else if (m.propagation) options.push(m.propagation);
+  return {
+    type: 'bind', source: m.source, destination: m.destination, options,
+    ...(m.readOnly && m.readOnlyForceRecursive ? { forceRecursiveReadOnly: true } : {}),
+  };
 }

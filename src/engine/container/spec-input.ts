@@ -43,6 +43,7 @@ export function specInputOf(ctx: StartContext): SpecInput {
     shmSize: (hc.ShmSize as number) || 64 * 1024 * 1024,
     ulimits: hc.Ulimits ?? [],
     mounts: ctx.mounts,
+    runtime: rec.runtime,
     etcFiles: { hosts: rec.hostsPath, hostname: rec.hostnamePath, resolvConf: rec.resolvConfPath },
     cgroupsPath: cgroupsPathOf(hc.CgroupParent, rec.id),
     sysctls: (hc.Sysctls ?? {}) as Record<string, string>,

@@ -83,3 +83,21 @@ test('volume subpaths: named volumes only, relative and staying inside (Go filep
   refused(vol('v', 7), 'invalid-argument', /Subpath must be a string/);
   for (const ok of ['sub', 'a/b', 'a/../b', '.', './x', 'a/..', 'x/']) validateCreateRequest({ Image: 'busybox', ...vol('v', ok) });
 });
+
+test('--mount type=bind: a missing source is refused unless CreateMountpoint; bind options are checked with Docker\'s messages', () => {
+  const bind = (extra: Record<string, unknown>): Record<string, unknown> => ({ HostConfig: { Mounts: [{ Type: 'bind', Source: '/tmp', Target: '/t', ...extra }] } });
+  const missing = '/nonexistent/berth-bind-source';
+  assert.ok(!existsSync(missing));
+  refused(bind({ Source: missing }), 'invalid-argument', `invalid mount config for type "bind": bind source path does not exist: ${missing}`);
+  validateCreateRequest({ Image: 'busybox', ...bind({ Source: missing, BindOptions: { CreateMountpoint: true } }) });
+  refused(bind({ BindOptions: { Propagation: 'bogus' } }), 'invalid-argument', 'invalid mount config for type "bind": invalid propagation mode: bogus');
+  refused(bind({ BindOptions: { ReadOnlyNonRecursive: true } }), 'invalid-argument', 'mount options conflict: !ReadOnly && BindOptions.ReadOnlyNonRecursive');
+  refused(bind({ BindOptions: { ReadOnlyForceRecursive: true } }), 'invalid-argument', 'mount options conflict: !ReadOnly && BindOptions.ReadOnlyForceRecursive');
+  refused(bind({ ReadOnly: true, BindOptions: { ReadOnlyNonRecursive: true, ReadOnlyForceRecursive: true } }), 'invalid-argument',
+    'mount options conflict: ReadOnlyNonRecursive && BindOptions.ReadOnlyForceRecursive');
+  refused(bind({ TmpfsOptions: { SizeBytes: 1 } }), 'invalid-argument', 'invalid mount config for type "bind": field TmpfsOptions must not be specified');
+  refused({ HostConfig: { Mounts: [{ Type: 'tmpfs', Target: '/t', BindOptions: {} }] } }, 'invalid-argument', 'invalid mount config for type "tmpfs": field BindOptions must not be specified');
+  for (const bo of [{ NonRecursive: true }, { ReadOnlyNonRecursive: true }, { ReadOnlyForceRecursive: true, Propagation: 'rprivate' }]) {
+    validateCreateRequest({ Image: 'busybox', ...bind({ ReadOnly: true, BindOptions: bo }) });
+  }
+});

@@ -202,6 +202,8 @@ export function isLocalPath(p: string): boolean {
   return true;
 }
 
+const PROPAGATIONS = ['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave'];
+
 /** HostConfig.Mounts (`--mount`): bind, tmpfs and volume (whether volumes can be had is create's question). */
 function validateMounts(mounts: unknown): void {
   if (mounts === undefined || mounts === null) return;
@@ -216,14 +218,22 @@ function validateMounts(mounts: unknown): void {
     if (target.replace(/\/+$/, '') === '') throw new InvalidArgumentError('invalid specification: destination can\'t be \'/\'');
     if (targets.has(target)) throw new InvalidArgumentError(`Duplicate mount point: ${target}`);
     targets.add(target);
+    for (const [field, owner] of [['BindOptions', 'bind'], ['VolumeOptions', 'volume'], ['TmpfsOptions', 'tmpfs']] as const) {
+      if (m[field] && type !== owner) throw new InvalidArgumentError(`invalid mount config for type "${type}": field ${field} must not be specified`);
+    }
     if (type === 'bind') {
       if (typeof m.Source !== 'string' || m.Source === '') throw new InvalidArgumentError('invalid mount config for type "bind": field Source must not be empty');
+      const bo = (m.BindOptions ?? {}) as { Propagation?: string; CreateMountpoint?: boolean; ReadOnlyNonRecursive?: boolean; ReadOnlyForceRecursive?: boolean };
+      if (bo.Propagation && !PROPAGATIONS.includes(bo.Propagation)) throw new InvalidArgumentError(`invalid mount config for type "bind": invalid propagation mode: ${bo.Propagation}`);
       if (!m.Source.startsWith('/')) throw new InvalidArgumentError(`invalid mount config for type "bind": invalid mount path: '${m.Source}' mount path must be absolute`);
-      if (!existsSync(m.Source)) throw new InvalidArgumentError(`invalid mount config for type "bind": bind source path does not exist: ${m.Source}`);
-      if (m.VolumeOptions) throw new InvalidArgumentError('invalid mount config for type "bind": field VolumeOptions must not be specified');
+      // With CreateMountpoint (bind-create-src) the start makes it, as for a -v bind.
+      if (!existsSync(m.Source) && !bo.CreateMountpoint) throw new InvalidArgumentError(`invalid mount config for type "bind": bind source path does not exist: ${m.Source}`);
+      // Docker finds these at start; they are as wrong at create.
+      if (!m.ReadOnly && bo.ReadOnlyNonRecursive) throw new InvalidArgumentError('mount options conflict: !ReadOnly && BindOptions.ReadOnlyNonRecursive');
+      if (!m.ReadOnly && bo.ReadOnlyForceRecursive) throw new InvalidArgumentError('mount options conflict: !ReadOnly && BindOptions.ReadOnlyForceRecursive');
+      if (bo.ReadOnlyNonRecursive && bo.ReadOnlyForceRecursive) throw new InvalidArgumentError('mount options conflict: ReadOnlyNonRecursive && BindOptions.ReadOnlyForceRecursive');
     }
     if (type === 'volume') {
-      if (m.BindOptions) throw new InvalidArgumentError('invalid mount config for type "volume": field BindOptions must not be specified');
       const subpath = (m.VolumeOptions as { Subpath?: unknown } | undefined)?.Subpath;
       if (subpath !== undefined && subpath !== null && subpath !== '') {
         if (typeof subpath !== 'string') throw new InvalidArgumentError('invalid JSON: VolumeOptions.Subpath must be a string');

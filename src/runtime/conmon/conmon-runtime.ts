@@ -4,7 +4,10 @@ import {
   InternalError, InvalidArgumentError, NotFoundError, UnavailableError,
 } from '../../lib/errors/index.js';
 import { execFile } from '../../sys/exec.js';
-import { buildSpec, readHostFacts, type SpecHostFacts } from '../spec/index.js';
+import { release } from 'node:os';
+import {
+  buildSpec, readHostFacts, recursiveReadOnlyGap, wantsRecursiveReadOnly, withRecursiveReadOnly, type SpecHostFacts,
+} from '../spec/index.js';
 import type {
   AttachConnection, ContainerRuntime, CreateOptions, ExecProcess, ExecSpec, ExitRecord, ResourceUpdate, RuntimeInfo, SpecInput,
 } from '../types.js';
@@ -60,6 +63,8 @@ export class ConmonRuntime implements ContainerRuntime {
   private readonly exits: ExitWatcher;
   private readonly monitors: MonitorWatch;
   private hostFacts?: SpecHostFacts;
+  /** Per runtime: why it cannot make binds recursively read-only here (undefined: it can); asked once. */
+  private readonly rroGaps = new Map<string, Promise<string | undefined>>();
   /** The exec-root directories, made once (a failed attempt is retried on the next create). */
   private dirsReady?: Promise<void>;
   /** Containers between conmon launch and the sync report: their exits wait (see create). */
@@ -117,13 +122,28 @@ export class ConmonRuntime implements ContainerRuntime {
   async writeSpec(bundleDir: string, input: SpecInput): Promise<void> {
     // The host's capabilities, rlimits and kernel do not change while berthd runs: read once.
     this.hostFacts ??= readHostFacts();
-    const spec = buildSpec(input, this.hostFacts);
+    const mounts = wantsRecursiveReadOnly(input.mounts) ? withRecursiveReadOnly(input.mounts, await this.recursiveReadOnlyGap(input.runtime)) : input.mounts;
+    const spec = buildSpec({ ...input, mounts }, this.hostFacts);
     await mkdir(bundleDir, { recursive: true, mode: 0o700 });
     // Temp file then rename, so the runtime never reads a half-written config. No fsync: the
     // spec is rebuilt from the container record at every start, so a crash loses nothing.
     const tmp = path.join(bundleDir, `.${BundleFiles.config}.tmp`);
     await writeFile(tmp, JSON.stringify(spec), { mode: 0o600 });
     await rename(tmp, path.join(bundleDir, BundleFiles.config));
+  }
+
+  private recursiveReadOnlyGap(runtime: string | undefined): Promise<string | undefined> {
+    const name = runtime || this.defaultRuntime;
+    const cli = name ? this.clis.get(name) : undefined;
+    // An unknown runtime fails at create, with its own message.
+    if (!name || !cli) return Promise.resolve(undefined);
+    let gap = this.rroGaps.get(name);
+    if (!gap) {
+      const kernelRelease = this.hostFacts?.kernelRelease ?? release();
+      gap = cli.mountOptions().then((mountOptions) => recursiveReadOnlyGap({ kernelRelease, runtime: name, mountOptions }));
+      this.rroGaps.set(name, gap);
+    }
+    return gap;
   }
 
   async create(id: string, opts: CreateOptions): Promise<{ pid: number }> {

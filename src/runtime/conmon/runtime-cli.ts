@@ -75,6 +75,21 @@ export class OciRuntimeCli {
     return Array.isArray(parsed) ? parsed.filter((p): p is number => typeof p === 'number') : [];
   }
 
+  /**
+   * The mount options the runtime names in `<runtime> features` (the OCI runtime features
+   * document), or undefined when it has no such command (crun 1.8, runc before 1.1).
+   */
+  async mountOptions(): Promise<string[] | undefined> {
+    const r = await execFile(this.binary, ['features']).catch(() => undefined);
+    if (!r || r.code !== 0) return undefined;
+    try {
+      const { mountOptions } = JSON.parse(r.stdout) as { mountOptions?: unknown };
+      return Array.isArray(mountOptions) ? mountOptions.filter((o): o is string => typeof o === 'string') : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** First line of `<runtime> --version`, e.g. "runc version 1.1.5". */
   async version(): Promise<string | undefined> {
     const r = await execFile(this.binary, ['--version']).catch(() => undefined);

@@ -6,3 +6,4 @@ export { parseDeviceCgroupRule } from './device-rules.js';
 export * from './defaults.js';
 export type * from './types.js';
 export { decodeSeccompProfile } from './seccomp-profile.js';
+export { recursiveReadOnlyGap, wantsRecursiveReadOnly, withRecursiveReadOnly } from './recursive-read-only.js';

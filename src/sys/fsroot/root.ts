@@ -100,6 +100,14 @@ export function openAt(dirFd: number, name: string, flags: number, mode = 0): nu
 
 export const O_PATH = (): number => fsroot().constants.O_PATH;
 
+/**
+ * An O_PATH descriptor of the host directory `path`, symlinks followed (for trusted host paths,
+ * or `at(dirFd, name)` to step through one link the caller has looked at).
+ */
+export function openHostDir(path: string): number {
+  return fsroot().openat2(AT_FDCWD, path, O_PATH() | constants.O_DIRECTORY, 0, 0);
+}
+
 /** fstat with nanosecond times; works on O_PATH descriptors too. */
 export function fstatFd(fd: number): Promise<BigIntStats> {
   return new Promise((resolve, reject) => fstat(fd, { bigint: true }, (err, s) => (err ? reject(err) : resolve(s))));

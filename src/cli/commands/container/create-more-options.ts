@@ -195,6 +195,13 @@ export function parseMount(spec: string): Record<string, unknown> {
   const mount: Record<string, unknown> = { Type: 'volume' };
   const volumeOptions: Record<string, unknown> = {};
   const tmpfsOptions: Record<string, unknown> = {};
+  const bindOptions: Record<string, unknown> = {};
+  const mountError = (why: string): UsageError => new UsageError(`invalid argument "${spec}" for "--mount" flag: ${why}`);
+  const boolValue = (key: string, value: string | undefined): boolean => {
+    if (value === undefined || value === 'true' || value === '1') return true;
+    if (value === 'false' || value === '0') return false;
+    throw mountError(`invalid value for '${key}': invalid boolean value ("${value}"): must be one of "true", "1", "false", or "0" (default "true")`);
+  };
   for (const field of spec.split(',')) {
     const eq = field.indexOf('=');
     const key = (eq < 0 ? field : field.slice(0, eq)).trim().toLowerCase();
@@ -205,7 +212,18 @@ export function parseMount(spec: string): Record<string, unknown> {
       case 'target': case 'destination': case 'dst': mount['Target'] = value; break;
       case 'readonly': case 'ro': mount['ReadOnly'] = value === undefined || value === 'true' || value === '1'; break;
       case 'consistency': mount['Consistency'] = value; break;
-      case 'bind-propagation': mount['BindOptions'] = { Propagation: value }; break;
+      case 'bind-propagation': bindOptions['Propagation'] = value?.toLowerCase(); break;
+      case 'bind-nonrecursive': bindOptions['NonRecursive'] = boolValue(key, value); break;
+      case 'bind-recursive':
+        if (value === 'disabled') bindOptions['NonRecursive'] = true;
+        else if (value === 'writable') bindOptions['ReadOnlyNonRecursive'] = true;
+        else if (value === 'readonly') bindOptions['ReadOnlyForceRecursive'] = true;
+        else if (value !== 'enabled') throw mountError(`invalid value for bind-recursive: ${value ?? ''} (must be "enabled", "disabled", "writable", or "readonly")`);
+        break;
+      case 'bind-create-src':
+        if (value === undefined) throw mountError(`invalid field '${field}' must be a key=value pair`);
+        bindOptions['CreateMountpoint'] = boolValue(key, value);
+        break;
       case 'volume-nocopy': volumeOptions['NoCopy'] = value === undefined || value === 'true'; break;
       case 'volume-label': volumeOptions['Labels'] = { ...(volumeOptions['Labels'] as object), ...pairs([value ?? '']) }; break;
       case 'volume-driver': volumeOptions['DriverConfig'] = { ...(volumeOptions['DriverConfig'] as object), Name: value }; break;
@@ -221,6 +239,15 @@ export function parseMount(spec: string): Record<string, unknown> {
     }
   }
   if (!mount['Target']) throw new UsageError(`invalid argument "${spec}" for "--mount" flag: target is required`);
+  if (Object.keys(bindOptions).length) {
+    if (mount['Type'] !== 'bind') throw mountError(`cannot mix 'bind-*' options with mount type '${String(mount['Type'])}'`);
+    if (bindOptions['ReadOnlyNonRecursive'] && !mount['ReadOnly']) throw mountError("option 'bind-recursive=writable' requires 'readonly' to be specified in conjunction");
+    if (bindOptions['ReadOnlyForceRecursive']) {
+      if (!mount['ReadOnly']) throw mountError("option 'bind-recursive=readonly' requires 'readonly' to be specified in conjunction");
+      if (bindOptions['Propagation'] !== 'rprivate') throw mountError("option 'bind-recursive=readonly' requires 'bind-propagation=rprivate' to be specified in conjunction");
+    }
+    mount['BindOptions'] = bindOptions;
+  }
   if (Object.keys(volumeOptions).length) mount['VolumeOptions'] = volumeOptions;
   if (Object.keys(tmpfsOptions).length) mount['TmpfsOptions'] = tmpfsOptions;
   return mount;

@@ -44,6 +44,14 @@ describe('container life-cycle routes with a fake backend', () => {
     assert.equal(r.json<{ message: string }>().message, 'VolumeOptions.Subpath needs API v1.45 or newer');
   });
 
+  it('refuses BindOptions.ReadOnlyForceRecursive from a client older than API 1.44', async () => {
+    const body = { Image: 'busybox', HostConfig: { Mounts: [{ Type: 'bind', Source: '/tmp', Target: '/t', ReadOnly: true, BindOptions: { ReadOnlyForceRecursive: true } }] } };
+    const old = await t.request({ method: 'POST', path: '/v1.43/containers/create', body });
+    assert.equal(old.status, 400);
+    assert.equal(old.json<{ message: string }>().message, 'BindOptions.ReadOnlyForceRecursive needs API v1.44 or newer');
+    assert.equal((await t.request({ method: 'POST', path: '/v1.44/containers/create', body })).status, 201);
+  });
+
   it('maps a not-implemented create to 501', async () => {
     const r = await t.request({ method: 'POST', path: '/containers/create', body: { Image: 'busybox', HostConfig: { VolumesFrom: ['x'] } } });
     assert.equal(r.status, 501);

@@ -19,6 +19,12 @@ function asksVolumeSubpath(body: object): boolean {
   return Array.isArray(mounts) && mounts.some((m) => !!(m as { VolumeOptions?: { Subpath?: unknown } } | null)?.VolumeOptions?.Subpath);
 }
 
+/** Whether a create body forces recursive read-only binds (API 1.44). */
+function forcesRecursiveReadOnly(body: object): boolean {
+  const mounts = (body as { HostConfig?: { Mounts?: unknown } }).HostConfig?.Mounts;
+  return Array.isArray(mounts) && mounts.some((m) => (m as { BindOptions?: { ReadOnlyForceRecursive?: unknown } } | null)?.BindOptions?.ReadOnlyForceRecursive === true);
+}
+
 /** Container life-cycle routes: create, list, inspect, start/stop/kill/…, remove, wait, prune. */
 export function addLifecycleRoutes(r: Router, b: ContainerBackend): void {
   r.add('POST', '/containers/create', async (ctx) => {
@@ -29,6 +35,8 @@ export function addLifecycleRoutes(r: Router, b: ContainerBackend): void {
       throw new InvalidArgumentError('config cannot be empty in order to create a container');
     }
     if (apiBefore(ctx.apiVersion, '1.45') && asksVolumeSubpath(body)) throw new InvalidArgumentError('VolumeOptions.Subpath needs API v1.45 or newer');
+    // An older client cannot mean this field (API 1.44): refused rather than ignored, as Docker does.
+    if (apiBefore(ctx.apiVersion, '1.44') && forcesRecursiveReadOnly(body)) throw new InvalidArgumentError('BindOptions.ReadOnlyForceRecursive needs API v1.44 or newer');
     const name = ctx.query.get('name') ?? undefined;
     sendJson(ctx, 201, await b.containerCreate(body as ContainerCreateRequest, name || undefined, ctx.query.get('platform') || undefined));
   });

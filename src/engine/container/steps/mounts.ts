@@ -1,4 +1,5 @@
 import type { VolumeService } from '../../../volume/types.js';
+import { prepareBindSources } from '../bind-source.js';
 import type { ContainerRecord } from '../model.js';
 import type { MountPoint } from '../mounts.js';
 import { specMountOf } from '../mounts.js';
@@ -19,6 +20,7 @@ export function mountsStep(volumes?: VolumeService, log: (msg: string) => void =
   return {
     name: 'mounts',
     async apply(ctx) {
+      await prepareBindSources(ctx.rec.mounts);
       const mounts = ctx.rec.mounts.map((m) => ({ ...m }));
       const mounted: string[] = [];
       try {
