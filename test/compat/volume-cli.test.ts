@@ -108,7 +108,7 @@ describe('compat: docker volume commands', { skip: skipReason(compatNeeds) }, ()
       const [a, b] = [await d.docker(args), await d.berth(args)];
       assert.deepEqual({ code: b.code, stdout: b.stdout }, { code: a.code, stdout: a.stdout }, `${args.join(' ')}\n${describeResult(b)}`);
     };
-    assert.equal(ok(await d.berth(['volume', 'create', '--label', 'k=v', '-o', 'type=tmpfs', name])), `${name}\n`);
+    assert.equal(ok(await d.berth(['volume', 'create', '--label', 'k=v', '-o', 'type=tmpfs', '-o', 'device=tmpfs', name])), `${name}\n`);
     await same(['volume', 'ls']);
     await same(['volume', 'ls', '-q', '-f', 'label=k=v']);
     // one label only: docker prints several in Go's random map order

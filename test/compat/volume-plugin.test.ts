@@ -132,7 +132,9 @@ describe('compat: a Docker volume plugin', { skip: skipReason(compatNeeds) }, ()
     const name = uniq('fc');
     plug.failWith('Mount', 'tank is offline', { volume: bad });
     try {
-      const r = await d.docker(['run', '--name', name, '--volume-driver', 'testplug', '-v', `${good}:/a`, '-v', `${bad}:/b`, 'busybox', 'true']);
+      // --mount keeps its order (the CLI sends -v binds in Go's random map order), so `good` is mounted first.
+      const vol = (src: string, dst: string): string[] => ['--mount', `type=volume,src=${src},dst=${dst},volume-driver=testplug`];
+      const r = await d.docker(['run', '--name', name, ...vol(good, '/a'), ...vol(bad, '/b'), 'busybox', 'true']);
       fails(r);
       includes(r.stderr, 'tank is offline', r);
       const id = await idOf(name);
