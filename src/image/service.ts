@@ -669,12 +669,14 @@ export class LocalImageService implements ImageService, ImageDiskUsageReader {
       const out: ImageLoadResult[] = [];
       for (const img of images) {
         const existed = this.meta.has(img.id);
+        let opened = -1;
         try {
           await this.addImage({
             config: img.config,
             layers: img.layers.map((l) => l.descriptor),
             openLayer: async (i) => {
               const layer = img.layers[i]!;
+              opened = i;
               const stream = layer.open();
               if (!opts.onLayer) return stream;
               const report = opts.onLayer;
@@ -698,7 +700,11 @@ export class LocalImageService implements ImageService, ImageDiskUsageReader {
           });
         } catch (err) {
           if (!isInvalidArgument(err)) throw err;
-          throw new InvalidArgumentError(`failed to load image ${img.refs[0] ?? img.id}: ${(err as Error).message}`);
+          let msg = (err as Error).message;
+          // A plain layer tar's blob digest is its diff id: a mismatch there is a diff id mismatch.
+          const got = /^blob digest mismatch: expected (\S+), got (\S+)$/.exec(msg);
+          if (got && opened >= 0 && got[1] === img.diffIds[opened]) msg = `layer ${opened} does not match the image config: its diff id is ${got[2]}, the config says ${got[1]}`;
+          throw new InvalidArgumentError(`failed to load image ${img.refs[0] ?? img.id}: ${msg}`);
         }
         if (!existed) added.push(img.id);
         out.push({ id: img.id, refs: img.refs, replaced: [] });
