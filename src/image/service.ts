@@ -571,7 +571,8 @@ export class LocalImageService implements ImageService, ImageDiskUsageReader {
     }
     if (plain) {
       const blob = plain;
-      return { diffId, size: blob.size, open: (sig) => this.#content.reader(blob.digest, sig ? { signal: sig } : {}) };
+      // The store's reader checks the blob's digest, which for a plain tar is the diff id.
+      return { diffId, size: blob.size, selfVerified: blob.digest === diffId, open: (sig) => this.#content.reader(blob.digest, sig ? { signal: sig } : {}) };
     }
     if (gzip) {
       const blob = gzip;
