@@ -94,5 +94,11 @@ describe('save and load through the image store', { skip }, () => {
     assert.deepEqual(images.list().map((i) => [i.id, i.repoTags]), [[keep.id, ['good:1']]]);
     assert.deepEqual(await readdir(images.paths.ingest), []);
     assert.deepEqual((await readdir(images.paths.blobs)).sort(), [keep.id.slice(7)]);
+
+    // The good image alone loads, takes good:1 from the old image and says so; the old one is left dangling.
+    const alone = await makeTar([{ name: 'l1.tar', body: good }, { name: 'c1.json', body: c1 }, { name: 'manifest.json', body: JSON.stringify([{ Config: 'c1.json', RepoTags: ['good:1'], Layers: ['l1.tar'] }]) }]);
+    const [loaded] = await images.loadImages(Readable.from([alone]));
+    assert.deepEqual(loaded, { id: sha256Digest(c1), refs: ['good:1'], replaced: [{ ref: 'good:1', id: keep.id }] });
+    assert.deepEqual(images.get(keep.id).repoTags, []);
   });
 });
