@@ -13,8 +13,9 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 # busybox the built-in image is seeded from, xattrs for overlay whiteouts,
 # decompressors for layers) and what the tests use (ps/pgrep from procps; gcc and libc6-dev
 # build the static syscall probe of the seccomp tests).
-# docker.io is deliberately absent: only bench/ needs Docker Engine and it
-# installs it itself.
+# docker.io (Docker Engine 20.10) is a peer of the interop tests: save in one engine, load in
+# the other. The tests run their own dockerd on private roots and sockets, with no bridge and
+# no iptables rules.
 # gcc, g++, make and python3 build the native addon (node-gyp links with g++).
 packages=(crun runc conmon iptables busybox-static attr xz-utils bzip2 procps gcc g++ make python3 libc6-dev)
 # tini ships tini-static, the init `run --init` bind-mounts into containers (static: the
@@ -25,6 +26,7 @@ packages+=(python3-docker)
 # Networking: nftables programs berth's own table (NAT, published ports, isolation); iproute2
 # makes namespaces, bridges and veths.
 packages+=(nftables iproute2)
+packages+=(docker.io)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -10,6 +10,8 @@ export type LayerBlob = Pick<Descriptor, 'digest' | 'mediaType' | 'size'>;
 interface LayerBlobRecord {
   diffId: string;
   blobs: LayerBlob[];
+  /** Bytes of the uncompressed layer tar, once known: a saved archive's tar header needs it up front. */
+  tarSize?: number;
 }
 
 /**
@@ -23,6 +25,7 @@ export class LayerBlobIndex {
   readonly #dir: string;
   readonly #byDiff = new Map<string, LayerBlob[]>();
   readonly #byBlob = new Map<string, string>();
+  readonly #tarSize = new Map<string, number>();
 
   constructor(dir: string) {
     this.#dir = dir;
@@ -41,6 +44,7 @@ export class LayerBlobIndex {
         const rec = JSON.parse(await readFile(join(this.#dir, name), 'utf8')) as LayerBlobRecord;
         if (rec.diffId !== `sha256:${m[1]}` || !Array.isArray(rec.blobs)) continue;
         this.#set(rec.diffId, rec.blobs.filter((b) => isDigest(b.digest)));
+        if (Number.isSafeInteger(rec.tarSize) && rec.tarSize! >= 0) this.#tarSize.set(rec.diffId, rec.tarSize!);
       } catch {
         // An unreadable record only loses the mapping: the layer is made again on the next push.
       }
@@ -64,17 +68,36 @@ export class LayerBlobIndex {
     return this.#byBlob.get(blobDigest);
   }
 
+  /** Every layer with a record: blobs, a known tar size, or both. */
   diffIds(): string[] {
-    return [...this.#byDiff.keys()];
+    return [...new Set([...this.#byDiff.keys(), ...this.#tarSize.keys()])];
+  }
+
+  /** Bytes of the layer's uncompressed tar, when recorded. */
+  tarSizeOf(diffId: string): number | undefined {
+    return this.#tarSize.get(diffId);
   }
 
   /** Records that `blob` (already in the content store) is a form of layer `diffId`. */
-  async add(diffId: string, blob: LayerBlob): Promise<void> {
+  async add(diffId: string, blob: LayerBlob, tarSize?: number): Promise<void> {
     const blobs = this.blobsOf(diffId);
-    if (blobs.some((b) => b.digest === blob.digest)) return;
-    blobs.push({ digest: blob.digest, mediaType: blob.mediaType, size: blob.size });
-    await writeFileAtomic(join(this.#dir, `${digestHex(diffId)}.json`), JSON.stringify({ diffId, blobs } satisfies LayerBlobRecord));
+    const knownSize = tarSize === undefined || this.#tarSize.get(diffId) === tarSize;
+    if (blobs.some((b) => b.digest === blob.digest) && knownSize) return;
+    if (!blobs.some((b) => b.digest === blob.digest)) blobs.push({ digest: blob.digest, mediaType: blob.mediaType, size: blob.size });
+    await this.#write(diffId, blobs, tarSize ?? this.#tarSize.get(diffId));
+  }
+
+  /** Records the size of the layer's uncompressed tar (a layer berth can pack again may have no blob). */
+  async setTarSize(diffId: string, tarSize: number): Promise<void> {
+    if (this.#tarSize.get(diffId) === tarSize) return;
+    await this.#write(diffId, this.blobsOf(diffId), tarSize);
+  }
+
+  async #write(diffId: string, blobs: LayerBlob[], tarSize: number | undefined): Promise<void> {
+    const rec: LayerBlobRecord = { diffId, blobs, ...(tarSize !== undefined ? { tarSize } : {}) };
+    await writeFileAtomic(join(this.#dir, `${digestHex(diffId)}.json`), JSON.stringify(rec));
     this.#set(diffId, blobs);
+    if (tarSize !== undefined) this.#tarSize.set(diffId, tarSize);
   }
 
   /** Forgets a layer's blobs (the caller deletes them from the content store); returns them. */
@@ -82,6 +105,7 @@ export class LayerBlobIndex {
     const blobs = this.blobsOf(diffId);
     await rm(join(this.#dir, `${digestHex(diffId)}.json`), { force: true });
     this.#set(diffId, []);
+    this.#tarSize.delete(diffId);
     return blobs;
   }
 }

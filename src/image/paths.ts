@@ -10,7 +10,7 @@ import { join } from 'node:path';
  *   ingest/<random>         blobs being written (hashed as they stream, fsynced, then renamed into
  *                           blobs/); whatever is here at start is a crash's leftover and deleted
  *   layerblobs/<hex>.json   per layer diff id (hex of it): the blobs that decompress to that layer,
- *                           { diffId, blobs: [{ digest, mediaType, size }] }
+ *                           { diffId, blobs: [{ digest, mediaType, size }], tarSize? }
  *   images/<hex>.json       one record per image, named by the image id (= config digest):
  *                           { id, layers: [chain ids], parent, addedAt, size }
  *   repositories.json       every tag and digest reference: { tags: { "busybox:latest": id },
@@ -26,9 +26,14 @@ import { join } from 'node:path';
  *   keeps that blob as it came, verified against its descriptor. Recompressing would give other
  *   bytes and so other digests; keeping it lets push and save reproduce the image's manifest
  *   exactly, without compressing anything.
- * - A layer that arrives uncompressed (load of a `docker save` archive) is gzip-compressed once,
- *   while it is unpacked, and that blob is kept: its tar bytes came from another tool and berth
- *   could not make them again from the unpacked files.
+ * - A layer that arrives uncompressed in a `docker save` archive is kept uncompressed, as it
+ *   came (an OCI `...layer.v1.tar` blob whose digest is its diff id), as containerd keeps it: its
+ *   tar bytes came from another tool and berth could not make them again from the unpacked files,
+ *   and compressing on the way would make load several times slower than Docker's. A save then
+ *   copies it as it is. Other uncompressed layers without a descriptor (commit) are
+ *   gzip-compressed once while they are unpacked.
+ * - layerblobs/ also records each layer's uncompressed tar size (`tarSize`) when known, because
+ *   a saved archive's tar header needs it before the layer's bytes.
  * - A layer berth makes (import now; commit and build later) keeps no blob at first: its diff id
  *   is the digest of berth's own deterministic packing of the unpacked layer, so the same tar can
  *   be made again at any time. The first push or save packs and gzips it (once) and keeps that

@@ -1,9 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import { access } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
-import { InvalidArgumentError } from '../lib/errors/index.js';
+import { join } from 'node:path';
+import { type Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { ConflictError, InvalidArgumentError, isInvalidArgument, NotFoundError } from '../lib/errors/index.js';
 import { unpackLayer } from '../lib/tar/index.js';
 import { packLayer } from '../lib/tar/index.js';
-import { chainIds, checkDescriptor, Digester, familiarDigested, familiarTagged, isDigest, parseNamedReference, parseReference, sha256Digest } from '../oci/index.js';
+import {
+  chainIds, checkDescriptor, Digester, familiarDigested, familiarTagged, isDigest, layerCompression, parseNamedReference, parseReference, sha256Digest,
+  type ImageReference,
+} from '../oci/index.js';
+import { readArchiveImages } from './archive/read.js';
+import { SpooledArchive } from './archive/spool.js';
+import { writeImageArchive, type SaveImage, type SaveLayer } from './archive/write.js';
 import { KeyedLock } from '../lib/sync/keyed-lock.js';
 import type { OverlaySnapshotter } from '../snapshot/overlay.js';
 import { LocalContentStore } from './content/store.js';
@@ -19,7 +29,7 @@ import { parsePlatform } from './platform.js';
 import { planImageRemoval } from './remove-policy.js';
 import type {
   HistoryResponseItem, ImageAddOptions, ImageCommitOptions, ImageConfigFile, ImageDeleteResponseItem, ImageImportOptions, ImagePruneOptions,
-  ImageDiskUsage, ImageDiskUsageReader, ImageRecord, ImageRemoveOptions, ImageRunConfig, ImageService,
+  ImageDiskUsage, ImageDiskUsageReader, ImageLoadOptions, ImageLoadResult, ImageRecord, ImageRemoveOptions, ImageRunConfig, ImageService,
 } from './types.js';
 
 /** Constructor options of {@link LocalImageService}. */
@@ -188,7 +198,8 @@ export class LocalImageService implements ImageService, ImageDiskUsageReader {
       const unpacked = await unpackLayer(req.source, staged.dir, { allowDevices: process.getuid?.() === 0, signal: req.signal });
       // The layer is named by berth's own packing of what was unpacked, not by the bytes given:
       // that tar can be made again whenever a push or save needs the layer (see paths.ts).
-      diff = { diffId: await this.#packedDigest(staged.dir, req.signal), size: unpacked.size };
+      const packed = await this.#packedDigest(staged.dir, req.signal);
+      diff = { diffId: packed.digest, tarSize: packed.size, size: unpacked.size };
     } catch (err) {
       await staged.discard();
       throw err;
@@ -208,6 +219,7 @@ export class LocalImageService implements ImageService, ImageDiskUsageReader {
     return this.lock.run(STORE_LOCK, async () => {
       const { created: newLayer } = await staged.commit({ chainId, diffId: diff.diffId, size: diff.size });
       try {
+        await this.#layerBlobs.setTarSize(diff.diffId, diff.tarSize);
         if (!this.meta.has(id)) {
           await this.#content.putBlob(configBytes, { digest: id });
           const stored: StoredImage = { id, layers: [chainId], parent: '', addedAt: Date.now(), size: diff.size };
@@ -247,7 +259,7 @@ export class LocalImageService implements ImageService, ImageDiskUsageReader {
           pin([chainId, unpacked.diffId]);
           pins.push(chainId, unpacked.diffId);
           newLayer = { chainId, diffId: unpacked.diffId, blob: blob.digest, created: false };
-          await this.#layerBlobs.add(unpacked.diffId, blob);
+          await this.#layerBlobs.add(unpacked.diffId, blob, unpacked.tarSize);
           newLayer.created = (await staged.commit({ chainId, diffId: unpacked.diffId, size: unpacked.size })).created;
           diffIds.push(unpacked.diffId);
           size += (await this.snapshotter.layerInfo(chainId)).size;
@@ -336,7 +348,7 @@ export class LocalImageService implements ImageService, ImageDiskUsageReader {
         : { ref: familiarTagged(p), kind: 'tag' as const };
     });
     if (opts.parent && !isDigest(opts.parent)) throw new InvalidArgumentError(`invalid parent image id: ${opts.parent}`);
-    const descriptors = opts.layers?.map((d, i) => checkDescriptor(d, `layer ${i} descriptor`));
+    const descriptors = opts.layers?.map((d, i) => d && checkDescriptor(d, `layer ${i} descriptor`));
     if (descriptors && descriptors.length !== diffIds.length) {
       throw new InvalidArgumentError(`image has ${diffIds.length} layers but ${descriptors.length} layer descriptors were given`);
     }
@@ -359,7 +371,7 @@ export class LocalImageService implements ImageService, ImageDiskUsageReader {
               if (this.#layerBlobs.diffIdOf(blob.digest) === undefined) await this.#content.delete(blob.digest);
               throw new InvalidArgumentError(`layer ${i} does not match the image config: got diff id ${r.diffId}, expected ${diffIds[i]}`);
             }
-            await this.#layerBlobs.add(r.diffId, blob);
+            await this.#layerBlobs.add(r.diffId, blob, r.tarSize);
             if ((await staged.commit({ chainId: chain[i]!, diffId: r.diffId, size: r.size })).created) createdLayers.push(chain[i]!);
           } catch (err) {
             await staged.discard();
@@ -500,10 +512,10 @@ export class LocalImageService implements ImageService, ImageDiskUsageReader {
   }
 
   /** sha256 of berth's deterministic packing of an unpacked layer dir (read once, nothing written). */
-  async #packedDigest(dir: string, signal?: AbortSignal): Promise<string> {
+  async #packedDigest(dir: string, signal?: AbortSignal): Promise<{ digest: string; size: number }> {
     const d = new Digester();
     for await (const chunk of packLayer(dir, signal ? { signal } : {})) d.update(chunk as Buffer);
-    return d.digest();
+    return { digest: d.digest(), size: d.size };
   }
 
   // ---- blobs for push and save ----------------------------------------------------------------
@@ -536,6 +548,186 @@ export class LocalImageService implements ImageService, ImageDiskUsageReader {
   /** A stored blob (config, manifest, layer) as a verified stream. */
   openBlob(digest: string, opts: { signal?: AbortSignal } = {}): Promise<Readable> {
     return this.#content.reader(digest, opts);
+  }
+
+  // ---- save and load ------------------------------------------------------------------------
+
+  /**
+   * Layer `index` of `img` as the uncompressed tar an archive holds, by the cheapest way there:
+   * a blob kept uncompressed is copied; a gzip blob is decompressed as it streams; a layer berth
+   * made and never compressed is packed again from its files. The tar header needs the size up
+   * front: it is recorded when a layer arrives, and otherwise counted once and recorded.
+   */
+  async #layerTar(img: ImageRecord, index: number, signal?: AbortSignal): Promise<SaveLayer> {
+    const diffId = img.config.rootfs.diff_ids[index]!;
+    const chainId = img.layers[index]!;
+    let open: (signal?: AbortSignal) => Promise<Readable>;
+    let plain: LayerBlob | undefined;
+    let gzip: LayerBlob | undefined;
+    for (const b of this.#layerBlobs.blobsOf(diffId)) {
+      if (!(await this.#content.has(b.digest))) continue;
+      if (layerCompression(b.mediaType) === 'none') plain ??= b;
+      if (layerCompression(b.mediaType) === 'gzip') gzip ??= b;
+    }
+    if (plain) {
+      const blob = plain;
+      // The store's reader checks the blob's digest, which for a plain tar is the diff id.
+      return { diffId, size: blob.size, selfVerified: blob.digest === diffId, open: (sig) => this.#content.reader(blob.digest, sig ? { signal: sig } : {}) };
+    }
+    if (gzip) {
+      const blob = gzip;
+      open = async (sig) => {
+        const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+        pipeline(await this.#content.reader(blob.digest, sig ? { signal: sig } : {}), gunzip).catch((err: Error) => gunzip.destroy(err));
+        return gunzip;
+      };
+    } else {
+      open = async (sig) => this.snapshotter.exportLayer(chainId, sig ? { signal: sig } : {});
+    }
+    let size = this.#layerBlobs.tarSizeOf(diffId);
+    if (size === undefined) {
+      const d = new Digester();
+      await pipeline(await open(signal), new Transform({ transform(chunk: Buffer, _e, cb) { d.update(chunk); cb(); } }), signal ? { signal } : {});
+      if (d.digest() !== diffId) {
+        throw new ConflictError(`layer ${diffId} cannot be reproduced from what is stored (it reads as ${d.digest()}): import or load the image again`);
+      }
+      size = d.size;
+      await this.#layerBlobs.setTarSize(diffId, size);
+    }
+    return { diffId, size, open };
+  }
+
+  /** The images `names` select for a save, each with the tags to record for it, in order. */
+  #saveTargets(names: string[], platform?: string): Map<string, string[]> {
+    const want = platform ? parsePlatform(platform) : undefined;
+    const out = new Map<string, string[]>();
+    const addTag = (id: string, tag?: string): void => {
+      const tags = out.get(id) ?? [];
+      if (tag && !tags.includes(tag)) tags.push(tag);
+      out.set(id, tags);
+    };
+    for (const name of names) {
+      let ref: ImageReference | undefined;
+      try {
+        ref = parseReference(name);
+      } catch {
+        ref = undefined;
+      }
+      const found: Array<[string, string | undefined]> = [];
+      if (ref && ref.tag === undefined && ref.digest === undefined) {
+        // A bare repository name saves every tag of it, as docker does.
+        for (const img of this.list()) {
+          for (const t of img.repoTags) if (t.slice(0, t.lastIndexOf(':')) === ref.familiarName) found.push([img.id, t]);
+        }
+      }
+      if (found.length === 0) {
+        const img = this.get(name);
+        found.push([img.id, ref && ref.digest === undefined && this.meta.lookupRef(familiarTagged(ref)) === img.id ? familiarTagged(ref) : undefined]);
+      }
+      for (const [id, tag] of found) {
+        const cfg = this.meta.record(id)!.config;
+        if (want && (cfg.os !== want.os || cfg.architecture !== want.architecture)) {
+          throw new NotFoundError(`image with reference ${name} was found but does not match the specified platform: wanted ${want.os}/${want.architecture}, actual: ${cfg.os}/${cfg.architecture}`);
+        }
+        addTag(id, tag);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * `docker save`: the images `names` select as one tar stream (docker-archive and OCI layout at
+   * once, see archive/write.ts). Everything is resolved before the first byte, so an unknown
+   * name is a plain error; after that the stream carries the layers at the reader's pace.
+   * @throws {NotFoundError} for a name that matches no image
+   */
+  async saveImages(names: string[], opts: { platform?: string; signal?: AbortSignal } = {}): Promise<Readable> {
+    if (names.length === 0) throw new InvalidArgumentError('no images to save');
+    const images: SaveImage[] = [];
+    for (const [id, tags] of this.#saveTargets(names, opts.platform)) {
+      const img = this.meta.record(id)!;
+      const layers: SaveLayer[] = [];
+      for (let i = 0; i < img.layers.length; i++) layers.push(await this.#layerTar(img, i, opts.signal));
+      images.push({ id, config: await this.#content.readBlob(id), tags, layers });
+    }
+    return writeImageArchive(images, opts.signal);
+  }
+
+  /**
+   * `docker load`: stores every image of a docker-archive (Docker 20.10's or 25's) or OCI layout
+   * tarball. The archive is spooled to a private dir first (its manifest comes last), checked
+   * whole (paths, links, sizes, digests), then its images are added untagged; only when all of
+   * them are in are their tags set. On any failure the images this load added are removed again,
+   * so the store is as it was.
+   */
+  async loadImages(source: Readable, opts: ImageLoadOptions = {}): Promise<ImageLoadResult[]> {
+    const platform = opts.platform ? parsePlatform(opts.platform) : undefined;
+    const dir = join(this.paths.ingest, `load-${randomBytes(8).toString('hex')}`);
+    const archive = await SpooledArchive.read(source, dir, opts.signal);
+    const added: string[] = [];
+    try {
+      const images = await readArchiveImages(archive, platform);
+      const out: ImageLoadResult[] = [];
+      for (const img of images) {
+        const existed = this.meta.has(img.id);
+        let opened = -1;
+        try {
+          await this.addImage({
+            config: img.config,
+            layers: img.layers.map((l) => l.descriptor),
+            openLayer: async (i) => {
+              const layer = img.layers[i]!;
+              opened = i;
+              const stream = layer.open();
+              if (!opts.onLayer) return stream;
+              const report = opts.onLayer;
+              const diffId = img.diffIds[i]!;
+              let current = 0;
+              let last = 0;
+              report({ diffId, current, total: layer.size });
+              const meter = new Transform({
+                transform(chunk: Buffer, _e, cb) {
+                  current += chunk.length;
+                  const now = Date.now();
+                  if (now - last >= 100) { last = now; report({ diffId, current, total: layer.size }); }
+                  cb(null, chunk);
+                },
+                flush(cb) { report({ diffId, current, total: layer.size }); cb(); },
+              });
+              stream.once('error', (err) => meter.destroy(err));
+              return stream.pipe(meter);
+            },
+            signal: opts.signal,
+          });
+        } catch (err) {
+          if (!isInvalidArgument(err)) throw err;
+          let msg = (err as Error).message;
+          // A plain layer tar's blob digest is its diff id: a mismatch there is a diff id mismatch.
+          const got = /^blob digest mismatch: expected (\S+), got (\S+)$/.exec(msg);
+          if (got && opened >= 0 && got[1] === img.diffIds[opened]) msg = `layer ${opened} does not match the image config: its diff id is ${got[2]}, the config says ${got[1]}`;
+          throw new InvalidArgumentError(`failed to load image ${img.refs[0] ?? img.id}: ${msg}`);
+        }
+        if (!existed) added.push(img.id);
+        out.push({ id: img.id, refs: img.refs, replaced: [] });
+      }
+      for (const r of out) {
+        for (const ref of r.refs) {
+          const tag = familiarTagged(parseNamedReference(ref));
+          const before = this.meta.lookupRef(tag);
+          if (before !== undefined && before !== r.id) r.replaced.push({ ref: tag, id: before });
+          await this.tag(r.id, tag);
+        }
+        r.refs = r.refs.map((ref) => familiarTagged(parseNamedReference(ref)));
+      }
+      return out;
+    } catch (err) {
+      for (const id of added.reverse()) {
+        await this.remove(id, { force: true, usedBy: () => [] }).catch(() => undefined);
+      }
+      throw err;
+    } finally {
+      await archive.remove();
+    }
   }
 
   /** Bytes the image store holds besides the unpacked layers, for `system df`. */

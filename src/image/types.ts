@@ -84,8 +84,26 @@ export interface ImageAddOptions {
    * later push or save sends the same digests. Without them a compressed layer is kept as it comes
    * and an uncompressed one is gzip-compressed once (see paths.ts).
    */
-  layers?: Descriptor[];
+  layers?: Array<Descriptor | undefined>;
   signal?: AbortSignal;
+}
+
+/** Options of `ImageService.loadImages` (`docker load`). */
+export interface ImageLoadOptions {
+  /** "os/arch": which image of a multi-platform OCI index to load. */
+  platform?: string;
+  /** Told how far each new layer has been read, for the "Loading layer" progress. */
+  onLayer?: (p: { diffId: string; current: number; total: number }) => void;
+  signal?: AbortSignal;
+}
+
+/** One image a load stored. */
+export interface ImageLoadResult {
+  id: string;
+  /** The tags it now has from the archive ("busybox:latest"). */
+  refs: string[];
+  /** Tags the load took from other images, with the id they named before. */
+  replaced: Array<{ ref: string; id: string }>;
 }
 
 /**
@@ -184,6 +202,10 @@ export interface ImageService {
   remove(ref: string, opts: ImageRemoveOptions): Promise<ImageDeleteResponseItem[]>;
   prune(opts: ImagePruneOptions): Promise<{ ImagesDeleted: ImageDeleteResponseItem[]; SpaceReclaimed: number }>;
   history(ref: string): HistoryResponseItem[];
+  /** `docker save`: the images `names` select, as one archive tar stream. */
+  saveImages(names: string[], opts?: { platform?: string; signal?: AbortSignal }): Promise<Readable>;
+  /** `docker load`: stores the images of an archive; all or nothing. */
+  loadImages(source: Readable, opts?: ImageLoadOptions): Promise<ImageLoadResult[]>;
 }
 
 /** `system df`'s view of the image store: what its blobs take on top of the unpacked layers. */

@@ -20,6 +20,15 @@ function matchReference(tag: string, pattern: string): boolean {
   return pTag === undefined || glob(pTag).test(t);
 }
 
+/** Docker's text progress bar, as `docker load` shows it when it cannot draw one itself. */
+function progressBar(current: number, total: number): string {
+  const width = 50;
+  const filled = total > 0 ? Math.min(width, Math.floor((current / total) * width)) : 0;
+  const bar = filled >= width ? '='.repeat(width) : `${'='.repeat(filled)}>${' '.repeat(width - filled - 1)}`;
+  const size = (n: number): string => (n < 1000 ? `${n}B` : n < 1e6 ? `${(n / 1e3).toFixed(2)}kB` : n < 1e9 ? `${(n / 1e6).toFixed(2)}MB` : `${(n / 1e9).toFixed(2)}GB`);
+  return `[${bar}] ${size(current)}/${size(total)}`;
+}
+
 /** The image side of the Engine API, in wire types. */
 export class ImageApi {
   readonly #images: ImageService;
@@ -107,6 +116,35 @@ export class ImageApi {
     const img = await this.#images.importImage({ source: opts.source, reference, changes: opts.changes, message: opts.message, platform: opts.platform, signal: opts.signal });
     this.#events.image(img.id, 'import', imageEventAttributes(img, img.id));
     return img.id;
+  }
+
+  /** `GET /images/get`: the images as one archive stream, resolved before the first byte. */
+  async imageSave(names: string[], opts: { platform?: string; signal: AbortSignal }): Promise<Readable> {
+    const stream = await this.#images.saveImages(names, opts);
+    for (const name of names) {
+      const img = this.#images.get(name);
+      this.#events.image(img.id, 'save', imageEventAttributes(img, name));
+    }
+    return stream;
+  }
+
+  /**
+   * `POST /images/load`: stores the images of an archive and reports as Docker does, through
+   * `send` (JSON messages): "Loading layer" progress unless quiet, then one "Loaded image" line
+   * per tag (or "Loaded image ID" for an untagged image).
+   */
+  async imageLoad(source: Readable, opts: { quiet: boolean; platform?: string; signal: AbortSignal; send: (msg: object) => void }): Promise<void> {
+    const onLayer = opts.quiet ? undefined : (p: { diffId: string; current: number; total: number }): void => {
+      opts.send({ status: 'Loading layer', progressDetail: { current: p.current, total: p.total }, progress: progressBar(p.current, p.total), id: p.diffId.slice(7, 19) });
+    };
+    const loaded = await this.#images.loadImages(source, { platform: opts.platform, signal: opts.signal, onLayer });
+    for (const r of loaded) {
+      const img = this.#images.get(r.id);
+      for (const old of r.replaced) opts.send({ stream: `The image ${old.ref} already exists, renaming the old one with ID ${old.id} to empty string\n` });
+      if (r.refs.length === 0) opts.send({ stream: `Loaded image ID: ${r.id}\n` });
+      for (const ref of r.refs) opts.send({ stream: `Loaded image: ${ref}\n` });
+      this.#events.image(r.id, 'load', imageEventAttributes(img, r.refs[0] ?? r.id));
+    }
   }
 
   /** Pulling needs the registry client, which comes later; say so clearly. */

@@ -33,7 +33,8 @@ export const command: Command = {
     }
     const platform = flags.list('platform');
     for await (const line of imageLoad(ctx.client(), source, { quiet: flags.bool('quiet'), platform: platform.length ? platform.join(',') : undefined })) {
-      if (!flags.bool('quiet')) ctx.out(line);
+      // -q drops the progress only: "Loaded image: …" is printed either way, as docker does.
+      ctx.out(line);
     }
     return 0;
   },

@@ -13,4 +13,8 @@ export interface ImageBackend {
   /** Imports a rootfs tarball; resolves to the new image's id. */
   imageImport(opts: { source: Readable; repo?: string; tag?: string; changes: string[]; message?: string; platform?: string; signal: AbortSignal }): Promise<string>;
   imagePull(fromImage: string, tag: string): never;
+  /** The images as one archive tar stream; names are resolved before it starts. */
+  imageSave(names: string[], opts: { platform?: string; signal: AbortSignal }): Promise<Readable>;
+  /** Loads an archive, reporting through `send` (JSON messages). */
+  imageLoad(source: Readable, opts: { quiet: boolean; platform?: string; signal: AbortSignal; send: (msg: object) => void }): Promise<void>;
 }

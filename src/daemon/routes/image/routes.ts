@@ -1,7 +1,10 @@
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import type { Router } from '../../server/router.js';
 import { boolParam, filtersParam } from '../../server/context.js';
 import { sendJson, need } from '../../server/respond.js';
-import { InvalidArgumentError } from '../../../lib/errors/index.js';
+import { InvalidArgumentError, messageOf } from '../../../lib/errors/index.js';
+import type { RequestContext } from '../../server/context.js';
 import type { ImageBackend } from './backend.js';
 
 export function addImageRoutes(r: Router, b: ImageBackend): void {
@@ -27,6 +30,36 @@ export function addImageRoutes(r: Router, b: ImageBackend): void {
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(`${JSON.stringify({ status: id })}\r\n`);
   });
+  // Save and load: registered before /images/{name*}/… so "get" is never taken for part of a name.
+  r.add('GET', '/images/get', async (ctx) => {
+    await sendArchive(ctx, await b.imageSave(ctx.query.getAll('names'), { platform: ctx.query.get('platform') || undefined, signal: ctx.signal }));
+  });
+  r.add('GET', '/images/{name*}/get', async (ctx) => {
+    await sendArchive(ctx, await b.imageSave([ctx.params.name!], { platform: ctx.query.get('platform') || undefined, signal: ctx.signal }));
+  });
+  r.add('POST', '/images/load', async (ctx) => {
+    const res = need(ctx);
+    let started = false;
+    // The status line waits for the first message: an archive refused before any layer is read
+    // gets a real error status, as from Docker.
+    const send = (msg: object): void => {
+      if (!started) {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        started = true;
+      }
+      res.write(`${JSON.stringify(msg)}\r\n`);
+    };
+    try {
+      await b.imageLoad(ctx.req, { quiet: boolParam(ctx.query, 'quiet'), platform: ctx.query.get('platform') || undefined, signal: ctx.signal, send });
+    } catch (err) {
+      if (!started) throw err;
+      const message = messageOf(err);
+      res.end(`${JSON.stringify({ errorDetail: { message }, error: message })}\r\n`);
+      return;
+    }
+    if (!started) res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end();
+  });
   r.add('GET', '/images/{name*}/json', async (ctx) => sendJson(ctx, 200, b.imageInspect(ctx.params.name!, ctx.apiVersion)));
   r.add('GET', '/images/{name*}/history', async (ctx) => sendJson(ctx, 200, b.imageHistory(ctx.params.name!)));
   r.add('POST', '/images/{name*}/tag', async (ctx) => {
@@ -35,5 +68,14 @@ export function addImageRoutes(r: Router, b: ImageBackend): void {
   });
   r.add('DELETE', '/images/{name*}', async (ctx) => {
     sendJson(ctx, 200, await b.imageDelete(ctx.params.name!, { force: boolParam(ctx.query, 'force'), noPrune: boolParam(ctx.query, 'noprune') }));
+  });
+}
+
+/** Streams a save archive; past the status line, an error can only cut the stream short. */
+async function sendArchive(ctx: RequestContext, tar: Readable): Promise<void> {
+  const res = need(ctx);
+  res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+  await pipeline(tar, res, { signal: ctx.signal }).catch((err: unknown) => {
+    if (!ctx.signal.aborted) res.destroy(err as Error);
   });
 }
