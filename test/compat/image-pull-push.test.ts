@@ -244,6 +244,28 @@ describe('compat: pull and push with a registry', { skip: skipReason({ ...compat
     includes(denied.stderr, `Error response from daemon: pull access denied for ${host}/denied/x, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`);
   });
 
+  it('bin/berth pull, push, login and logout work as the docker CLI does', async () => {
+    const other = `127.0.0.1:${dist.port}/test/other:2`;
+    const name = `127.0.0.1:${dist.port}/test/cli:1`;
+    ok(await d.berth(['tag', other, name]));
+    const push = ok(await d.berth(['push', name]));
+    includes(push, `The push refers to repository [127.0.0.1:${dist.port}/test/cli]`);
+    includes(push, /^1: digest: sha256:[0-9a-f]{64} size: \d+$/m);
+    ok(await d.berth(['rmi', name]));
+    ok(await d.docker(['rmi', other]));
+    const pull = ok(await d.berth(['pull', name]));
+    includes(pull, `Status: Downloaded newer image for ${name}`);
+    assert.equal(lines(pull).at(-1), name);
+
+    const host = `127.0.0.1:${fake.port}`;
+    assert.equal(ok(await d.berth(['logout', host])), `Removing login credentials for ${host}\n`);
+    // Without credentials the fake registry still hands out an anonymous token.
+    const login = await d.berth(['login', '-u', 'u', '--password-stdin', host], { input: 'p\n' });
+    assert.equal(ok(login), 'Login Succeeded\n');
+    includes(ok(await d.berth(['pull', `${host}/good/x:1`])), `${host}/good/x:1`);
+    fails(await d.berth(['login', '-u', 'u', '--password-stdin', host], { input: 'nope\n' }));
+  });
+
   it('a layer that does not match its digest fails the pull and leaves nothing behind', async () => {
     const host = `127.0.0.1:${fake.port}`;
     ok(await d.docker(['rmi', `${host}/good/x:1`]));

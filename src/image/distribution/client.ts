@@ -66,7 +66,7 @@ export class RegistryClient {
     const ch = this.#challenge;
     if (!ch) return;
     if (ch.scheme === 'basic') {
-      if (!this.#creds?.username) throw new UnauthorizedError('unauthorized: authentication required');
+      if (!this.#creds?.username) throw new UnauthorizedError(`Get "${this.url('/v2/').href}": no basic auth credentials`);
       this.#authorization = `Basic ${Buffer.from(`${this.#creds.username}:${this.#creds.password ?? ''}`).toString('base64')}`;
       return;
     }

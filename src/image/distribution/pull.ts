@@ -254,7 +254,15 @@ class PullRun {
       this.#held.add(d.digest);
       this.ctx.downloads.hold(d.digest);
     }
-    p = this.#limiter.run(() => this.ctx.downloads.join(d.digest, () => this.#fetchBlob(d)));
+    p = this.#limiter.run(async () => {
+      let mine = false;
+      await this.ctx.downloads.join(d.digest, () => {
+        mine = true;
+        return this.#fetchBlob(d);
+      });
+      // Another pull fetched it: its progress went to that pull's client.
+      if (!mine) this.progress(layerMessage('Download complete', shortId(d.digest)));
+    });
     this.#downloads.set(d.digest, p);
     return p;
   }
