@@ -214,6 +214,21 @@ describe('compat: pull and push with a registry', { skip: skipReason({ ...compat
     includes(r.stderr, `Status: Downloaded newer image for 127.0.0.1:${dist.port}/test/other:2`);
   });
 
+  it('layers already here are not downloaded again', async () => {
+    // A two-layer image: the pulled busybox plus a committed layer.
+    const c = ok(await d.docker(['create', `${repo}:1`, 'sh', '-c', 'echo layered > /layered.txt'])).trim();
+    ok(await d.docker(['start', '-a', c]));
+    const two = `127.0.0.1:${dist.port}/test/two:1`;
+    ok(await d.docker(['commit', c, two]));
+    ok(await d.docker(['rm', c]));
+    ok(await d.docker(['push', two]));
+    ok(await d.docker(['rmi', two]));
+    const out = ok(await d.docker(['pull', two]));
+    assert.equal(out.match(/: Already exists$/gm)?.length, 1, out);
+    assert.equal(out.match(/: Pull complete$/gm)?.length, 1, out);
+    assert.equal(ok(await d.docker(['run', '--rm', two, 'cat', '/layered.txt'])), 'layered\n');
+  });
+
   it('a repository the registry does not have: 404 before the stream, with Docker\'s words', async () => {
     const r = await d.docker(['pull', `127.0.0.1:${dist.port}/nosuch/repo:1`]);
     assert.equal(r.code, 1);
