@@ -229,6 +229,17 @@ describe('compat: pull and push with a registry', { skip: skipReason({ ...compat
     assert.equal(ok(await d.docker(['run', '--rm', two, 'cat', '/layered.txt'])), 'layered\n');
   });
 
+  it('pull --all-tags pulls every tag of the repository', async () => {
+    const multi = `127.0.0.1:${dist.port}/test/multi`;
+    ok(await d.docker(['tag', `127.0.0.1:${dist.port}/test/two:1`, `${multi}:a`]));
+    ok(await d.docker(['tag', `${repo}:1`, `${multi}:b`]));
+    ok(await d.docker(['push', '--all-tags', multi]));
+    ok(await d.docker(['rmi', `${multi}:a`, `${multi}:b`]));
+    const out = ok(await d.docker(['pull', '--all-tags', multi]));
+    for (const want of ['a: Pulling from test/multi', 'b: Pulling from test/multi', `Status: Downloaded newer image for ${multi}`]) includes(out, want);
+    assert.deepEqual(lines(ok(await d.docker(['images', '--format', '{{.Tag}}', multi]))).sort(), ['a', 'b']);
+  });
+
   it('a repository the registry does not have: 404 before the stream, with Docker\'s words', async () => {
     const r = await d.docker(['pull', `127.0.0.1:${dist.port}/nosuch/repo:1`]);
     assert.equal(r.code, 1);

@@ -61,7 +61,11 @@ export class ImageApi {
       .map((img) => {
         const summary = toImageSummary(img, this.#users(img.id).length, opts.apiVersion);
         // Docker lists only the tags that matched, so `images mybox` shows one row.
-        if (f.has('reference')) summary.RepoTags = img.repoTags.filter((t) => f.get('reference')!.some((p) => matchReference(t, p)));
+        if (f.has('reference')) {
+          summary.RepoTags = img.repoTags.filter((t) => f.get('reference')!.some((p) => matchReference(t, p)));
+          // Digests too, or the CLI draws a "<none>" row for each other repository's digest.
+          summary.RepoDigests = img.repoDigests.filter((d) => f.get('reference')!.some((p) => matchReference(d.slice(0, d.indexOf('@')), p)));
+        }
         return summary;
       });
   }
@@ -120,8 +124,19 @@ export class ImageApi {
    */
   async imagePull(opts: { fromImage: string; tag: string; platform?: string; auth?: string; signal: AbortSignal }): Promise<StreamedOperation> {
     const registry = this.#needRegistry();
+    const credentials = decodeRegistryAuth(opts.auth);
+    // No tag for a bare name is the API's "every tag" (`pull --all-tags`).
+    const bare = parseReference(opts.fromImage);
+    if (opts.tag === '' && bare.tag === undefined && bare.digest === undefined) {
+      const pullAll = await registry.preparePullAllTags(opts.fromImage, { platform: opts.platform, credentials, signal: opts.signal });
+      return {
+        run: async (progress) => {
+          for (const r of await pullAll.run(progress)) this.#events.image(r.image.id, 'pull', imageEventAttributes(r.image, r.reference));
+        },
+      };
+    }
     const reference = opts.tag === '' ? opts.fromImage : isDigest(opts.tag) ? `${opts.fromImage}@${opts.tag}` : `${opts.fromImage}:${opts.tag}`;
-    const pull = await registry.preparePull(reference, { platform: opts.platform, credentials: decodeRegistryAuth(opts.auth), signal: opts.signal });
+    const pull = await registry.preparePull(reference, { platform: opts.platform, credentials, signal: opts.signal });
     return {
       run: async (progress) => {
         const r = await pull.run(progress);

@@ -111,6 +111,31 @@ export async function preparePull(ctx: PullContext, req: PullRequest): Promise<P
   return { run: (progress) => new PullRun(ctx, client, ref, manifest, top.digest, req, progress).run() };
 }
 
+const MAX_TAGS = 10_000;
+
+/** The tags of a repository (GET /v2/<name>/tags/list, following the Link header's pages). */
+export async function listTags(ctx: PullContext, req: Omit<PullRequest, 'platform'>): Promise<string[]> {
+  const ref = req.ref;
+  const client = new RegistryClient(registryEndpoint(ref.domain, ctx.insecureRegistries), req.credentials, req.signal ? { signal: req.signal } : {});
+  const tags: string[] = [];
+  try {
+    await client.authorize([pullScope(ref.path)]);
+    let path: string | undefined = `/v2/${ref.path}/tags/list?n=1000`;
+    while (path && tags.length < MAX_TAGS) {
+      const res = await client.request({ method: 'GET', path }, [pullScope(ref.path)]);
+      const body = await readBody(res, MAX_MANIFEST);
+      if (res.statusCode !== 200) throw registryError(res, body);
+      const doc = JSON.parse(body.toString('utf8')) as { tags?: unknown };
+      if (Array.isArray(doc.tags)) for (const t of doc.tags) if (typeof t === 'string') tags.push(t);
+      const link = /<([^>]+)>;\s*rel="?next"?/.exec(String(res.headers.link ?? ''));
+      path = link ? link[1] : undefined;
+    }
+  } catch (err) {
+    throw translatePullError(err, ref);
+  }
+  return [...new Set(tags)].sort();
+}
+
 /** One pull after its manifest is known: config, layers, unpack, references. */
 class PullRun {
   readonly #stored: string[] = [];

@@ -12,6 +12,7 @@ export const command: Command = {
     aliases: ['image pull', 'pull'],
     args: { min: 1, max: 1 },
     flags: [
+      { name: 'all-tags', short: 'a', kind: 'bool', description: 'Download all tagged images in the repository' },
       { name: 'platform', kind: 'string', description: 'Set platform if server is multi-platform capable' },
       { name: 'quiet', short: 'q', kind: 'bool', description: 'Suppress verbose output' },
     ],
@@ -19,11 +20,13 @@ export const command: Command = {
   async run(ctx, flags, [name]) {
     const parsed = parseNamedReference(name!);
     const quiet = flags.bool('quiet');
-    if (parsed.tag === undefined && parsed.digest === undefined && !quiet) ctx.out('Using default tag: latest\n');
-    const r = withDefaultTag(parsed);
+    const all = flags.bool('all-tags');
+    if (all && (parsed.tag !== undefined || parsed.digest !== undefined)) throw new Error('tag can\'t be used with --all-tags/-a');
+    if (!all && parsed.tag === undefined && parsed.digest === undefined && !quiet) ctx.out('Using default tag: latest\n');
+    const r = all ? parsed : withDefaultTag(parsed);
     const stream = imageCreateFromImage(ctx.client(), {
       fromImage: r.digest ? `${canonicalName(r)}@${r.digest}` : canonicalName(r),
-      tag: r.digest ? undefined : r.tag,
+      tag: r.digest || all ? undefined : r.tag,
       platform: flags.string('platform'),
       registryAuth: await registryAuthHeader(ctx, r.domain),
     });
