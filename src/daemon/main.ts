@@ -138,6 +138,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
     listVolumes: () => volumeApi.volumesWithUsage(),
     imageBlobBytes: async () => (await images.diskUsage()).blobBytes,
     layerSize: async (chainId) => (await snapshotter.layerInfo(chainId)).size,
+    insecureRegistries: cfg.insecureRegistries,
   }));
   addLifecycleRoutes(router, containerApi);
   addAttachRoutes(router, containerApi);
