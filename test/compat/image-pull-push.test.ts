@@ -68,7 +68,8 @@ async function tinyImage(): Promise<{ layer: Buffer; config: Buffer }> {
  * A registry with Docker Hub's token flow: /v2/ answers 401 with a Bearer challenge, /token
  * hands out a token for user "u" / password "p" (and an anonymous one), and manifests are
  * served only with a token. Repository "denied/x" is refused as Docker Hub refuses a missing
- * repository; "bad/x" serves a layer whose bytes are not what its digest says.
+ * repository; "bad/x" serves a layer whose bytes are not what its digest says; "drop/x" drops
+ * the connection half-way through the layer.
  */
 async function startFakeRegistry(): Promise<{ port: number; blobGets: () => number; stop: () => Promise<void> }> {
   const { layer, config } = await tinyImage();
@@ -105,7 +106,7 @@ async function startFakeRegistry(): Promise<{ port: number; blobGets: () => numb
     if (!m) return deny(res, 404, 'NOT_FOUND', 'not found');
     const [, repo, kind, target] = m;
     if (repo === 'denied/x') return deny(res, 403, 'DENIED', 'requested access to the resource is denied');
-    if (repo !== 'good/x' && repo !== 'bad/x') return deny(res, 404, 'NAME_UNKNOWN', 'repository name not known to registry');
+    if (repo !== 'good/x' && repo !== 'bad/x' && repo !== 'drop/x') return deny(res, 404, 'NAME_UNKNOWN', 'repository name not known to registry');
     let body: Buffer | undefined;
     let type = 'application/octet-stream';
     if (kind === 'manifests' && (target === '1' || target === sha256(manifest))) {
@@ -118,6 +119,12 @@ async function startFakeRegistry(): Promise<{ port: number; blobGets: () => numb
       body = repo === 'bad/x' ? corrupt : layer;
     }
     if (!body) return deny(res, 404, kind === 'manifests' ? 'MANIFEST_UNKNOWN' : 'BLOB_UNKNOWN', 'unknown');
+    if (repo === 'drop/x' && body === layer) {
+      // Half the layer, then the connection drops.
+      res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length });
+      res.write(body.subarray(0, body.length >> 1), () => res.socket?.destroy());
+      return;
+    }
     res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'Docker-Content-Digest': sha256(body) });
     res.end(req.method === 'HEAD' ? undefined : body);
   });
@@ -292,7 +299,7 @@ describe('compat: pull and push with a registry', { skip: skipReason({ ...compat
     fails(await d.berth(['login', '-u', 'u', '--password-stdin', host], { input: 'nope\n' }));
   });
 
-  it('a layer that does not match its digest fails the pull and leaves nothing behind', async () => {
+  it('a layer that does not match its digest, or is cut off, fails the pull and leaves nothing behind', async () => {
     const host = `127.0.0.1:${fake.port}`;
     ok(await d.docker(['rmi', `${host}/good/x:1`]));
     const before = blobs();
@@ -303,6 +310,10 @@ describe('compat: pull and push with a registry', { skip: skipReason({ ...compat
     includes(r.stderr, /filesystem layer verification failed for digest sha256:[0-9a-f]{64}/);
     assert.deepEqual(blobs(), before);
     assert.deepEqual(lines(ok(await d.docker(['images', '-q', `${host}/bad/x`]))), []);
+    const dropped = await d.docker(['pull', `${host}/drop/x:1`]);
+    assert.equal(dropped.code, 1);
+    includes(dropped.stderr, /failed to download layer sha256:[0-9a-f]{64}: unexpected EOF/);
+    assert.deepEqual(blobs(), before);
     // The good image still pulls (the same layer digest, served right).
     includes(ok(await d.docker(['pull', `${host}/good/x:1`])), 'Pull complete');
   });

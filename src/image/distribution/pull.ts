@@ -316,7 +316,12 @@ class PullRun {
           cb(null, chunk);
         },
       });
-      await pipeline([res, count, writer.stream] as unknown as [Readable, NodeJS.WritableStream], { signal: this.#signal });
+      await pipeline([res, count, writer.stream] as unknown as [Readable, NodeJS.WritableStream], { signal: this.#signal }).catch((err: unknown) => {
+        // A connection the registry dropped mid-blob reads as Go's "unexpected EOF", as in Docker.
+        const e = err as NodeJS.ErrnoException;
+        if (e instanceof EngineError || e?.name === 'AbortError') throw err;
+        throw new EngineError(`failed to download layer ${d.digest}: ${e?.code === 'ECONNRESET' || e?.message === 'aborted' ? 'unexpected EOF' : e?.message}`, { cause: err });
+      });
       this.progress(progressMessage('Downloading', id, n, d.size));
       this.progress(layerMessage('Verifying Checksum', id));
       try {
