@@ -23,6 +23,8 @@ packages=(crun runc conmon iptables busybox-static attr xz-utils bzip2 procps gc
 packages+=(tini)
 # The compat tests drive berthd with the Python SDK too, as users' scripts do.
 packages+=(python3-docker)
+# The pull/push compat tests use Distribution (Debian's docker-registry) as the registry peer.
+packages+=(docker-registry)
 # Networking: nftables programs berth's own table (NAT, published ports, isolation); iproute2
 # makes namespaces, bridges and veths.
 packages+=(nftables iproute2)

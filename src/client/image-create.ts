@@ -49,6 +49,8 @@ export interface ImagePullOptions {
   fromImage: string;
   tag?: string;
   platform?: string;
+  /** X-Registry-Auth: base64url of the registry's AuthConfig JSON. */
+  registryAuth?: string;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function* imageCreateFromImage(client: EngineClient, options: Image
     method: 'POST',
     path: '/images/create',
     query: { fromImage: options.fromImage, tag: options.tag, platform: options.platform },
+    ...(options.registryAuth ? { headers: { 'X-Registry-Auth': options.registryAuth } } : {}),
   });
   for await (const msg of jsonLines<CreateImageProgress>(res)) {
     if (msg.error || msg.errorDetail?.message) throw new InternalError(msg.errorDetail?.message ?? msg.error ?? 'pull failed');

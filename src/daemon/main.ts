@@ -23,6 +23,7 @@ import { addSwarmAndPluginRoutes } from './routes/system/swarm.js';
 import { addUnservedEndpoints } from './server/engine-endpoints.js';
 import { OverlaySnapshotter } from '../snapshot/index.js';
 import { LocalImageService } from '../image/index.js';
+import { RegistryService } from '../image/distribution/index.js';
 import { ConmonRuntime, readLogs } from '../runtime/index.js';
 import { CgroupStatsReader, detectCgroupLayout } from '../runtime/index.js';
 import { ContainerStore } from '../engine/container/store.js';
@@ -129,7 +130,8 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   const volumeApi = new VolumeApi(volumes, events);
   const containerApi = new ContainerApi(containers, images);
   const usedBy = (imageId: string, runningOnly = false): string[] => containers.imageUsers(imageId, runningOnly);
-  const imageApi = new ImageApi(images, usedBy, events);
+  const registry = new RegistryService({ store: images, insecureRegistries: cfg.insecureRegistries });
+  const imageApi = new ImageApi(images, usedBy, events, registry);
   addSystemRoutes(router, new SystemApi({
     containers: store, images, events, dataRoot: cfg.dataRoot, runtimes: probe.runtimes, defaultRuntime, daemonId: await daemonId(cfg.dataRoot),
     listContainers: () => containerApi.containerList({ all: true, size: true, filters: new Map() }),
@@ -137,6 +139,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
     listVolumes: () => volumeApi.volumesWithUsage(),
     imageBlobBytes: async () => (await images.diskUsage()).blobBytes,
     layerSize: async (chainId) => (await snapshotter.layerInfo(chainId)).size,
+    insecureRegistries: cfg.insecureRegistries,
   }));
   addLifecycleRoutes(router, containerApi);
   addAttachRoutes(router, containerApi);

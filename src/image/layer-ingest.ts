@@ -38,10 +38,11 @@ export interface IngestedLayer {
  * keeps its blob in the content store by the rule in paths.ts: a compressed blob (or any blob with
  * a descriptor) is kept byte for byte and checked against the descriptor; an uncompressed tar
  * without one is gzip-compressed once on the way. On failure nothing is kept (the caller discards
- * `dir`).
+ * `dir`). With `stored`, the blob is already in the content store under the descriptor's digest
+ * (a pull downloads and verifies it first) and is only unpacked.
  */
 export async function ingestLayer(
-  source: Readable, dir: string, content: ContentIngester, unpack: UnpackLayerOptions, descriptor?: Descriptor,
+  source: Readable, dir: string, content: ContentIngester, unpack: UnpackLayerOptions, descriptor?: Descriptor, stored = false,
 ): Promise<IngestedLayer> {
   let writer: ContentWriter | undefined;
   const out = new PassThrough();
@@ -54,6 +55,14 @@ export async function ingestLayer(
       if (declared !== compression) throw new InvalidArgumentError(`layer ${descriptor.digest} is ${compression === 'none' ? 'uncompressed' : compression} but its media type ${descriptor.mediaType} says ${declared}`);
     }
     const decompress = decompressor(compression);
+    // A blob a pull already stored (verified against the descriptor) is only unpacked.
+    if (stored && descriptor) {
+      const feeding = pipeline([source, ...(decompress ? [decompress] : []), out] as unknown as [Readable, Writable]);
+      feeding.catch((err: Error) => out.destroy(err));
+      const unpacked = await unpackLayer(out, dir, unpack);
+      await feeding;
+      return { unpacked, blob: { digest: descriptor.digest, size: descriptor.size, mediaType: descriptor.mediaType } };
+    }
     const keepAsIs = descriptor !== undefined || compression === 'gzip';
     writer = await content.writer();
     const w = writer;

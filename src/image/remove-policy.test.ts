@@ -20,6 +20,14 @@ describe('planImageRemoval', () => {
     assert.deepEqual(planImageRemoval(facts({})), { untag: ['a:1'], deleteImage: true });
   });
 
+  it('with the last tag of a repository, drops its digest references too (as Docker does)', () => {
+    const dig = `r/a@sha256:${'c'.repeat(64)}`;
+    assert.deepEqual(planImageRemoval(facts({ ref: 'r/a:1', refs: ['r/a:1', dig] })), { untag: ['r/a:1', dig], deleteImage: true });
+    assert.deepEqual(planImageRemoval(facts({ ref: 'r/a:1', refs: ['r/a:1', 'r/a:2', dig] })), { untag: ['r/a:1'], deleteImage: false });
+    assert.deepEqual(planImageRemoval(facts({ ref: 'r/a:1', refs: ['r/a:1', 'b:1', dig] })), { untag: ['r/a:1', dig], deleteImage: false });
+    assert.deepEqual(planImageRemoval(facts({ ref: dig, refs: ['r/a:1', dig] })), { untag: [dig], deleteImage: false });
+  });
+
   it('by id, removes all names of one repository', () => {
     assert.deepEqual(planImageRemoval(facts({ ref: 'abab', refs: ['a:1', 'a:2'] })), { untag: ['a:1', 'a:2'], deleteImage: true });
   });

@@ -21,7 +21,7 @@ export interface RemovalPlan {
   deleteImage: boolean;
 }
 
-const repositoryOf = (ref: string): string => ref.replace(/[:@][^:@/]*$/, '');
+const repositoryOf = (ref: string): string => (ref.includes('@') ? ref.slice(0, ref.indexOf('@')) : ref.replace(/:[^:/]*$/, ''));
 
 /**
  * Docker's rmi rules, as a pure decision (daemon/images/image_delete.go): a name untags, and the
@@ -39,8 +39,20 @@ export function planImageRemoval(f: RemovalFacts): RemovalPlan {
     if (f.users.length > 0 && !f.force && f.refs.length <= 1) {
       throw new ConflictError(`conflict: unable to remove repository reference "${f.ref}" (must force) - container ${shortId(f.users[0]!)} is using its referenced image ${img}`);
     }
-    const remaining = f.refs.filter((r) => r !== name);
-    return { untag: [name], deleteImage: remaining.length === 0 && f.running.length === 0 && (f.users.length === 0 || f.force) };
+    const untag = [name];
+    let remaining = f.refs.filter((r) => r !== name);
+    // Docker's rule: once a repository's last tag goes, its digest references (from pull or
+    // push) go too, so `rmi repo:tag` of a pulled image deletes it.
+    if (p.digest === undefined) {
+      const repo = repositoryOf(name);
+      const isDigestRef = (r: string): boolean => r.includes('@');
+      if (!remaining.some((r) => !isDigestRef(r) && repositoryOf(r) === repo)) {
+        const digests = remaining.filter((r) => isDigestRef(r) && repositoryOf(r) === repo);
+        untag.push(...digests);
+        remaining = remaining.filter((r) => !digests.includes(r));
+      }
+    }
+    return { untag, deleteImage: remaining.length === 0 && f.running.length === 0 && (f.users.length === 0 || f.force) };
   }
   if (f.running.length > 0) {
     throw new ConflictError(`conflict: unable to delete ${img} (cannot be forced) - image is being used by running container ${shortId(f.running[0]!)}`);

@@ -17,6 +17,7 @@ import { writeImageArchive, type SaveImage, type SaveLayer } from './archive/wri
 import { KeyedLock } from '../lib/sync/keyed-lock.js';
 import type { OverlaySnapshotter } from '../snapshot/overlay.js';
 import { LocalContentStore } from './content/store.js';
+import type { ContentWriter } from './content/types.js';
 import { LayerBlobIndex, type LayerBlob } from './layer-blobs.js';
 import { ingestLayer, packLayerBlob } from './layer-ingest.js';
 import { BUSYBOX_EPOCH, busyboxRootfsTar, HOST_BUSYBOX } from './busybox-rootfs.js';
@@ -366,13 +367,14 @@ export class LocalImageService implements ImageService, ImageDiskUsageReader {
               allowDevices: process.getuid?.() === 0,
               lowerDirs: this.snapshotter.lowerDirs(chain.slice(0, i)),
               signal: opts.signal,
-            }, descriptors?.[i]);
+            }, descriptors?.[i], opts.blobsStored === true);
             if (r.diffId !== diffIds[i]) {
               if (this.#layerBlobs.diffIdOf(blob.digest) === undefined) await this.#content.delete(blob.digest);
               throw new InvalidArgumentError(`layer ${i} does not match the image config: got diff id ${r.diffId}, expected ${diffIds[i]}`);
             }
             await this.#layerBlobs.add(r.diffId, blob, r.tarSize);
             if ((await staged.commit({ chainId: chain[i]!, diffId: r.diffId, size: r.size })).created) createdLayers.push(chain[i]!);
+            opts.onLayerStored?.(i);
           } catch (err) {
             await staged.discard();
             throw err;
@@ -542,6 +544,49 @@ export class LocalImageService implements ImageService, ImageDiskUsageReader {
         await this.#layerBlobs.add(diffId, blob);
       });
       return blob;
+    });
+  }
+
+  // ---- for the registry client (distribution/) ------------------------------------------------
+
+  /** Whether layer `chainId` is unpacked here. */
+  hasLayer(chainId: string): Promise<boolean> {
+    return this.snapshotter.hasLayer(chainId);
+  }
+
+  hasBlob(digest: string): Promise<boolean> {
+    return this.#content.has(digest);
+  }
+
+  /** A writer into the content store: a pull downloads each blob through one and commits it verified. */
+  blobWriter(): Promise<ContentWriter> {
+    return this.#content.writer();
+  }
+
+  /**
+   * Deletes blobs a failed pull stored, with the layer records no image needs any more; a blob
+   * that an image (or an add in progress) names is kept.
+   */
+  async discardBlobs(digests: string[]): Promise<void> {
+    await this.lock.run(STORE_LOCK, async () => {
+      await this.#collectLayerBlobs();
+      for (const d of digests) {
+        if (this.#layerBlobs.diffIdOf(d) !== undefined || this.meta.has(d)) continue;
+        await this.#content.delete(d);
+      }
+    });
+  }
+
+  /** Points digest references ("name@sha256:…") at an existing image, as a push records them. */
+  async addDigestReferences(id: string, refs: string[]): Promise<void> {
+    const parsed = refs.map((r) => {
+      const p = parseNamedReference(r);
+      if (p.digest === undefined) throw new InvalidArgumentError(`not a digest reference: ${r}`);
+      return { ref: familiarDigested({ ...p, digest: p.digest }), kind: 'digest' as const };
+    });
+    await this.lock.run(STORE_LOCK, async () => {
+      if (!this.meta.has(id)) throw imageNotFound(id);
+      await this.meta.setRefs(parsed, id);
     });
   }
 

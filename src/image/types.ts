@@ -85,6 +85,10 @@ export interface ImageAddOptions {
    * and an uncompressed one is gzip-compressed once (see paths.ts).
    */
   layers?: Array<Descriptor | undefined>;
+  /** `layers` are already in the content store (a pull stored and verified them): only unpack them. */
+  blobsStored?: boolean;
+  /** Told when layer `index` is unpacked and stored (only for layers that were opened). */
+  onLayerStored?: (index: number) => void;
   signal?: AbortSignal;
 }
 

@@ -97,3 +97,14 @@ test('--plugin-dir is repeatable, replaces the default plugin dirs, and must be 
   assert.deepEqual(parseDaemonArgs([...empty, '--plugin-dir', '/a', '--plugin-dir=/b']).config!.pluginDirs, ['/a', '/b']);
   assert.throws(() => parseDaemonArgs([...empty, '--plugin-dir', 'rel']), { message: 'invalid --plugin-dir "rel": it must be an absolute path' });
 });
+
+test('--insecure-registry repeats and adds to the file\'s insecure-registries', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-cfg-'));
+  const file = join(dir, 'daemon.json');
+  writeFileSync(file, JSON.stringify({ 'insecure-registries': ['reg.local:5000'] }));
+  assert.deepEqual(parseDaemonArgs(['--config-file', file]).config!.insecureRegistries, ['reg.local:5000']);
+  const { config } = parseDaemonArgs(['--config-file', file, '--insecure-registry', '10.0.0.0/8', '--insecure-registry=other:443']);
+  assert.deepEqual(config!.insecureRegistries, ['reg.local:5000', '10.0.0.0/8', 'other:443']);
+  writeFileSync(file, JSON.stringify({ 'insecure-registries': 'x' }));
+  assert.throws(() => parseDaemonArgs(['--config-file', file]), /insecure-registries must be a list/);
+});

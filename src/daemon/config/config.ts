@@ -30,6 +30,8 @@ export interface DaemonConfig {
   ipForward: boolean;
   /** --plugin-dir, repeatable: where volume plugins' sockets and spec files are looked up (replaces the defaults). */
   pluginDirs: string[];
+  /** --insecure-registry, repeatable: registries (host[:port] or CIDR) spoken to in plain HTTP. */
+  insecureRegistries: string[];
 }
 
 export const DEFAULTS: DaemonConfig = {
@@ -43,6 +45,7 @@ export const DEFAULTS: DaemonConfig = {
   netTag: 'berth',
   ipForward: true,
   pluginDirs: [...DEFAULT_PLUGIN_DIRS],
+  insecureRegistries: [],
 };
 
 const USAGE = `Usage:	berthd [OPTIONS]
@@ -59,6 +62,7 @@ Options:
       --exec-root string        Root directory for execution state files (default "/run/berth")
       --fixed-cidr string       IPv4 subnet for fixed IPs on the default bridge
   -H, --host list               Daemon socket(s) to connect to
+      --insecure-registry list  Enable insecure registry communication (plain HTTP)
       --ip-forward              Enable IPv4 forwarding (default true)
   -l, --log-level string        Set the logging level ("debug"|"info"|"warn"|"error"|"fatal") (default "info")
       --mtu int                 Set the default bridge's MTU (default 1500)
@@ -108,6 +112,7 @@ export function parseDaemonArgs(argv: string[]): { config?: DaemonConfig; print?
       case '--mtu': flags.mtu = parseMtu(next()); break;
       case '--net-tag': flags.netTag = next(); break;
       case '--plugin-dir': pluginDirs.push(parsePluginDir(next())); break;
+      case '--insecure-registry': (flags.insecureRegistries ??= []).push(next()); break;
       // A boolean: "--ip-forward" alone is true; only "--ip-forward=false" turns it off.
       case '--ip-forward': flags.ipForward = parseBool(arg, value ?? 'true'); break;
       default: throw new InvalidArgumentError(`unknown flag: ${arg}\nSee 'berthd --help'.`);
@@ -121,6 +126,8 @@ export function parseDaemonArgs(argv: string[]): { config?: DaemonConfig; print?
   if (flags.execRoot && !flags.hosts && !file.hosts) cfg.hosts = [`unix://${cfg.execRoot}/berth.sock`];
   if (!['debug', 'info', 'warn', 'error', 'fatal'].includes(cfg.logLevel)) throw new InvalidArgumentError(`unable to parse logging level: ${cfg.logLevel}`);
   checkNetworkFlags(cfg);
+  // Both sources add up, as in dockerd.
+  if (flags.insecureRegistries && file.insecureRegistries) cfg.insecureRegistries = [...file.insecureRegistries, ...flags.insecureRegistries];
   if (cfg.defaultRuntime && !cfg.runtimes[cfg.defaultRuntime]) throw new InvalidArgumentError(`default runtime ${cfg.defaultRuntime} is not a configured runtime`);
   return { config: cfg };
 }
@@ -176,7 +183,7 @@ function readConfigFile(path: string, required: boolean): Partial<DaemonConfig> 
   }
   const out: Partial<DaemonConfig> = {};
   const known = new Set(['hosts', 'data-root', 'exec-root', 'pidfile', 'log-level', 'default-runtime', 'runtimes', 'debug',
-    'bip', 'fixed-cidr', 'default-address-pools', 'mtu', 'net-tag', 'ip-forward']);
+    'bip', 'fixed-cidr', 'default-address-pools', 'mtu', 'net-tag', 'ip-forward', 'insecure-registries']);
   for (const k of Object.keys(raw)) if (!known.has(k)) throw new InvalidArgumentError(`the following directives don't match any configuration option: ${k}`);
   if (raw.hosts) out.hosts = raw.hosts as string[];
   if (raw['data-root']) out.dataRoot = String(raw['data-root']);
@@ -190,6 +197,10 @@ function readConfigFile(path: string, required: boolean): Partial<DaemonConfig> 
   if (raw.mtu !== undefined) out.mtu = parseMtu(String(raw.mtu));
   if (raw['net-tag'] !== undefined) out.netTag = String(raw['net-tag']);
   if (raw['ip-forward'] !== undefined) out.ipForward = raw['ip-forward'] !== false;
+  if (raw['insecure-registries'] !== undefined) {
+    if (!Array.isArray(raw['insecure-registries'])) throw new InvalidArgumentError('insecure-registries must be a list of registries');
+    out.insecureRegistries = (raw['insecure-registries'] as unknown[]).map(String);
+  }
   if (Array.isArray(raw['default-address-pools'])) {
     out.defaultAddressPools = (raw['default-address-pools'] as { base?: unknown; size?: unknown }[]).map((p) => parsePoolSpec(`base=${String(p.base)},size=${String(p.size)}`));
   }

@@ -1,6 +1,9 @@
 import type { ImageService } from '../../image/types.js';
 import type { Readable } from 'node:stream';
-import { InvalidArgumentError, NotFoundError } from '../../lib/errors/index.js';
+import { InvalidArgumentError, NotImplementedError } from '../../lib/errors/index.js';
+import { credentialsFromAuthConfig, decodeRegistryAuth, type RegistryService } from '../../image/distribution/index.js';
+import { isDigest } from '../../oci/index.js';
+import type { JsonMessage } from '../../api/progress.js';
 import { toImageInspect, toImageSummary } from '../convert/image.js';
 import { matchLabels, parseUntil } from '../container/api.js';
 import type { EventSink } from '../events/types.js';
@@ -34,8 +37,10 @@ export class ImageApi {
   readonly #images: ImageService;
   readonly #users: ImageUsers;
   readonly #events: EventSink;
+  readonly #registry: RegistryService | undefined;
 
-  constructor(images: ImageService, users: ImageUsers, events: EventSink) {
+  constructor(images: ImageService, users: ImageUsers, events: EventSink, registry?: RegistryService) {
+    this.#registry = registry;
     this.#images = images;
     this.#users = users;
     this.#events = events;
@@ -65,7 +70,11 @@ export class ImageApi {
       .map((img) => {
         const summary = toImageSummary(img, this.#users(img.id).length, opts.apiVersion);
         // Docker lists only the tags that matched, so `images mybox` shows one row.
-        if (f.has('reference')) summary.RepoTags = img.repoTags.filter((t) => f.get('reference')!.some((p) => matchReference(t, p)));
+        if (f.has('reference')) {
+          summary.RepoTags = img.repoTags.filter((t) => f.get('reference')!.some((p) => matchReference(t, p)));
+          // Digests too, or the CLI draws a "<none>" row for each other repository's digest.
+          summary.RepoDigests = img.repoDigests.filter((d) => f.get('reference')!.some((p) => matchReference(d.slice(0, d.indexOf('@')), p)));
+        }
         return summary;
       });
   }
@@ -147,9 +156,62 @@ export class ImageApi {
     }
   }
 
-  /** Pulling needs the registry client, which comes later; say so clearly. */
-  imagePull(fromImage: string, tag: string): never {
-    const ref = tag ? `${fromImage}:${tag}` : fromImage;
-    throw new NotFoundError(`pull access denied for ${fromImage}: berth cannot pull "${ref}" yet (no registry client); import or load the image instead`);
+  /**
+   * `POST /images/create?fromImage=`: resolves the image at its registry (errors here get a
+   * status), then returns the pull, which reports progress as it runs.
+   */
+  async imagePull(opts: { fromImage: string; tag: string; platform?: string; auth?: string; signal: AbortSignal }): Promise<StreamedOperation> {
+    const registry = this.#needRegistry();
+    const credentials = decodeRegistryAuth(opts.auth);
+    // No tag for a bare name is the API's "every tag" (`pull --all-tags`).
+    const bare = parseReference(opts.fromImage);
+    if (opts.tag === '' && bare.tag === undefined && bare.digest === undefined) {
+      const pullAll = await registry.preparePullAllTags(opts.fromImage, { platform: opts.platform, credentials, signal: opts.signal });
+      return {
+        run: async (progress) => {
+          for (const r of await pullAll.run(progress)) this.#events.image(r.image.id, 'pull', imageEventAttributes(r.image, r.reference));
+        },
+      };
+    }
+    const reference = opts.tag === '' ? opts.fromImage : isDigest(opts.tag) ? `${opts.fromImage}@${opts.tag}` : `${opts.fromImage}:${opts.tag}`;
+    const pull = await registry.preparePull(reference, { platform: opts.platform, credentials, signal: opts.signal });
+    return {
+      run: async (progress) => {
+        const r = await pull.run(progress);
+        this.#events.image(r.image.id, 'pull', imageEventAttributes(r.image, r.reference));
+      },
+    };
   }
+
+  /** `POST /images/{name}/push`: checks the image exists here, then returns the push. */
+  imagePush(opts: { name: string; tag?: string; auth?: string; signal: AbortSignal }): StreamedOperation {
+    const registry = this.#needRegistry();
+    const push = registry.preparePush(opts.name, { tag: opts.tag || undefined, credentials: decodeRegistryAuth(opts.auth), signal: opts.signal });
+    return {
+      run: async (progress) => {
+        for (const t of await push.run(progress)) {
+          const ref = `${parseReference(opts.name).familiarName}:${t.tag}`;
+          const img = this.#images.get(ref);
+          this.#events.image(img.id, 'push', imageEventAttributes(img, ref));
+        }
+      },
+    };
+  }
+
+  /** `POST /auth`: checks credentials against the registry they name. */
+  async login(body: unknown, signal: AbortSignal): Promise<{ Status: string; IdentityToken?: string }> {
+    const creds = credentialsFromAuthConfig(body);
+    if (!creds) throw new InvalidArgumentError('username is required');
+    return this.#needRegistry().login(creds, signal);
+  }
+
+  #needRegistry(): RegistryService {
+    if (!this.#registry) throw new NotImplementedError('this daemon has no registry client');
+    return this.#registry;
+  }
+}
+
+/** A streamed operation (pull, push) whose request was accepted: it reports JSON progress as it runs. */
+export interface StreamedOperation {
+  run(progress: (m: JsonMessage) => void): Promise<void>;
 }

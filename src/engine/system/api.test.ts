@@ -42,3 +42,9 @@ test('the runtime commit is the version from its --version line', () => {
   assert.equal(runtimeCommitId('crun version 1.8.1'), '1.8.1');
   assert.equal(runtimeCommitId(undefined), '');
 });
+
+test('info lists --insecure-registry values as dockerd does', async () => {
+  const info = await new SystemApi({ ...deps, insecureRegistries: ['reg.local:5000', '10.0.0.0/8'] } as SystemApiDeps).systemInfo('1.50');
+  assert.deepEqual(info.RegistryConfig!.InsecureRegistryCIDRs, ['10.0.0.0/8', '::1/128', '127.0.0.0/8']);
+  assert.deepEqual(info.RegistryConfig!.IndexConfigs['reg.local:5000'], { Name: 'reg.local:5000', Mirrors: [], Secure: false, Official: false });
+});

@@ -47,6 +47,8 @@ export interface SystemApiDeps {
   imageBlobBytes: () => Promise<number>;
   /** Unpacked size of one layer by chain id, so df counts a layer shared by images once. */
   layerSize?: (chainId: string) => Promise<number>;
+  /** --insecure-registry values: CIDRs and host[:port] names. */
+  insecureRegistries?: string[];
 }
 
 /** "runc version 1.1.5+ds1" -> "1.1.5+ds1": what `info` shows as the runtime's commit. */
@@ -55,12 +57,20 @@ export function runtimeCommitId(versionLine: string | undefined): string {
   return /version\s+(\S+)/.exec(versionLine)?.[1] ?? versionLine.trim();
 }
 
-/** Docker's registry settings with no daemon configuration: Docker Hub, loopback insecure. */
-function registryConfig(apiVersion: string): RegistryServiceConfig {
+/**
+ * Docker's registry settings: Docker Hub, loopback insecure, and the --insecure-registry values
+ * as dockerd lists them (CIDRs apart, names as insecure index configs).
+ */
+function registryConfig(apiVersion: string, insecure: string[] = []): RegistryServiceConfig {
+  const cidrs = insecure.filter((e) => e.includes('/'));
+  const names = insecure.filter((e) => !e.includes('/'));
   return {
     ...(apiBefore(apiVersion, '1.49') ? { AllowNondistributableArtifactsCIDRs: null, AllowNondistributableArtifactsHostnames: null } : {}),
-    IndexConfigs: { 'docker.io': { Name: 'docker.io', Mirrors: [], Secure: true, Official: true } },
-    InsecureRegistryCIDRs: ['::1/128', '127.0.0.0/8'],
+    IndexConfigs: {
+      ...Object.fromEntries(names.map((n) => [n, { Name: n, Mirrors: [], Secure: false, Official: false }])),
+      'docker.io': { Name: 'docker.io', Mirrors: [], Secure: true, Official: true },
+    },
+    InsecureRegistryCIDRs: [...new Set([...cidrs, '::1/128', '127.0.0.0/8'])],
     Mirrors: null,
   };
 }
@@ -143,7 +153,7 @@ export class SystemApi {
       OSType: 'linux',
       Architecture: arch() === 'x64' ? 'x86_64' : arch(),
       IndexServerAddress: 'https://index.docker.io/v1/',
-      RegistryConfig: registryConfig(apiVersion),
+      RegistryConfig: registryConfig(apiVersion, this.#d.insecureRegistries),
       NCPU: cpus().length,
       MemTotal: totalmem(),
       GenericResources: null,

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { Duplex, PassThrough, type Readable } from 'node:stream';
+import * as zlib from 'node:zlib';
 import { createGunzip } from 'node:zlib';
 import { InvalidArgumentError } from '../errors/index.js';
 
@@ -73,6 +74,16 @@ function spawnFilter(bin: string): Duplex {
   return duplex;
 }
 
+/** Node's own zstd decoder (zlib.createZstdDecompress, Node.js 22.15 and later), if this Node has one. */
+function zstdFactory(): (() => Duplex) | undefined {
+  return (zlib as unknown as { createZstdDecompress?: () => Duplex }).createZstdDecompress;
+}
+
+/** Whether layers compressed with zstd can be unpacked here. */
+export function canDecompressZstd(): boolean {
+  return zstdFactory() !== undefined;
+}
+
 /** A transform that decompresses `kind`, or null for uncompressed input. */
 export function decompressor(kind: Compression): Duplex | null {
   switch (kind) {
@@ -80,6 +91,10 @@ export function decompressor(kind: Compression): Duplex | null {
     case 'gzip': return createGunzip();
     case 'bzip2': return spawnFilter('bzip2');
     case 'xz': return spawnFilter('xz');
-    case 'zstd': throw new InvalidArgumentError('unsupported layer compression: zstd');
+    case 'zstd': {
+      const zstd = zstdFactory();
+      if (zstd) return zstd();
+      throw new InvalidArgumentError(`unsupported layer compression: zstd (Node.js ${process.version} has no zstd decoder; Node.js 22.15 and later have one)`);
+    }
   }
 }

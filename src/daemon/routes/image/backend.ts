@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { JsonMessage } from '../../../api/progress.js';
 import type { HistoryResponseItem, ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSummary } from '../../../api/image.js';
 
 /** What the image routes need from the engine, in wire types. */
@@ -12,9 +13,19 @@ export interface ImageBackend {
   imagePrune(filters: Map<string, string[]>): Promise<ImagePruneResponse>;
   /** Imports a rootfs tarball; resolves to the new image's id. */
   imageImport(opts: { source: Readable; repo?: string; tag?: string; changes: string[]; message?: string; platform?: string; signal: AbortSignal }): Promise<string>;
-  imagePull(fromImage: string, tag: string): never;
   /** The images as one archive tar stream; names are resolved before it starts. */
   imageSave(names: string[], opts: { platform?: string; signal: AbortSignal }): Promise<Readable>;
   /** Loads an archive, reporting through `send` (JSON messages). */
   imageLoad(source: Readable, opts: { quiet: boolean; platform?: string; signal: AbortSignal; send: (msg: object) => void }): Promise<void>;
+  /** Resolves the image at its registry (errors get a status); the pull then streams progress. */
+  imagePull(opts: { fromImage: string; tag: string; platform?: string; auth?: string; signal: AbortSignal }): Promise<StreamedOperation>;
+  /** Checks the image exists locally (404 otherwise); the push then streams progress. */
+  imagePush(opts: { name: string; tag?: string; auth?: string; signal: AbortSignal }): StreamedOperation;
+  /** `POST /auth`: the AuthConfig body checked against its registry. */
+  login(body: unknown, signal: AbortSignal): Promise<{ Status: string; IdentityToken?: string }>;
+}
+
+/** A pull or push under way: it reports progress messages and settles when done. */
+export interface StreamedOperation {
+  run(progress: (m: JsonMessage) => void): Promise<void>;
 }

@@ -1,11 +1,10 @@
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { Router } from '../../server/router.js';
-import { boolParam, filtersParam } from '../../server/context.js';
+import { boolParam, filtersParam, readJson, type RequestContext } from '../../server/context.js';
 import { sendJson, need } from '../../server/respond.js';
 import { InvalidArgumentError, messageOf } from '../../../lib/errors/index.js';
-import type { RequestContext } from '../../server/context.js';
-import type { ImageBackend } from './backend.js';
+import type { ImageBackend, StreamedOperation } from './backend.js';
 
 export function addImageRoutes(r: Router, b: ImageBackend): void {
   r.add('GET', '/images/json', async (ctx) => {
@@ -19,7 +18,13 @@ export function addImageRoutes(r: Router, b: ImageBackend): void {
     const fromSrc = q.get('fromSrc');
     const fromImage = q.get('fromImage');
     if (!fromSrc && !fromImage) throw new InvalidArgumentError('either fromSrc or fromImage must be given');
-    if (fromImage) b.imagePull(fromImage, q.get('tag') ?? '');
+    if (fromImage) {
+      const pull = await b.imagePull({
+        fromImage, tag: q.get('tag') ?? '', platform: q.get('platform') || undefined, auth: registryAuth(ctx), signal: ctx.signal,
+      });
+      await streamProgress(ctx, pull);
+      return;
+    }
     if (fromSrc !== '-') throw new InvalidArgumentError(`importing from a URL is not supported: ${fromSrc}`);
     // The status line waits until the import has succeeded, so a bad tarball gets a real error status.
     const id = await b.imageImport({
@@ -60,6 +65,11 @@ export function addImageRoutes(r: Router, b: ImageBackend): void {
     if (!started) res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end();
   });
+  r.add('POST', '/images/{name*}/push', async (ctx) => {
+    const push = b.imagePush({ name: ctx.params.name!, tag: ctx.query.get('tag') || undefined, auth: registryAuth(ctx), signal: ctx.signal });
+    await streamProgress(ctx, push);
+  });
+  r.add('POST', '/auth', async (ctx) => sendJson(ctx, 200, await b.login(await readJson(ctx), ctx.signal)));
   r.add('GET', '/images/{name*}/json', async (ctx) => sendJson(ctx, 200, b.imageInspect(ctx.params.name!, ctx.apiVersion)));
   r.add('GET', '/images/{name*}/history', async (ctx) => sendJson(ctx, 200, b.imageHistory(ctx.params.name!)));
   r.add('POST', '/images/{name*}/tag', async (ctx) => {
@@ -78,4 +88,28 @@ async function sendArchive(ctx: RequestContext, tar: Readable): Promise<void> {
   await pipeline(tar, res, { signal: ctx.signal }).catch((err: unknown) => {
     if (!ctx.signal.aborted) res.destroy(err as Error);
   });
+}
+
+function registryAuth(ctx: RequestContext): string | undefined {
+  const h = ctx.req.headers['x-registry-auth'];
+  return (Array.isArray(h) ? h[0] : h) || undefined;
+}
+
+/**
+ * Answers 200 and streams the operation's JSON messages, one per line as Docker does; an error
+ * after the stream began can only be told in it, as Docker's {"errorDetail":…,"error":…}.
+ */
+async function streamProgress(ctx: RequestContext, op: StreamedOperation): Promise<void> {
+  const res = need(ctx);
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  const send = (m: unknown): void => {
+    if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify(m)}\r\n`);
+  };
+  try {
+    await op.run(send);
+  } catch (err) {
+    const message = (err as Error)?.message ?? String(err);
+    send({ errorDetail: { message }, error: message });
+  }
+  res.end();
 }

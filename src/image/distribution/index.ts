@@ -1,0 +1,81 @@
+/** The registry client: pull, push and login against OCI/Docker registries. */
+import { parseNamedReference } from '../../oci/index.js';
+import { checkInsecureRegistries } from './endpoint.js';
+import type { RegistryCredentials } from './credentials.js';
+import { login, type LoginResult } from './login.js';
+import { listTags, preparePull, type PreparedPull, type PullResult } from './pull.js';
+import { statusMessage } from './progress.js';
+import { NotFoundError } from '../../lib/errors/index.js';
+import { preparePush, type PreparedPush } from './push.js';
+import { SharedDownloads } from './shared-downloads.js';
+import type { DistributionStore } from './store.js';
+
+export { decodeRegistryAuth, credentialsFromAuthConfig, type RegistryCredentials } from './credentials.js';
+export { checkInsecureRegistries } from './endpoint.js';
+export type { JsonMessage } from './progress.js';
+import type { ProgressSink } from './progress.js';
+export type { ProgressSink };
+export { errorMessage } from './progress.js';
+export type { PreparedPull, PullResult } from './pull.js';
+export type { PreparedPush, PushedTag } from './push.js';
+export type { LoginResult } from './login.js';
+export type { DistributionStore } from './store.js';
+
+export interface RegistryServiceOptions {
+  store: DistributionStore;
+  /** --insecure-registry: hosts (host[:port]) or CIDRs spoken to in plain HTTP. */
+  insecureRegistries?: string[];
+}
+
+/** Pull, push and login for the daemon; one per daemon, shared by every request. */
+export class RegistryService {
+  readonly #store: DistributionStore;
+  readonly #insecure: string[];
+  readonly #downloads = new SharedDownloads();
+
+  constructor(opts: RegistryServiceOptions) {
+    this.#store = opts.store;
+    this.#insecure = [...(opts.insecureRegistries ?? [])];
+    checkInsecureRegistries(this.#insecure);
+  }
+
+  /** Resolves `reference` at its registry; the returned pull reports progress while it runs. */
+  preparePull(reference: string, opts: { platform?: string; credentials?: RegistryCredentials; signal?: AbortSignal } = {}): Promise<PreparedPull> {
+    return preparePull({ store: this.#store, insecureRegistries: this.#insecure, downloads: this.#downloads }, { ref: parseNamedReference(reference), ...opts });
+  }
+
+  /**
+   * Every tag of a repository (`pull --all-tags`): each tag is pulled in turn with its own
+   * messages, and one Status line for the repository ends the stream, as Docker does.
+   */
+  async preparePullAllTags(name: string, opts: { platform?: string; credentials?: RegistryCredentials; signal?: AbortSignal } = {}): Promise<{ run: (progress: ProgressSink) => Promise<PullResult[]> }> {
+    const ref = parseNamedReference(name);
+    const ctx = { store: this.#store, insecureRegistries: this.#insecure, downloads: this.#downloads };
+    const tags = await listTags(ctx, { ref, ...opts });
+    if (tags.length === 0) throw new NotFoundError(`repository ${ref.familiarName} not found: no tags`);
+    return {
+      run: async (progress) => {
+        const results: PullResult[] = [];
+        let changed = false;
+        for (const tag of tags) {
+          const pull = await preparePull(ctx, { ref: { ...ref, tag }, ...opts });
+          results.push(await pull.run((m) => {
+            if (m.status?.startsWith('Status: ')) changed ||= m.status.startsWith('Status: Downloaded');
+            else progress(m);
+          }));
+        }
+        progress(statusMessage(changed ? `Status: Downloaded newer image for ${ref.familiarName}` : `Status: Image is up to date for ${ref.familiarName}`));
+        return results;
+      },
+    };
+  }
+
+  /** `name` is the repository; `tag` the one to push (every local tag when absent). */
+  preparePush(name: string, opts: { tag?: string; credentials?: RegistryCredentials; signal?: AbortSignal } = {}): PreparedPush {
+    return preparePush({ store: this.#store, insecureRegistries: this.#insecure }, { ref: parseNamedReference(name), ...opts });
+  }
+
+  login(creds: RegistryCredentials, signal?: AbortSignal): Promise<LoginResult> {
+    return login(creds, this.#insecure, signal);
+  }
+}
