@@ -34,6 +34,7 @@ while (($#)); do
   esac
 done
 
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 [[ $(id -u) -eq 0 ]] || die "run as root: the engines need mounts, namespaces, bridges and NAT"
@@ -51,6 +52,7 @@ docker_pool=base=172.29.0.0/16,size=24
 berth_tag=bnb
 berth_bip=10.238.0.1/24
 berth_pool=base=10.237.0.0/16,size=24
+berth_flags=(--net-tag "$berth_tag" --bip "$berth_bip" --default-address-pool "$berth_pool")
 
 base="$(mktemp -d /tmp/bnn.XXXXXX)"
 declare -A daemon_pid=()
@@ -94,6 +96,7 @@ clean_docker_iptables() {
         iptables -t "$table" -F "$chain" 2>/dev/null; iptables -t "$table" -X "$chain" 2>/dev/null
       done
     fi
+    # shellcheck disable=SC2143 # the table is empty when nothing but policies is left
     if ! grep -qx "table ip $table" <<<"$tables_before" && [[ -z "$(iptables -t "$table" -S | grep -v '^-P ')" ]]; then
       nft delete table ip "$table" 2>/dev/null
     fi
@@ -112,21 +115,7 @@ cleanup() {
   if [[ -n "${daemon_pid[docker]:-}" ]]; then
     for id in $(dk docker network ls -q --no-trunc --filter driver=bridge 2>/dev/null); do docker_bridges+=" br-${id:0:12}"; done
   fi
-  for t in "${!daemon_pid[@]}"; do
-    local ids
-    ids="$(dk "$t" ps -aq 2>/dev/null)"
-    # shellcheck disable=SC2086 # ids are whitespace-separated on purpose
-    [[ -n "$ids" ]] && dk "$t" rm -f $ids >/dev/null 2>&1
-    kill -TERM "${daemon_pid[$t]}" 2>/dev/null
-  done
-  for t in "${!daemon_pid[@]}"; do
-    for _ in $(seq 100); do kill -0 "${daemon_pid[$t]}" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "${daemon_pid[$t]}" 2>/dev/null
-  done
-  for p in $(pids_mentioning "$base/"); do kill -KILL "$p" 2>/dev/null; done
-  sleep 0.5
-  awk -v pfx="$base/" '{ mp = $5; gsub(/\\040/, " ", mp); if (index(mp, pfx) == 1) print length(mp) "\t" mp }' /proc/self/mountinfo \
-    | sort -rn | cut -f2- | while IFS= read -r mp; do umount -l "$mp" 2>/dev/null; done
+  stop_daemons
   if has_target docker; then
     for b in $docker_bridges; do
       [[ "$b" == "$docker_bridge" && $made_bridge -eq 0 ]] && continue
@@ -134,77 +123,20 @@ cleanup() {
     done
     clean_docker_iptables "$docker_bridges"
   fi
-  if has_target berth; then
-    # berthd should take its kernel objects with it when it stops; whatever of this run's tag is
-    # left (a daemon that died) is removed here and reported.
-    local left=""
-    nft list table inet "$berth_tag" >/dev/null 2>&1 && { left+=" nft-table"; nft delete table inet "$berth_tag"; }
-    for l in $(ip -o link show | awk -F': ' '{ print $2 }' | cut -d@ -f1 | grep -E "^${berth_tag}(0|-|v)"); do left+=" $l"; ip link del "$l" 2>/dev/null; done
-    for n in $(ip netns list | awk '{ print $1 }' | grep -E "^${berth_tag}-"); do left+=" netns:$n"; ip netns del "$n"; done
-    [[ -n "$left" ]] && log "berth left behind (now removed):$left"
-  fi
-  if [[ -n "${BENCH_KEEP:-}" ]]; then log "kept $base"; else rm -rf "$base"; fi
+  # berthd should take its kernel objects with it when it stops; whatever of this run's tag is
+  # left (a daemon that died) is removed here and reported.
+  has_target berth && remove_berth_leftovers "berth left behind (now removed)"
+  remove_base
   exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---- helpers ----------------------------------------------------------------
-dir_of() { case "$1" in berth) echo b ;; *) echo "$1" ;; esac; }
-dk() {
-  local t="$1"; shift
-  DOCKER_HOST="unix://$base/$(dir_of "$t")/engine.sock" DOCKER_CONFIG="$base/docker-config" "$docker_cli" "$@"
-}
-pids_mentioning() {
-  local needle="$1" p cmd
-  for p in /proc/[0-9]*; do
-    p="${p#/proc/}"
-    [[ "$p" == "$$" || "$p" == "$BASHPID" ]] && continue
-    cmd="$({ tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null)" || continue
-    [[ "$cmd" == *"$needle"* ]] && echo "$p"
-  done
-}
-now_us() { local t="${EPOCHREALTIME/./}"; echo "$((10#$t))"; }
-timed() {
-  local t="$1" measure="$2"; shift 2
-  local s e out
-  s="$(now_us)"
-  if ! out="$("$@" 2>&1)"; then log "$t: '$*' failed: $out"; return 1; fi
-  e="$(now_us)"
-  echo "$((e - s))" >>"$base/results/$t.$measure"
-}
-wait_ready() {
-  local t="$1" secs="$2"
-  for _ in $(seq $((secs * 10))); do
-    dk "$t" version --format '{{.Server.Version}}' >/dev/null 2>&1 && return 0
-    kill -0 "${daemon_pid[$t]}" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
-make_busybox_tar() {
-  local dir="$base/busybox-rootfs" a
-  mkdir -p "$dir/bin" "$dir/tmp" "$dir/etc"
-  cp "$(command -v busybox)" "$dir/bin/busybox"
-  for a in $("$dir/bin/busybox" --list); do [[ "$a" == busybox ]] || ln -sf busybox "$dir/bin/$a"; done
-  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$dir/etc/passwd"
-  printf 'root:x:0:\nnogroup:x:65534:\n' >"$dir/etc/group"
-  tar -C "$dir" -cf "$base/busybox.tar" .
-}
 host_address() { ip -4 -o addr show scope global | awk '$2 !~ /^(docker|br-|veth|tbnd|bnb|berth)/ { split($4, a, "/"); print a[1]; exit }'; }
 
 # ---- engines ----------------------------------------------------------------
-start_berth() {
-  local d="$base/b"
-  mkdir -p "$d/root" "$d/x"
-  if [[ ! -f "$repo/dist/src/cmd/berthd.js" ]]; then (cd "$repo" && npm run build >&2) || true; fi
-  [[ -x "$repo/bin/berthd" && -f "$repo/dist/src/cmd/berthd.js" ]] || { log "berth: bin/berthd or dist/ missing"; return 1; }
-  "$repo/bin/berthd" -H "unix://$d/engine.sock" --data-root "$d/root" --exec-root "$d/x" --pidfile "$d/berthd.pid" \
-    --net-tag "$berth_tag" --bip "$berth_bip" --default-address-pool "$berth_pool" >"$d/daemon.log" 2>&1 </dev/null &
-  daemon_pid[berth]=$!
-  wait_ready berth 30 || { log "berth: not ready; log tail:"; tail -n 20 "$d/daemon.log" >&2; return 1; }
-}
-
+# Replaces lib.sh's start_docker: Docker's networking on, on a bridge of this run's own.
 start_docker() {
   local d="$base/docker"
   mkdir -p "$d/root" "$d/exec"
@@ -226,14 +158,7 @@ start_docker() {
 mkdir -p "$base/results" "$base/docker-config"
 has_target docker && make_busybox_tar
 
-active=()
-for t in $targets; do
-  log "starting $t"
-  if "start_$t"; then active+=("$t"); else log "$t skipped"; unset "daemon_pid[$t]"; fi
-done
-((${#active[@]})) || die "no engine started"
-
-order_for_round() { if (($1 % 2)); then printf '%s\n' "${active[@]}" | tac; else printf '%s\n' "${active[@]}"; fi; }
+start_engines
 
 # ---- (a) run --rm latency ----------------------------------------------------
 for t in "${active[@]}"; do
@@ -245,8 +170,8 @@ done
 log "run --rm: $rounds rounds"
 for ((r = 0; r < rounds; r++)); do
   for t in $(order_for_round "$r"); do
-    timed "$t" run_bridge dk "$t" run --rm busybox true
-    timed "$t" run_none dk "$t" run --rm --network none busybox true
+    timed "$t" run_bridge dk "$t" run --rm busybox true >/dev/null
+    timed "$t" run_none dk "$t" run --rm --network none busybox true >/dev/null
   done
 done
 
@@ -290,14 +215,8 @@ host_server_pid=""
 rm -f "$base/www/big"
 
 # ---- report -----------------------------------------------------------------
-median() { # file → median of its lines
-  [[ -s "$1" ]] || { echo ""; return; }
-  sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-ms() { local m; m="$(median "$base/results/$1.$2")"; [[ -n "$m" ]] && awk -v m="$m" 'BEGIN { printf "%.1f", m / 1000 }'; }
-mbs() { local m; m="$(median "$base/results/$1.$2")"; [[ -n "$m" ]] && awk -v m="$m" -v n="$mib" 'BEGIN { printf "%.0f", n * 1048576 / (m / 1e6) / 1e6 }'; }
+mbs() { local m; m="$(median "$1" "$2")"; [[ -n "$m" ]] && awk -v m="$m" -v n="$mib" 'BEGIN { printf "%.0f", n * 1048576 / (m / 1e6) / 1e6 }'; }
 diff_ms() { [[ -n "$1" && -n "$2" ]] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a - b }'; }
-ratio() { if [[ -n "$1" && -n "$2" ]] && awk -v b="$2" 'BEGIN { exit !(b > 0) }'; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; else echo "n/a"; fi; }
 
 declare -A val=()
 for t in berth docker; do

@@ -32,6 +32,7 @@ while (($#)); do
   esac
 done
 
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 [[ $(id -u) -eq 0 ]] || die "run as root: the engines need mounts, namespaces and cgroups"
@@ -51,61 +52,20 @@ declare -A daemon_pid=()
 cleanup() {
   local rc=$?
   set +e
-  for t in "${!daemon_pid[@]}"; do
-    local ids
-    ids="$(dk "$t" ps -aq 2>/dev/null)"
-    # shellcheck disable=SC2086 # ids are whitespace-separated on purpose
-    [[ -n "$ids" ]] && dk "$t" rm -f $ids >/dev/null 2>&1
-    kill -TERM "${daemon_pid[$t]}" 2>/dev/null
-  done
-  for t in "${!daemon_pid[@]}"; do
-    for _ in $(seq 100); do kill -0 "${daemon_pid[$t]}" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "${daemon_pid[$t]}" 2>/dev/null
-  done
-  # Whatever still runs from our dir (shims, conmon, a wedged containerd).
-  for p in $(pids_mentioning "$base/"); do kill -KILL "$p" 2>/dev/null; done
-  sleep 0.5
-  # Deepest mount first; lazy so a busy mount cannot stop the rest.
-  awk -v pfx="$base/" '{ mp = $5; gsub(/\\040/, " ", mp); if (index(mp, pfx) == 1) print length(mp) "\t" mp }' /proc/self/mountinfo \
-    | sort -rn | cut -f2- | while IFS= read -r mp; do umount -l "$mp" 2>/dev/null; done
-  if [[ -n "${BENCH_KEEP:-}" ]]; then
-    log "kept $base"
-  else
-    rm -rf "$base"
-  fi
+  stop_daemons
+  remove_base
   exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---- helpers ----------------------------------------------------------------
-# Each engine's directory under $base. berth's is one letter because its
-# exec root holds per-container attach sockets whose full path must fit in
-# sun_path (108 bytes) together with a 64-hex container id.
-dir_of() { case "$1" in berth) echo b ;; *) echo "$1" ;; esac; }
-
-# The docker CLI pointed at one target. A private DOCKER_CONFIG keeps the
-# user's contexts and credential helpers out of the measurement.
-dk() {
-  local t="$1"; shift
-  DOCKER_HOST="unix://$base/$(dir_of "$t")/engine.sock" DOCKER_CONFIG="$base/docker-config" "$docker_cli" "$@"
-}
-
-pids_mentioning() {
-  local needle="$1" p cmd
-  for p in /proc/[0-9]*; do
-    p="${p#/proc/}"
-    [[ "$p" == "$$" || "$p" == "$BASHPID" ]] && continue
-    cmd="$({ tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null)" || continue
-    [[ "$cmd" == *"$needle"* ]] && echo "$p"
-  done
-}
-
 descendants() {
   local p kids
   for p in "$@"; do
     echo "$p"
     kids="$(cat /proc/"$p"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . || true)"
+    # shellcheck disable=SC2086 # one pid a word
     [[ -n "$kids" ]] && descendants $kids
   done
 }
@@ -131,73 +91,7 @@ engine_rss_kb() {
   echo "$total $n $pss_total"
 }
 
-now_us() { local t="${EPOCHREALTIME/./}"; echo "$((10#$t))"; }
-
-# Times one command in microseconds (EPOCHREALTIME: no fork for the clock),
-# appends the sample to results/<target>.<measure>, and fails loudly when the
-# command fails — a benchmark of an error path is worthless.
-timed() {
-  local t="$1" measure="$2"; shift 2
-  local s e out
-  s="$(now_us)"
-  if ! out="$("$@" 2>&1)"; then
-    log "$t: '$*' failed: $out"
-    return 1
-  fi
-  e="$(now_us)"
-  echo "$((e - s))" >>"$base/results/$t.$measure"
-  printf '%s' "$out"
-}
-
-wait_ready() {
-  local t="$1" secs="$2"
-  for _ in $(seq $((secs * 10))); do
-    dk "$t" version --format '{{.Server.Version}}' >/dev/null 2>&1 && return 0
-    kill -0 "${daemon_pid[$t]}" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
-
-# A busybox image for engines without berth's built-in one: the host's static
-# busybox with its applet links, imported from a tarball.
-make_busybox_tar() {
-  local dir="$base/busybox-rootfs" a
-  mkdir -p "$dir/bin" "$dir/tmp" "$dir/etc"
-  cp "$(command -v busybox)" "$dir/bin/busybox"
-  for a in $("$dir/bin/busybox" --list); do
-    [[ "$a" == busybox ]] || ln -sf busybox "$dir/bin/$a"
-  done
-  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$dir/etc/passwd"
-  printf 'root:x:0:\nnogroup:x:65534:\n' >"$dir/etc/group"
-  tar -C "$dir" -cf "$base/busybox.tar" .
-}
-
 # ---- engines ----------------------------------------------------------------
-start_berth() {
-  local d="$base/$(dir_of berth)"
-  mkdir -p "$d/root" "$d/x"
-  if [[ ! -f "$repo/dist/src/cmd/berthd.js" ]]; then (cd "$repo" && npm run build >&2) || true; fi
-  [[ -x "$repo/bin/berthd" && -f "$repo/dist/src/cmd/berthd.js" ]] || { log "berth: bin/berthd or dist/ missing"; return 1; }
-  "$repo/bin/berthd" -H "unix://$d/engine.sock" --data-root "$d/root" --exec-root "$d/x" \
-    --pidfile "$d/berthd.pid" >"$d/daemon.log" 2>&1 </dev/null &
-  daemon_pid[berth]=$!
-  wait_ready berth 30 || { log "berth: not ready; log tail:"; tail -n 20 "$d/daemon.log" >&2; return 1; }
-}
-
-start_docker() {
-  local d="$base/docker"
-  mkdir -p "$d/root" "$d/exec"
-  # Its own containerd (dockerd starts one under --exec-root when none is
-  # given), no bridge and no iptables so it touches nothing on the host.
-  dockerd --data-root "$d/root" --exec-root "$d/exec" -H "unix://$d/engine.sock" \
-    --pidfile "$d/dockerd.pid" --bridge none --iptables=false --ip-masq=false \
-    >"$d/daemon.log" 2>&1 </dev/null &
-  daemon_pid[docker]=$!
-  wait_ready docker 60 || { log "docker: not ready; log tail:"; tail -n 20 "$d/daemon.log" >&2; return 1; }
-  dk docker import - busybox:latest <"$base/busybox.tar" >/dev/null
-}
-
 start_podman() {
   local d="$base/podman"
   mkdir -p "$d/root" "$d/run"
@@ -217,21 +111,10 @@ start_podman() {
 mkdir -p "$base/results" "$base/docker-config"
 if has_target docker || has_target podman; then make_busybox_tar; fi
 
-active=()
-for t in $targets; do
-  log "starting $t"
-  if "start_$t"; then active+=("$t"); else log "$t skipped"; unset "daemon_pid[$t]"; fi
-done
-((${#active[@]})) || die "no engine started"
+start_engines
 
 netflag=()
 [[ "$network" == default ]] || netflag=(--network "$network")
-
-# Each round visits the targets in the opposite order of the previous one, so
-# neither always runs first after the other's cache effects.
-order_for_round() {
-  if (($1 % 2)); then printf '%s\n' "${active[@]}" | tac; else printf '%s\n' "${active[@]}"; fi
-}
 
 # ---- warm-up: first runs pay for lazily loaded code and page cache ----------
 for t in "${active[@]}"; do
@@ -361,7 +244,6 @@ per_container() {
   paste -d' ' "$base/results/$1.rss_full" "$base/results/$1.rss_idle" |
     awk -v c="$containers" -v which="$2" '{ d = (which == "pss") ? $3 - $6 : $1 - $4; printf "%.2f", d / 1024 / c }'
 }
-ratio() { if [[ -n "$1" && -n "$2" ]] && awk -v b="$2" 'BEGIN { exit !(b > 0) }'; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; else echo "n/a"; fi; }
 sum2() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print ""; else printf "%.1f", a + b }'; }
 
 declare -A val=()

@@ -35,6 +35,7 @@ while (($#)); do
   esac
 done
 
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 [[ $(id -u) -eq 0 ]] || die "run as root: the engines need mounts, namespaces and cgroups"
@@ -46,6 +47,8 @@ has_target berth && apt_install crun runc conmon iptables busybox-static nftable
 berth_tag=bnv
 berth_bip=10.234.0.1/24
 berth_pool=base=10.233.0.0/16,size=24
+berth_flags=(--net-tag "$berth_tag" --bip "$berth_bip" --default-address-pool "$berth_pool"
+  ${BENCH_BERTH_LOG_LEVEL:+--log-level "$BENCH_BERTH_LOG_LEVEL"})
 
 # Short: berth's exec root holds attach sockets whose paths must fit in sun_path.
 base="$(mktemp -d /tmp/bnv.XXXXXX)"
@@ -55,114 +58,20 @@ declare -A daemon_pid=()
 cleanup() {
   local rc=$?
   set +e
-  for t in "${!daemon_pid[@]}"; do
-    local ids
-    ids="$(dk "$t" ps -aq 2>/dev/null)"
-    # shellcheck disable=SC2086 # ids are whitespace-separated on purpose
-    [[ -n "$ids" ]] && dk "$t" rm -f $ids >/dev/null 2>&1
-    kill -TERM "${daemon_pid[$t]}" 2>/dev/null
-  done
-  for t in "${!daemon_pid[@]}"; do
-    for _ in $(seq 100); do kill -0 "${daemon_pid[$t]}" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "${daemon_pid[$t]}" 2>/dev/null
-  done
-  for p in $(pids_mentioning "$base/"); do kill -KILL "$p" 2>/dev/null; done
-  sleep 0.5
-  awk -v pfx="$base/" '{ mp = $5; gsub(/\\040/, " ", mp); if (index(mp, pfx) == 1) print length(mp) "\t" mp }' /proc/self/mountinfo \
-    | sort -rn | cut -f2- | while IFS= read -r mp; do umount -l "$mp" 2>/dev/null; done
-  if has_target berth; then
-    local left=""
-    nft list table inet "$berth_tag" >/dev/null 2>&1 && { left+=" nft-table"; nft delete table inet "$berth_tag"; }
-    for l in $(ip -o link show | awk -F': ' '{ print $2 }' | cut -d@ -f1 | grep -E "^${berth_tag}(0|-|v)"); do left+=" $l"; ip link del "$l" 2>/dev/null; done
-    for n in $(ip netns list | awk '{ print $1 }' | grep -E "^${berth_tag}-"); do left+=" netns:$n"; ip netns del "$n"; done
-    [[ -n "$left" ]] && log "removed what berth keeps past a stop (its bridge and table) or left behind:$left"
-  fi
-  if [[ -n "${BENCH_KEEP:-}" ]]; then log "kept $base"; else rm -rf "$base"; fi
+  stop_daemons
+  has_target berth && remove_berth_leftovers "removed what berth keeps past a stop (its bridge and table) or left behind"
+  remove_base
   exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---- helpers ----------------------------------------------------------------
-dir_of() { case "$1" in berth) echo b ;; *) echo "$1" ;; esac; }
-dk() {
-  local t="$1"; shift
-  DOCKER_HOST="unix://$base/$(dir_of "$t")/engine.sock" DOCKER_CONFIG="$base/docker-config" "$docker_cli" "$@"
-}
-pids_mentioning() {
-  local needle="$1" p cmd
-  for p in /proc/[0-9]*; do
-    p="${p#/proc/}"
-    [[ "$p" == "$$" || "$p" == "$BASHPID" ]] && continue
-    cmd="$({ tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null)" || continue
-    [[ "$cmd" == *"$needle"* ]] && echo "$p"
-  done
-}
-now_us() { local t="${EPOCHREALTIME/./}"; echo "$((10#$t))"; }
 record() { echo "$3" >>"$base/results/$1.$2"; }
-timed() {
-  local t="$1" measure="$2"; shift 2
-  local s e out
-  s="$(now_us)"
-  if ! out="$("$@" 2>&1)"; then log "$t: '$*' failed: $out"; return 1; fi
-  e="$(now_us)"
-  record "$t" "$measure" "$((e - s))"
-}
-wait_ready() {
-  local t="$1" secs="$2"
-  for _ in $(seq $((secs * 10))); do
-    dk "$t" version --format '{{.Server.Version}}' >/dev/null 2>&1 && return 0
-    kill -0 "${daemon_pid[$t]}" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
-make_busybox_tar() {
-  local dir="$base/busybox-rootfs" a
-  mkdir -p "$dir/bin" "$dir/tmp" "$dir/etc"
-  cp "$(command -v busybox)" "$dir/bin/busybox"
-  for a in $("$dir/bin/busybox" --list); do [[ "$a" == busybox ]] || ln -sf busybox "$dir/bin/$a"; done
-  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$dir/etc/passwd"
-  printf 'root:x:0:\nnogroup:x:65534:\n' >"$dir/etc/group"
-  tar -C "$dir" -cf "$base/busybox.tar" .
-}
-
-start_berth() {
-  local d="$base/b"
-  mkdir -p "$d/root" "$d/x"
-  if [[ ! -f "$repo/dist/src/cmd/berthd.js" ]]; then (cd "$repo" && npm run build >&2) || true; fi
-  [[ -x "$repo/bin/berthd" && -f "$repo/dist/src/cmd/berthd.js" ]] || { log "berth: bin/berthd or dist/ missing"; return 1; }
-  "$repo/bin/berthd" -H "unix://$d/engine.sock" --data-root "$d/root" --exec-root "$d/x" --pidfile "$d/berthd.pid" \
-    --net-tag "$berth_tag" --bip "$berth_bip" --default-address-pool "$berth_pool" \
-    ${BENCH_BERTH_LOG_LEVEL:+--log-level "$BENCH_BERTH_LOG_LEVEL"} >"$d/daemon.log" 2>&1 </dev/null &
-  daemon_pid[berth]=$!
-  wait_ready berth 30 || { log "berth: not ready; log tail:"; tail -n 20 "$d/daemon.log" >&2; return 1; }
-}
-
-start_docker() {
-  local d="$base/docker"
-  mkdir -p "$d/root" "$d/exec"
-  dockerd --data-root "$d/root" --exec-root "$d/exec" -H "unix://$d/engine.sock" \
-    --pidfile "$d/dockerd.pid" --bridge none --iptables=false --ip-masq=false \
-    >"$d/daemon.log" 2>&1 </dev/null &
-  daemon_pid[docker]=$!
-  wait_ready docker 60 || { log "docker: not ready; log tail:"; tail -n 20 "$d/daemon.log" >&2; return 1; }
-  dk docker import - busybox:latest <"$base/busybox.tar" >/dev/null
-}
-
 mkdir -p "$base/results" "$base/docker-config"
 has_target docker && make_busybox_tar
 
-active=()
-for t in $targets; do
-  log "starting $t"
-  if "start_$t"; then active+=("$t"); else log "$t skipped"; unset "daemon_pid[$t]"; fi
-done
-((${#active[@]})) || die "no engine started"
-
-order_for_round() {
-  if (($1 % 2)); then printf '%s\n' "${active[@]}" | tac; else printf '%s\n' "${active[@]}"; fi
-}
+start_engines
 
 # ---- (a) throughput ---------------------------------------------------------
 # Microseconds from adjtimex (read-only, no privilege needed): busybox's date has no %N.
@@ -173,6 +82,7 @@ dd_read="$us; t0=\$(us); dd if=\"\$1/f\" of=/dev/null bs=1M 2>/dev/null || exit 
 # The host runs the same busybox applets, so the ceiling is measured with the same dd.
 host_write="${dd_write//adjtimex/busybox adjtimex}"; host_write="${host_write//dd if/busybox dd if}"
 host_read="${dd_read//adjtimex/busybox adjtimex}"; host_read="${host_read//dd if/busybox dd if}"
+# shellcheck disable=SC2015 # a failed drop is not fatal either
 drop() { sync; ((drop_caches)) && echo 3 >/proc/sys/vm/drop_caches || true; }
 
 declare -A io_ctr=()
@@ -215,11 +125,11 @@ for ((r = 0; r < rounds; r++)); do
   for t in $(order_for_round "$r"); do
     # Which of the pair goes first alternates too: a run can pay for the previous one's cleanup.
     if ((r % 2)); then
-      timed "$t" run_vols dk "$t" run --rm --network none "${vols[@]}" busybox true
-      timed "$t" run dk "$t" run --rm --network none busybox true
+      timed "$t" run_vols dk "$t" run --rm --network none "${vols[@]}" busybox true >/dev/null
+      timed "$t" run dk "$t" run --rm --network none busybox true >/dev/null
     else
-      timed "$t" run dk "$t" run --rm --network none busybox true
-      timed "$t" run_vols dk "$t" run --rm --network none "${vols[@]}" busybox true
+      timed "$t" run dk "$t" run --rm --network none busybox true >/dev/null
+      timed "$t" run_vols dk "$t" run --rm --network none "${vols[@]}" busybox true >/dev/null
     fi
     # The pair's difference: drift and load that hit both runs of a round cancel out.
     record "$t" vols_diff "$(($(tail -n 1 "$base/results/$t.run_vols") - $(tail -n 1 "$base/results/$t.run")))"
@@ -227,14 +137,7 @@ for ((r = 0; r < rounds; r++)); do
 done
 
 # ---- report -----------------------------------------------------------------
-median() {
-  local f="$base/results/$1.$2"
-  [[ -s "$f" ]] || { echo ""; return; }
-  sort -n "$f" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-ms() { local m; m="$(median "$1" "$2")"; [[ -n "$m" ]] && awk -v m="$m" 'BEGIN { printf "%.1f", m / 1000 }'; }
 mibs() { local m; m="$(median "$1" "$2")"; [[ -n "$m" ]] && awk -v m="$m" -v n="$mib" 'BEGIN { printf "%.0f", n / (m / 1e6) }'; }
-ratio() { if [[ -n "$1" && -n "$2" ]] && awk -v b="$2" 'BEGIN { exit !(b > 0) }'; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; else echo "n/a"; fi; }
 
 declare -A val=()
 for t in berth docker host; do
