@@ -22,6 +22,8 @@ packages=(crun runc conmon iptables busybox-static attr xz-utils bzip2 procps gc
 packages+=(tini)
 # The compat tests drive berthd with the Python SDK too, as users' scripts do.
 packages+=(python3-docker)
+# skopeo is the registry client the registry's compat tests copy images with.
+packages+=(skopeo)
 # Networking: nftables programs berth's own table (NAT, published ports, isolation); iproute2
 # makes namespaces, bridges and veths.
 packages+=(nftables iproute2)
