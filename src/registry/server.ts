@@ -53,13 +53,14 @@ export function createRegistryHandler(opts: RegistryHandlerOptions): (req: Incom
       if (opts.authorize) await opts.authorize(req, route.access);
       await route.handler({ req, res, url, store: opts.store, params: route.params, limits });
     } catch (err) {
-      const e = errorResponse(err);
-      failed.code = e.code;
-      if (e.status >= 500) process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: (err as Error)?.stack ?? String(err) })}\n`);
       if (res.headersSent) {
+        // Mid-body (a client that went away while reading a blob): nothing to answer, only to close.
         res.destroy();
         return;
       }
+      const e = errorResponse(err);
+      failed.code = e.code;
+      if (e.status >= 500) process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: (err as Error)?.stack ?? String(err) })}\n`);
       // A body we did not read (a refused chunk, an oversized manifest) is not worth reading: close instead.
       if (!req.complete) res.setHeader('Connection', 'close');
       const body = Buffer.from(JSON.stringify(e.body));
