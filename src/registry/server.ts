@@ -53,6 +53,12 @@ export function createRegistryHandler(opts: RegistryHandlerOptions): (req: Incom
       if (opts.authorize) await opts.authorize(req, route.access);
       await route.handler({ req, res, url, store: opts.store, params: route.params, limits });
     } catch (err) {
+      if (req.destroyed && !req.complete) {
+        // The client went away mid-request (an upload it gave up on): no one to answer, nothing to log.
+        failed.code = 'ABORTED';
+        res.destroy();
+        return;
+      }
       if (res.headersSent) {
         // Mid-body (a client that went away while reading a blob): nothing to answer, only to close.
         res.destroy();
