@@ -70,6 +70,11 @@ describe('compat: Docker Engine 20.10 against the berth registry', { skip: skipR
     ok(await dk('rmi', ref));
     ok(await dk('pull', `${reg.addr}/dk/bb@${digest!}`));
 
+    // The docker CLI reads the manifest from the registry itself.
+    const inspected = JSON.parse(ok(await dk('manifest', 'inspect', '--insecure', ref))) as { mediaType: string; config: { digest: string } };
+    assert.equal(inspected.mediaType, 'application/vnd.docker.distribution.manifest.v2+json');
+    assert.equal(inspected.config.digest, id);
+
     // A second repository gets the layer by cross-repository mount.
     ok(await dk('tag', `${reg.addr}/dk/bb@${digest!}`, `${reg.addr}/dk/other:v2`));
     assert.match(ok(await dk('push', `${reg.addr}/dk/other:v2`)), /Mounted from dk\/bb/);
