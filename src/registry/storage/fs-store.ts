@@ -312,8 +312,8 @@ export class FsRegistryStore implements RegistryStore {
   }
 
   async cancelUpload(name: string, id: string): Promise<void> {
-    this.#session(name, id);
-    await this.#dropSession(id);
+    // Not while a chunk is being written: that request still owns the file.
+    await this.#withSession(name, id, () => this.#dropSession(id));
   }
 
   async #dropSession(id: string): Promise<void> {
