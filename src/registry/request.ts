@@ -10,17 +10,26 @@ export function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined;
 }
 
-/** Reads a small body whole, refusing more than `limit` bytes (413) before buffering it. */
+/** How much of an oversized body is read and dropped so the client gets its 413 rather than a reset. */
+const DRAIN_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * Reads a small body whole, refusing more than `limit` bytes (413) without buffering them. The
+ * rest of a moderately oversized body is read and dropped first, so a client still writing it
+ * gets the answer instead of a broken pipe; beyond DRAIN_LIMIT the connection is closed.
+ */
 export async function readBoundedBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const cl = req.headers['content-length'];
-  if (cl !== undefined && Number(cl) > limit) throw registryError('manifestTooLarge', { limit });
+  const tooLarge = () => registryError('manifestTooLarge', { limit });
+  if (cl !== undefined && Number(cl) > DRAIN_LIMIT) throw tooLarge();
   const chunks: Buffer[] = [];
   let n = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     n += chunk.length;
-    if (n > limit) throw registryError('manifestTooLarge', { limit });
-    chunks.push(chunk);
+    if (n > DRAIN_LIMIT) throw tooLarge();
+    if (n <= limit) chunks.push(chunk);
   }
+  if (n > limit) throw tooLarge();
   return Buffer.concat(chunks, n);
 }
 

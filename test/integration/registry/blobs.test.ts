@@ -3,11 +3,21 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { skipReason } from '../../helpers/prereq.js';
 import { http, pushBlob, sha256, startRegistry, type HttpResult, type Registry } from '../../helpers/registry.js';
+
+/** Retries a request while it is refused as busy (for at most 5 s). */
+async function resend(fn: () => Promise<HttpResult>): Promise<HttpResult> {
+  for (let i = 0; ; i++) {
+    const r = await fn();
+    if (r.status !== 416 || i >= 50) return r;
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+}
 
 function errorCode(r: HttpResult): string | undefined {
   return r.json<{ errors: Array<{ code: string }> }>().errors[0]?.code;
@@ -132,6 +142,29 @@ describe('registry: blobs', { skip: skipReason({ cli: true }) }, () => {
 
     const malformed = await http('PUT', `${reg.url}${loc}?digest=sha256:xyz`);
     assert.equal(errorCode(malformed), 'DIGEST_INVALID');
+  });
+
+  it('keeps an upload as it was when the client drops the connection mid-chunk', async () => {
+    const data = randomBytes(200_000);
+    const start = await http('POST', `${reg.url}/v2/dropped/blobs/uploads/`);
+    const loc = start.headers.location!;
+    await http('PATCH', reg.url + loc, { body: data.subarray(0, 50_000), headers: { 'Content-Range': '0-49999' } });
+    // Headers promise 100,000 bytes; 30,000 arrive, then the socket closes.
+    await new Promise<void>((done, fail) => {
+      const sock = connect(Number(reg.addr.split(':')[1]), '127.0.0.1', () => {
+        sock.write(`PATCH ${loc} HTTP/1.1\r\nHost: x\r\nContent-Range: 50000-149999\r\nContent-Length: 100000\r\n\r\n`);
+        sock.write(data.subarray(50_000, 80_000), () => setTimeout(() => { sock.destroy(); done(); }, 200));
+      });
+      sock.on('error', fail);
+    });
+    const status = await http('GET', reg.url + loc);
+    assert.equal(status.status, 204);
+    assert.equal(status.headers.range, '0-49999');
+    // Until the registry has seen the connection go, the upload is busy (416); then it takes the chunk again.
+    const rest = await resend(() => http('PATCH', reg.url + loc, { body: data.subarray(50_000), headers: { 'Content-Range': '50000-199999' } }));
+    assert.equal(rest.status, 202, rest.body.toString());
+    assert.equal((await http('PUT', `${reg.url}${loc}?digest=${sha256(data)}`)).status, 201);
+    assert.ok((await http('GET', `${reg.url}/v2/dropped/blobs/${sha256(data)}`)).body.equals(data));
   });
 
   it('cancels an upload; its location is then unknown', async () => {
