@@ -25,6 +25,8 @@ packages+=(tini)
 packages+=(python3-docker)
 # The pull/push compat tests use Distribution (Debian's docker-registry) as the registry peer.
 packages+=(docker-registry)
+# skopeo is the registry client the registry's compat tests copy images with.
+packages+=(skopeo)
 # Networking: nftables programs berth's own table (NAT, published ports, isolation); iproute2
 # makes namespaces, bridges and veths.
 packages+=(nftables iproute2)

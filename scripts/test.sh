@@ -17,7 +17,7 @@ cd "$repo"
 log() { printf '[test] %s\n' "$*" >&2; }
 
 need_setup=0
-for p in crun runc conmon iptables nftables iproute2 busybox-static attr xz-utils bzip2 procps gcc g++ make python3 libc6-dev docker.io docker-registry; do
+for p in crun runc conmon iptables nftables iproute2 busybox-static attr xz-utils bzip2 procps gcc g++ make python3 libc6-dev docker.io docker-registry skopeo; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
     log "package $p missing"
     need_setup=1

@@ -1,7 +1,8 @@
 /**
  * The berth CLI's entry point: runs the command and exits with its code once output is flushed.
+ * `berth registry ...` runs the registry server instead, a server-side program the CLI must not
+ * load (nor the registry the CLI): each is imported only when it is the one asked for.
  */
-import { runCli } from '../cli/main.js';
 
 // bin/berth loads this module with a dynamic import, so if a bug ever left the command
 // waiting on nothing, Node would end the process with status 0. Never let that pass as success.
@@ -22,14 +23,22 @@ process.on('exit', (status) => {
   process.exitCode = 125;
 });
 
-const code = await runCli(process.argv.slice(2), {
-  // a getter: touching process.stdin builds a stream (and loads net or tty), which most
-  // commands never need and which costs milliseconds at start
-  get stdin() { return process.stdin; },
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-});
+const args = process.argv.slice(2);
+let code: number;
+if (args[0] === 'registry') {
+  const { registryMain } = await import('./registry.js');
+  code = await registryMain(args.slice(1));
+} else {
+  const { runCli } = await import('../cli/main.js');
+  code = await runCli(args, {
+    // a getter: touching process.stdin builds a stream (and loads net or tty), which most
+    // commands never need and which costs milliseconds at start
+    get stdin() { return process.stdin; },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  });
+}
 // Exit explicitly: an attached stdin or a kept-alive socket would otherwise hold the process open.
 finished = true;
 process.stdout.write('', () => process.exit(code));

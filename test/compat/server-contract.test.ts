@@ -93,16 +93,6 @@ describe('compat: the server side of the wire contract', { skip: skipReason(comp
     includes(ok(r), /^c 42:\* rwm$/m, r);
   });
 
-  it('image save and load say "not implemented", not "method not allowed"', async () => {
-    const save = await d.api({ path: '/v1.50/images/busybox/get' });
-    assert.equal(save.status, 501, save.body);
-    const load = await d.api({ method: 'POST', path: '/v1.50/images/load', body: '' });
-    assert.equal(load.status, 501, load.body);
-    const r = await d.docker(['save', 'busybox']);
-    exitsWith(r, 1);
-    includes(r.stderr, 'not implemented', r);
-  });
-
   it('image inspect carries ContainerConfig for API 1.41 clients and not for 1.50 ones', async () => {
     const old = (await d.api({ path: '/v1.41/images/busybox/json' })).json<Record<string, unknown>>();
     assert.equal(typeof old.ContainerConfig, 'object', JSON.stringify(old));
