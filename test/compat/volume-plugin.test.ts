@@ -158,4 +158,54 @@ describe('compat: a Docker volume plugin', { skip: skipReason(compatNeeds) }, ()
     }
     ok(await d.docker(['volume', 'rm', good, bad]));
   });
+
+  it('a volume the plugin already had: ls lists it once the plugin is activated, inspect shows it, run --volume-driver reads its data', async () => {
+    const seeded = uniq('seeded');
+    const other = uniq('act');
+    await plug.seed(seeded, { file: 'from before\n' });
+    // Plugins are asked only once berth has activated them (by a use since it started).
+    await d.restart();
+    assert.ok(!(await volumeNames()).includes(seeded));
+    ok(await d.docker(['volume', 'create', '-d', 'testplug', other]));
+    const listed = lines(ok(await d.docker(['volume', 'ls', '--format', '{{.Driver}} {{.Name}}'])));
+    assert.equal(listed.filter((l) => l === `testplug ${seeded}`).length, 1, listed.join('\n'));
+    assert.equal(listed.filter((l) => l.endsWith(` ${other}`)).length, 1, 'a volume berth recorded is listed once, not again for the plugin');
+    assert.deepEqual(lines(ok(await d.docker(['volume', 'ls', '-q', '--filter', 'driver=testplug']))).filter((n) => n === seeded), [seeded]);
+    const [v] = JSON.parse(ok(await d.docker(['volume', 'inspect', seeded]))) as Array<Record<string, unknown>>;
+    assert.equal(v!.Name, seeded);
+    assert.equal(v!.Driver, 'testplug');
+    assert.equal(v!.Mountpoint, join(plug.root, seeded));
+    assert.equal(v!.Scope, 'local');
+    assert.ok(!('CreatedAt' in v!), 'the plugin gave no CreatedAt');
+    const missing = await d.docker(['volume', 'inspect', uniq('nosuch')]);
+    fails(missing);
+    includes(missing.stderr, 'no such volume', missing);
+    assert.equal(ok(await d.docker(['run', '--rm', '--volume-driver', 'testplug', '-v', `${seeded}:/d`, 'busybox', 'cat', '/d/file'])), 'from before\n');
+    // Now berth knows it: a plain -v of the name uses the plugin's volume too.
+    assert.equal(ok(await d.docker(['run', '--rm', '-v', `${seeded}:/d`, 'busybox', 'cat', '/d/file'])), 'from before\n');
+    assert.equal(ok(await d.docker(['volume', 'inspect', '-f', '{{.Driver}}', seeded])).trim(), 'testplug');
+    ok(await d.docker(['volume', 'rm', seeded, other]));
+    assert.ok(!(await volumeNames()).includes(seeded));
+  });
+
+  it('a plugin whose List fails: volume ls still answers with the volumes berth knows, and says which plugin failed', async () => {
+    const mine = uniq('known');
+    const theirs = uniq('theirs');
+    ok(await d.docker(['volume', 'create', '-d', 'testplug', mine]));
+    await plug.seed(theirs);
+    plug.failWith('List', 'backend unreachable', { status: 500 });
+    try {
+      const names = await volumeNames();
+      assert.ok(names.includes(mine), names.join('\n'));
+      assert.ok(!names.includes(theirs), names.join('\n'));
+      const r = await d.api({ path: '/volumes' });
+      assert.equal(r.status, 200, r.body);
+      const { Warnings } = r.json<{ Warnings: string[] | null }>();
+      assert.ok(Warnings?.some((w) => w.includes('testplug') && w.includes('backend unreachable')), r.body);
+    } finally {
+      plug.failWith('List', undefined);
+    }
+    assert.ok((await volumeNames()).includes(theirs));
+    ok(await d.docker(['volume', 'rm', mine]));
+  });
 });

@@ -3,7 +3,7 @@
 // every call, so tests can point berthd's --plugin-dir at `dir` and check what berth asked.
 import { createServer, type Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpParent } from './paths.js';
 
@@ -31,6 +31,8 @@ export interface TestVolumePlugin {
    * 200 or the status given (a go-plugins-helpers plugin answers 500). `undefined` text clears it.
    */
   failWith(method: string, text: string | undefined, opts?: { volume?: string; status?: number }): void;
+  /** Gives the plugin a volume berth did not create (one made before, or by another host), with these files in it. */
+  seed(volume: string, files?: Record<string, string>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -122,6 +124,11 @@ export async function startVolumePlugin(name: string, opts: VolumePluginOptions 
     failWith(method, text, o = {}) {
       if (text === undefined) failures.delete(full(method));
       else failures.set(full(method), { text, status: o.status ?? 200, ...(o.volume ? { volume: o.volume } : {}) });
+    },
+    async seed(volume, files = {}) {
+      await mkdir(join(root, volume), { recursive: true });
+      for (const [f, text] of Object.entries(files)) await writeFile(join(root, volume, f), text);
+      if (!volumes.has(volume)) volumes.set(volume, { opts: {}, mounts: new Set() });
     },
     async close() {
       await new Promise<void>((resolve) => {

@@ -13,7 +13,8 @@ function mapOrNull(m: Record<string, string>): Record<string, string> | null {
 
 function toWire(rec: VolumeRecord): Volume {
   return {
-    CreatedAt: rec.createdAt, Driver: rec.driver, Labels: mapOrNull(labelsOf(rec)), Mountpoint: rec.mountpoint,
+    // A volume a plugin has but berth did not make may come without a creation time: none is shown then.
+    ...(rec.createdAt ? { CreatedAt: rec.createdAt } : {}), Driver: rec.driver, Labels: mapOrNull(labelsOf(rec)), Mountpoint: rec.mountpoint,
     Name: rec.name, Options: mapOrNull(rec.options), Scope: 'local',
   };
 }
@@ -47,9 +48,11 @@ export class VolumeApi {
     this.#events = events;
   }
 
-  volumeList(filters: Map<string, string[]>): VolumeListResponse {
+  /** berth's volumes and those its activated plugins list; a plugin that failed is named in Warnings. */
+  async volumeList(filters: Map<string, string[]>): Promise<VolumeListResponse> {
     const keep = volumeListFilter(filters, (n) => this.#vols.refs(n).length > 0);
-    return { Volumes: this.#vols.list().filter(keep).map(toWire), Warnings: null };
+    const { volumes, warnings } = this.#vols.listAll ? await this.#vols.listAll() : { volumes: this.#vols.list(), warnings: [] };
+    return { Volumes: volumes.filter(keep).map(toWire), Warnings: warnings.length ? warnings : null };
   }
 
   /** Every local volume with its UsageData, as `GET /system/df` lists them (Docker leaves plugins' volumes out). */
@@ -64,8 +67,7 @@ export class VolumeApi {
   }
 
   async volumeInspect(name: string): Promise<Volume> {
-    const rec = this.#vols.get(name);
-    return toWire(rec);
+    return toWire(this.#vols.lookup ? await this.#vols.lookup(name) : this.#vols.get(name));
   }
 
   async volumeCreate(body: unknown): Promise<Volume> {

@@ -11,6 +11,8 @@ import type { PluginVolumeInfo, VolumePlugin, VolumePlugins } from '../plugin/in
 class FakePlugin implements VolumePlugin {
   readonly calls: string[] = [];
   readonly fail = new Map<string, string>();
+  /** What List (and Get) know beside what berth created. */
+  readonly has: PluginVolumeInfo[] = [];
   constructor(readonly name: string) {}
   #do(call: string): void {
     this.calls.push(call);
@@ -22,8 +24,13 @@ class FakePlugin implements VolumePlugin {
   async mount(v: string, id: string): Promise<string> { this.#do(`Mount ${v} ${id}`); return `/plug/${v}`; }
   async unmount(v: string, id: string): Promise<void> { this.#do(`Unmount ${v} ${id}`); }
   async path(v: string): Promise<string> { this.#do(`Path ${v}`); return ''; }
-  async get(v: string): Promise<PluginVolumeInfo> { return { Name: v }; }
-  async list(): Promise<PluginVolumeInfo[]> { return []; }
+  async get(v: string): Promise<PluginVolumeInfo> {
+    this.#do(`Get ${v}`);
+    const info = this.has.find((x) => x.Name === v);
+    if (!info) throw new InternalError(`no such volume ${v}`);
+    return info;
+  }
+  async list(): Promise<PluginVolumeInfo[]> { this.#do('List'); return [...this.has]; }
   async capabilities(): Promise<{ Scope: string }> { return { Scope: 'local' }; }
 }
 
@@ -36,6 +43,7 @@ describe('LocalVolumeService with volume plugins', () => {
       if (name === plug.name) return plug;
       throw new NotFoundError(`error looking up volume plugin ${name}: plugin "${name}" not found`);
     },
+    activated: () => [plug],
   };
   const req = (name: string, driver = 'testplug', options: Record<string, string> = {}) => ({ name, driver, labels: {}, options });
   beforeEach(async () => {
@@ -122,5 +130,26 @@ describe('LocalVolumeService with volume plugins', () => {
     assert.equal(svc.get('stuck').driver, 'testplug');
     await svc.remove('stuck', true);
     assert.throws(() => svc.get('stuck'), { message: 'get stuck: no such volume' });
+  });
+
+  it('listAll adds what activated plugins list, once per name; a failing List is a warning, not an error', async () => {
+    await svc.create(req('mine'));
+    plug.has.push({ Name: 'mine', Mountpoint: '/elsewhere' }, { Name: 'old', Mountpoint: '/plug/old', CreatedAt: '2020-01-02T03:04:05Z' });
+    const { volumes, warnings } = await svc.listAll();
+    assert.deepEqual(volumes.map((v) => [v.name, v.driver, v.mountpoint, v.createdAt]).slice(1), [['old', 'testplug', '/plug/old', '2020-01-02T03:04:05Z']]);
+    assert.deepEqual(volumes.map((v) => v.name), ['mine', 'old']);
+    assert.deepEqual(warnings, []);
+    plug.fail.set('List', 'backend down');
+    const failed = await svc.listAll();
+    assert.deepEqual(failed.volumes.map((v) => v.name), ['mine']);
+    assert.deepEqual(failed.warnings, ['list testplug: backend down']);
+  });
+
+  it('lookup falls back to the activated plugins\' Get; an unknown name stays not found', async () => {
+    plug.has.push({ Name: 'old', Mountpoint: '/plug/old' });
+    const v = await svc.lookup('old');
+    assert.deepEqual([v.name, v.driver, v.mountpoint, v.createdAt], ['old', 'testplug', '/plug/old', '']);
+    await assert.rejects(svc.lookup('nosuch'), { message: 'get nosuch: no such volume' });
+    assert.throws(() => svc.get('old'), { message: 'get old: no such volume' }, 'inspect records nothing');
   });
 });

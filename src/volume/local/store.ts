@@ -6,7 +6,13 @@ import { KeyedLock } from '../../lib/sync/keyed-lock.js';
 import { ConflictError, InternalError, InvalidArgumentError, NotFoundError, errorOfKind, kindOf, messageOf } from '../../lib/errors/index.js';
 import { isMounted, mount, unmount } from '../../sys/mount.js';
 import type { VolumeCreateRequest, VolumeRecord, VolumeService } from '../types.js';
-import type { VolumePlugin, VolumePlugins } from '../plugin/index.js';
+import type { PluginVolumeInfo, VolumePlugin, VolumePlugins } from '../plugin/index.js';
+
+/**
+ * How long `volume ls` waits for one plugin's List (all are asked at once), and inspect for one
+ * plugin's Get: a hung plugin delays the answer this long, not the client's 30 s.
+ */
+const ASK_TIMEOUT_MS = 5_000;
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 /** The local driver's options: a mount's type, device and mount options (tmpfs, nfs, a bind). */
@@ -135,6 +141,39 @@ export class LocalVolumeService implements VolumeService {
     const v = this.#vols.get(name);
     if (!v) throw new NotFoundError(`get ${name}: no such volume`);
     return copy(v);
+  }
+
+  async listAll(): Promise<{ volumes: VolumeRecord[]; warnings: string[] }> {
+    const volumes = this.list();
+    const warnings: string[] = [];
+    const seen = new Set(volumes.map((v) => v.name));
+    const plugins = this.#plugins?.activated?.() ?? [];
+    const answers = await Promise.allSettled(plugins.map((p) => p.list({ timeoutMs: ASK_TIMEOUT_MS })));
+    answers.forEach((a, i) => {
+      const driver = plugins[i]!.name;
+      if (a.status === 'rejected') {
+        const msg = `list ${driver}: ${messageOf(a.reason)}`;
+        this.#warn(`volume ls: skipped plugin ${driver}: ${messageOf(a.reason)}`);
+        warnings.push(msg);
+        return;
+      }
+      for (const info of a.value) {
+        if (seen.has(info.Name)) continue;
+        seen.add(info.Name);
+        volumes.push(pluginRecord(driver, info));
+      }
+    });
+    return { volumes, warnings };
+  }
+
+  async lookup(name: string): Promise<VolumeRecord> {
+    const known = this.#vols.get(name);
+    if (known) return copy(known);
+    for (const p of this.#plugins?.activated?.() ?? []) {
+      const info = await p.get(name, { timeoutMs: ASK_TIMEOUT_MS }).catch(() => undefined);
+      if (info?.Name === name) return pluginRecord(p.name, info);
+    }
+    throw new NotFoundError(`get ${name}: no such volume`);
   }
 
   async create(req: VolumeCreateRequest): Promise<VolumeRecord> {
@@ -387,6 +426,14 @@ function parseRecord(text: string, dir: string): VolumeRecord {
   if (typeof v.driver !== 'string' || typeof v.createdAt !== 'string' || !isMap(v.labels) || !isMap(v.options)) throw new Error('fields missing or of the wrong type');
   // Fields this check does not know (added later) are kept as written.
   return { ...v, name: v.name, driver: v.driver, mountpoint: typeof v.mountpoint === 'string' ? v.mountpoint : '', createdAt: v.createdAt, labels: v.labels!, options: v.options!, anonymous: v.anonymous === true };
+}
+
+/** A volume a plugin has that berth did not record: no labels or options, CreatedAt only if the plugin gave one. */
+function pluginRecord(driver: string, info: PluginVolumeInfo): VolumeRecord {
+  return {
+    name: info.Name, driver, mountpoint: typeof info.Mountpoint === 'string' ? info.Mountpoint : '',
+    createdAt: typeof info.CreatedAt === 'string' ? info.CreatedAt : '', labels: {}, options: {}, anonymous: false,
+  };
 }
 
 function copy(v: VolumeRecord): VolumeRecord {

@@ -19,8 +19,8 @@ export interface VolumePlugin {
   mount(volume: string, id: string): Promise<string>;
   unmount(volume: string, id: string): Promise<void>;
   path(volume: string): Promise<string>;
-  get(volume: string): Promise<PluginVolumeInfo>;
-  list(): Promise<PluginVolumeInfo[]>;
+  get(volume: string, opts?: CallOptions): Promise<PluginVolumeInfo>;
+  list(opts?: CallOptions): Promise<PluginVolumeInfo[]>;
   /** "local" or "global"; a plugin without Capabilities is "local", as Docker assumes. */
   capabilities(): Promise<{ Scope: string }>;
 }
@@ -32,6 +32,8 @@ export interface VolumePlugins {
    *   InvalidArgumentError for a name that cannot be a plugin's or a plugin that is no volume driver.
    */
   driver(name: string): Promise<VolumePlugin>;
+  /** The plugins activated so far (by a use since berthd started): those `volume ls` also asks. */
+  activated?(): VolumePlugin[];
 }
 
 export type PluginCall = (addr: PluginAddress, method: string, body: unknown, opts?: CallOptions) => Promise<Record<string, unknown>>;
@@ -69,9 +71,9 @@ export class PluginVolumeDriver implements VolumePlugin {
     }
   }
 
-  async #volumeCall(method: string, body: unknown): Promise<Record<string, unknown>> {
+  async #volumeCall(method: string, body: unknown, opts?: CallOptions): Promise<Record<string, unknown>> {
     await this.activate();
-    return this.#call(this.#addr, `VolumeDriver.${method}`, body);
+    return this.#call(this.#addr, `VolumeDriver.${method}`, body, opts);
   }
 
   async create(volume: string, opts: Record<string, string>): Promise<void> {
@@ -94,14 +96,14 @@ export class PluginVolumeDriver implements VolumePlugin {
     return str(await this.#volumeCall('Path', { Name: volume }), 'Mountpoint');
   }
 
-  async get(volume: string): Promise<PluginVolumeInfo> {
-    const v = (await this.#volumeCall('Get', { Name: volume })).Volume;
+  async get(volume: string, opts?: CallOptions): Promise<PluginVolumeInfo> {
+    const v = (await this.#volumeCall('Get', { Name: volume }, opts)).Volume;
     if (!isInfo(v)) throw new InternalError(`VolumeDriver.Get: the plugin ${this.name} answered no Volume for ${volume}`);
     return v;
   }
 
-  async list(): Promise<PluginVolumeInfo[]> {
-    const vs = (await this.#volumeCall('List', {})).Volumes;
+  async list(opts?: CallOptions): Promise<PluginVolumeInfo[]> {
+    const vs = (await this.#volumeCall('List', {}, opts)).Volumes;
     return Array.isArray(vs) ? vs.filter(isInfo) : [];
   }
 
@@ -134,6 +136,8 @@ export class PluginDrivers implements VolumePlugins {
   readonly #dirs: readonly string[];
   readonly #call: PluginCall;
   readonly #drivers = new Map<string, Promise<VolumePlugin>>();
+  /** The lookups that succeeded, in the order they did. */
+  readonly #active = new Map<string, VolumePlugin>();
 
   constructor(dirs: readonly string[], call: PluginCall = callPlugin) {
     this.#dirs = dirs;
@@ -145,9 +149,13 @@ export class PluginDrivers implements VolumePlugins {
     if (!p) {
       p = this.#lookup(name);
       this.#drivers.set(name, p);
-      p.catch(() => this.#drivers.delete(name));
+      p.then((d) => this.#active.set(name, d), () => this.#drivers.delete(name));
     }
     return p;
+  }
+
+  activated(): VolumePlugin[] {
+    return [...this.#active.values()];
   }
 
   async #lookup(name: string): Promise<VolumePlugin> {

@@ -200,8 +200,10 @@ describe('PluginDrivers', () => {
 
   it('activates a plugin once and speaks VolumeDriver to it', async () => {
     const drivers = new PluginDrivers(['/nonexistent', plug.dir]);
+    assert.deepEqual(drivers.activated(), []);
     const [d, again] = await Promise.all([drivers.driver('testplug'), drivers.driver('testplug')]);
     assert.equal(d, again);
+    assert.deepEqual(drivers.activated(), [d], 'activated once used, what volume ls then asks');
     await d.create('v1', { size: '1g' });
     assert.equal(await d.path('v1'), join(plug.root, 'v1'));
     assert.equal(await d.mount('v1', 'c1'), join(plug.root, 'v1'));
@@ -223,6 +225,7 @@ describe('PluginDrivers', () => {
     const drivers = new PluginDrivers([plug.dir]);
     await assert.rejects(drivers.driver('nope'), (e) => kindOf(e) === 'not-found' && (e as Error).message === 'error looking up volume plugin nope: plugin "nope" not found');
     await assert.rejects(drivers.driver('../testplug'), (e) => kindOf(e) === 'invalid-argument' && /^error looking up volume plugin \.\.\/testplug: invalid plugin name/.test((e as Error).message));
+    assert.deepEqual(drivers.activated(), []);
   });
 
   it('a plugin that is no volume driver, or not running, fails the lookup clearly (and is looked up again next time)', async () => {

@@ -5,7 +5,7 @@ import type { Volume, VolumeListResponse, VolumePruneResponse } from '../../../a
 
 /** What the volume routes need from the engine, in wire types. */
 export interface VolumeBackend {
-  volumeList(filters: Map<string, string[]>): VolumeListResponse;
+  volumeList(filters: Map<string, string[]>): Promise<VolumeListResponse>;
   volumeInspect(name: string): Promise<Volume>;
   volumeCreate(body: unknown): Promise<Volume>;
   volumeDelete(name: string, force?: boolean): Promise<void>;
@@ -15,7 +15,7 @@ export interface VolumeBackend {
 /** The volume endpoints; PUT /volumes/{name} (cluster volumes) stays unserved. */
 export function addVolumeRoutes(r: Router, b: VolumeBackend): void {
   r.add('GET', '/volumes', async (ctx) => {
-    sendJson(ctx, 200, b.volumeList(filtersParam(ctx.query)));
+    sendJson(ctx, 200, await b.volumeList(filtersParam(ctx.query)));
   });
   r.add('POST', '/volumes/create', async (ctx) => {
     checkJsonContentType(ctx);
