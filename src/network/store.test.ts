@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetworkStore } from './store.js';
 import type { NetworkRecord } from './types.js';
+import { testTempDir } from '../lib/testing/temp-dir.js';
 
 const bridge = { bridgeName: 'tq0', mtu: 1500, ipam: [{ subnet: '10.201.0.0/24', gateway: '10.201.0.1' }] };
 
@@ -16,7 +16,7 @@ function rec(id: string, name: string): NetworkRecord {
 }
 
 test('predefined networks are made once, keep their ids across loads, and follow the bridge flags', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-netstore-'));
+  const dir = testTempDir('berth-netstore-');
   const s = new NetworkStore(dir);
   await s.load();
   await s.ensurePredefined(bridge);
@@ -35,7 +35,7 @@ test('predefined networks are made once, keep their ids across loads, and follow
 });
 
 test('lookup by full id, name, then unique prefix; Docker messages for missing, ambiguous and taken names', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-netstore-'));
+  const dir = testTempDir('berth-netstore-');
   const s = new NetworkStore(dir);
   await s.load();
   const a = rec(`abc1${'0'.repeat(60)}`, 'front');

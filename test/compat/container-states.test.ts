@@ -1,7 +1,7 @@
 // What docker shows of mounts and of the states between running and gone: inspect's Mounts
 // lists -v and --mount alike, a container waiting out its restart back-off is "restarting".
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -25,6 +25,7 @@ describe('compat: mounts and states in inspect and ps', { skip: skipReason(compa
       { Type: 'tmpfs', Source: '', Destination: '/scratch', Mode: '', RW: true, Propagation: '' },
     ]);
     ok(await d.docker(['rm', name]));
+    rmSync(src, { recursive: true, force: true });
   });
 
   it('a container waiting out its restart back-off is "restarting", and rm without -f refuses it', async () => {

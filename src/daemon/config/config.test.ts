@@ -1,23 +1,15 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDaemonArgs } from './config.js';
+import { testTempDir } from '../../lib/testing/temp-dir.js';
 
 const noFile = ['--config-file', '/nonexistent/daemon.json'];
 
-/** A temp dir for config files, removed when the tests are done. */
-const made: string[] = [];
-after(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'berth-cfg-'));
-  made.push(d);
-  return d;
-}
 
 test('dockerd-style flags, repeated -H, and defaults derived from --exec-root', () => {
-  const dir = tempDir();
+  const dir = testTempDir('berth-cfg-');
   const file = join(dir, 'daemon.json');
   writeFileSync(file, '{}');
   const { config } = parseDaemonArgs(['--config-file', file, '-H', 'unix:///a.sock', '--host=tcp://127.0.0.1:2375', '--data-root', '/d', '--exec-root', '/e', '--log-level', 'debug']);
@@ -30,7 +22,7 @@ test('dockerd-style flags, repeated -H, and defaults derived from --exec-root', 
 });
 
 test('the JSON config file is read, flags win, and unknown keys are refused', () => {
-  const dir = tempDir();
+  const dir = testTempDir('berth-cfg-');
   const file = join(dir, 'daemon.json');
   writeFileSync(file, JSON.stringify({ 'data-root': '/from-file', 'log-level': 'warn', runtimes: { myrunc: { path: '/usr/bin/runc' } }, 'default-runtime': 'myrunc' }));
   const { config } = parseDaemonArgs(['--config-file', file, '--log-level', 'error']);
@@ -53,7 +45,7 @@ test('bad flags are refused with a clear message', () => {
 
 /** An empty config file, so only the flags count. */
 function emptyFile(): string[] {
-  const file = join(tempDir(), 'daemon.json');
+  const file = join(testTempDir('berth-cfg-'), 'daemon.json');
   writeFileSync(file, '{}');
   return ['--config-file', file];
 }
@@ -86,7 +78,7 @@ test('bad network flags are refused before anything starts', () => {
 });
 
 test('network settings from the JSON config file', () => {
-  const dir = tempDir();
+  const dir = testTempDir('berth-cfg-');
   const file = join(dir, 'daemon.json');
   writeFileSync(file, JSON.stringify({ bip: '10.160.0.1/16', 'default-address-pools': [{ base: '10.161.0.0/16', size: 24 }], mtu: 1450, 'net-tag': 'zz9' }));
   const { config } = parseDaemonArgs(['--config-file', file]);
@@ -97,7 +89,7 @@ test('network settings from the JSON config file', () => {
 });
 
 test('--plugin-dir is repeatable, replaces the default plugin dirs, and must be absolute', () => {
-  const file = join(tempDir(), 'daemon.json');
+  const file = join(testTempDir('berth-cfg-'), 'daemon.json');
   writeFileSync(file, '{}');
   const empty = ['--config-file', file];
   assert.deepEqual(parseDaemonArgs(empty).config!.pluginDirs, [
@@ -108,7 +100,7 @@ test('--plugin-dir is repeatable, replaces the default plugin dirs, and must be 
 });
 
 test('--insecure-registry repeats and adds to the file\'s insecure-registries', () => {
-  const dir = tempDir();
+  const dir = testTempDir('berth-cfg-');
   const file = join(dir, 'daemon.json');
   writeFileSync(file, JSON.stringify({ 'insecure-registries': ['reg.local:5000'] }));
   assert.deepEqual(parseDaemonArgs(['--config-file', file]).config!.insecureRegistries, ['reg.local:5000']);

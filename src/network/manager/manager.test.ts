@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { NetworkManager } from './manager.js';
 import { NetworkStore } from '../store.js';
 import { PortAllocator } from '../ports/allocator.js';
 import type { DnsService, EndpointState, Firewall, FirewallNetwork, FirewallPorts, NetnsControl, NetworkCreateRequest, NetworkDriver, NetworkPlan, SandboxRequest } from '../types.js';
+import { testTempDir } from '../../lib/testing/temp-dir.js';
 
 /** Records what the manager asked of the kernel side; `failAttach` makes one network's attach fail. */
 class FakeDriver implements NetworkDriver {
@@ -43,7 +41,7 @@ class FakeDns implements DnsService {
   async closeAll() { this.listening.clear(); }
 }
 
-function setup(dir = mkdtempSync(join(tmpdir(), 'berth-netmgr-'))) {
+function setup(dir = testTempDir('berth-netmgr-')) {
   const driver = new FakeDriver();
   const firewall = new FakeFirewall();
   const netns = new FakeNetns();

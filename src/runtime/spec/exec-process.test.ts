@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ExecSpec } from '../types.js';
 import { execProcess, mergeEnv } from './exec-process.js';
 import type { OciProcess } from './types.js';
+import { testTempDir } from '../../lib/testing/temp-dir.js';
 
 const base: OciProcess = {
   terminal: false, user: { uid: 0, gid: 0 }, args: ['sleep', '1'], cwd: '/',
@@ -17,7 +17,7 @@ const spec = (over: Partial<ExecSpec> = {}): ExecSpec => ({ args: ['id'], env: [
 const user = { uid: 65534, gid: 65534, additionalGids: [65534], home: '/nonexistent' };
 
 describe('execProcess', () => {
-  const rootfs = mkdtempSync(join(tmpdir(), 'exec-proc-'));
+  const rootfs = testTempDir('exec-proc-');
   mkdirSync(join(rootfs, 'work'));
   mkdirSync(join(rootfs, 'proc'));
 

@@ -1,10 +1,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeDaemon } from '../../../client/testing/fake-daemon.js';
 import { runCaptured } from '../../testing/capture.js';
+import { testTempDir } from '../../../lib/testing/temp-dir.js';
 
 let daemon: FakeDaemon;
 const berth = (...args: string[]) => runCaptured(['-H', daemon.host, ...args]);
@@ -54,7 +54,7 @@ test('tag splits repo and tag', async () => {
 });
 
 test('import sends the file with changes and message and prints the id', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-import-'));
+  const dir = testTempDir('berth-import-');
   const file = join(dir, 'rootfs.tar');
   writeFileSync(file, 'tar-bytes');
   daemon.on('POST /images/create', (req, res) => {
@@ -114,7 +114,7 @@ test('load streams the archive and prints what the daemon loaded', async () => {
 });
 
 test('save writes the daemon\'s tarball to -o', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-save-'));
+  const dir = testTempDir('berth-save-');
   daemon.on('GET /images/get', (req, res) => {
     res.writeHead(200, { 'Content-Type': 'application/x-tar' });
     res.end(`tar of ${req.query.getAll('names').join('+')}`);
