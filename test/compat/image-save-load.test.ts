@@ -14,20 +14,9 @@ import { compatNeeds, docker, ping, run, skipReason, startDaemon, type Daemon } 
 import { findBinary } from '../helpers/prereq.js';
 import { dockerBin } from '../helpers/paths.js';
 import { fails, lines, ok } from '../helpers/assert.js';
+import { makeTar } from '../../src/lib/tar/test-helpers.js';
 
 interface Member { name: string; type?: 'file' | 'symlink' | 'directory'; body?: Buffer | string; linkname?: string }
-
-async function makeTar(entries: Member[]): Promise<Buffer> {
-  const pack = tarStream.pack();
-  for (const { body, ...h } of entries) {
-    if (body !== undefined) pack.entry({ ...h, size: Buffer.byteLength(body) }, body);
-    else pack.entry(h);
-  }
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of pack as unknown as AsyncIterable<Buffer>) chunks.push(c);
-  return Buffer.concat(chunks);
-}
 
 async function readTar(tar: Buffer): Promise<Member[]> {
   const out: Member[] = [];

@@ -302,27 +302,14 @@ class PullRun {
     const res = await this.#getBlob(d);
     const writer = await this.ctx.store.blobWriter();
     try {
-      let n = 0;
-      const throttle = new ProgressThrottle();
-      const progress = this.progress;
-      const count = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          n += chunk.length;
-          if (n > d.size) {
-            cb(new EngineError(`filesystem layer verification failed for digest ${d.digest}: the registry sent more than the ${d.size} bytes its manifest says`));
-            return;
-          }
-          if (throttle.due()) progress(progressMessage('Downloading', id, n, d.size));
-          cb(null, chunk);
-        },
-      });
+      // A registry sending more than the manifest's size is cut off, not stored.
+      const count = progressCounter(this.progress, 'Downloading', id, d.size, { tooMuch: () => new EngineError(`filesystem layer verification failed for digest ${d.digest}: the registry sent more than the ${d.size} bytes its manifest says`) });
       await pipeline([res, count, writer.stream] as unknown as [Readable, NodeJS.WritableStream], { signal: this.#signal }).catch((err: unknown) => {
         // A connection the registry dropped mid-blob reads as Go's "unexpected EOF", as in Docker.
         const e = err as NodeJS.ErrnoException;
         if (e instanceof EngineError || e?.name === 'AbortError') throw err;
         throw new EngineError(`failed to download layer ${d.digest}: ${e?.code === 'ECONNRESET' || e?.message === 'aborted' ? 'unexpected EOF' : e?.message}`, { cause: err });
       });
-      this.progress(progressMessage('Downloading', id, n, d.size));
       this.progress(layerMessage('Verifying Checksum', id));
       try {
         await writer.commit({ digest: d.digest, size: d.size });
@@ -344,21 +331,32 @@ class PullRun {
     await this.#download(index);
     const id = shortId(d.digest);
     const blob = await this.ctx.store.openBlob(d.digest, { signal: this.#signal });
-    let n = 0;
-    const throttle = new ProgressThrottle();
-    const progress = this.progress;
-    const count = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        n += chunk.length;
-        if (throttle.due()) progress(progressMessage('Extracting', id, n, d.size));
-        cb(null, chunk);
-      },
-      flush(cb) {
-        progress(progressMessage('Extracting', id, n, d.size));
-        cb();
-      },
-    });
+    const count = progressCounter(this.progress, 'Extracting', id, d.size);
     blob.on('error', (err) => count.destroy(err));
     return blob.pipe(count);
   }
+}
+
+/**
+ * Passes a blob through, reporting `action` progress as its bytes go by (throttled, and once at
+ * the end), and failing with `tooMuch` once more than `total` bytes came.
+ */
+function progressCounter(progress: ProgressSink, action: string, id: string, total: number, opts: { tooMuch?: () => Error } = {}): Transform {
+  let n = 0;
+  const throttle = new ProgressThrottle();
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      n += chunk.length;
+      if (opts.tooMuch && n > total) {
+        cb(opts.tooMuch());
+        return;
+      }
+      if (throttle.due()) progress(progressMessage(action, id, n, total));
+      cb(null, chunk);
+    },
+    flush(cb) {
+      progress(progressMessage(action, id, n, total));
+      cb();
+    },
+  });
 }
