@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../lib/errors/index.js';
 import type { VolumeRecord, VolumeService } from '../../volume/types.js';
+import { isPlainLocal } from '../../volume/index.js';
 import type { Volume, VolumeCreateOptions, VolumeListResponse, VolumePruneResponse } from '../../api/volume.js';
 import { apiBefore } from '../../api/version.js';
 import type { EventBus } from '../events/bus.js';
@@ -17,14 +18,6 @@ function toWire(rec: VolumeRecord): Volume {
     ...(rec.createdAt ? { CreatedAt: rec.createdAt } : {}), Driver: rec.driver, Labels: mapOrNull(labelsOf(rec)), Mountpoint: rec.mountpoint,
     Name: rec.name, Options: mapOrNull(rec.options), Scope: 'local',
   };
-}
-
-/**
- * A volume with driver options (-o type=tmpfs, nfs, a bind of a device) is not really local
- * data: Docker leaves it out of prune (nothing to reclaim) and out of `system df`.
- */
-function hasMountOptions(rec: VolumeRecord): boolean {
-  return Object.keys(rec.options).length > 0;
 }
 
 function stringMap(v: unknown, field: string): Record<string, string> {
@@ -59,7 +52,7 @@ export class VolumeApi {
   async volumesWithUsage(): Promise<Volume[]> {
     const out: Volume[] = [];
     for (const rec of this.#vols.list()) {
-      if (rec.driver !== 'local' || hasMountOptions(rec)) continue;
+      if (!isPlainLocal(rec)) continue;
       const size = await this.#vols.size(rec.name).catch(() => -1);
       out.push({ ...toWire(rec), UsageData: { Size: size, RefCount: this.#vols.refs(rec.name).length } });
     }
@@ -107,7 +100,7 @@ export class VolumeApi {
     let reclaimed = 0;
     for (const rec of this.#vols.list().filter(keep)) {
       // Docker prunes local volumes only (a plugin's are left to their plugin), and not those with mount options.
-      if (rec.driver !== 'local' || this.#vols.refs(rec.name).length || hasMountOptions(rec)) continue;
+      if (!isPlainLocal(rec) || this.#vols.refs(rec.name).length) continue;
       const size = Math.max(0, await this.#vols.size(rec.name).catch(() => 0));
       try {
         await this.#vols.remove(rec.name);

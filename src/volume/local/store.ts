@@ -33,6 +33,14 @@ export function validateLocalOptions(opts: Record<string, string>): void {
   if ('size' in opts) throw new InvalidArgumentError('quota size requested but no quota support');
 }
 
+/**
+ * A local volume without driver options: a directory berth owns. Docker sizes and prunes only
+ * these (a device may be large, slow or remote; a plugin's data is its own).
+ */
+export function isPlainLocal(v: VolumeRecord): boolean {
+  return v.driver === 'local' && Object.keys(v.options).length === 0;
+}
+
 /** A local volume with a device to mount (`-o type=… device=…`) rather than a plain directory. */
 function hasDevice(v: VolumeRecord): boolean {
   return v.driver === 'local' && !!v.options.type && !!v.options.device;
@@ -249,10 +257,8 @@ export class LocalVolumeService implements VolumeService {
 
   async size(name: string): Promise<number> {
     const v = this.get(name);
-    // A plugin's data is its own business (and may be remote): Docker reports -1, "unknown".
-    if (v.driver !== 'local') return -1;
-    // A device (an NFS export, a bound host tree) may be large or slow to walk: unknown, as Docker says.
-    if (hasDevice(v)) return -1;
+    // A plugin's or a device's data may be remote, large or slow to walk: -1, Docker's "unknown".
+    if (!isPlainLocal(v)) return -1;
     return treeSize(v.mountpoint);
   }
 
