@@ -45,11 +45,11 @@ export interface VolumeService {
    * `list` and, after them, the volumes each activated plugin answers to List that berth does not
    * know (Docker's `volume ls`); a plugin that fails is skipped, named in `warnings`.
    */
-  listAll?(): Promise<{ volumes: VolumeRecord[]; warnings: string[] }>;
+  listAll(): Promise<{ volumes: VolumeRecord[]; warnings: string[] }>;
   /** @throws NotFoundError "get <name>: no such volume" */
   get(name: string): VolumeRecord;
   /** `get`, else the first activated plugin whose Get knows the name (Docker's `volume inspect`). @throws NotFoundError */
-  lookup?(name: string): Promise<VolumeRecord>;
+  lookup(name: string): Promise<VolumeRecord>;
   create(req: VolumeCreateRequest): Promise<VolumeRecord>;
   /** @throws ConflictError "remove <name>: volume is in use - [<container ids>]" */
   remove(name: string, force?: boolean): Promise<void>;

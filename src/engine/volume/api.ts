@@ -44,7 +44,7 @@ export class VolumeApi {
   /** berth's volumes and those its activated plugins list; a plugin that failed is named in Warnings. */
   async volumeList(filters: Map<string, string[]>): Promise<VolumeListResponse> {
     const keep = volumeListFilter(filters, (n) => this.#vols.refs(n).length > 0);
-    const { volumes, warnings } = this.#vols.listAll ? await this.#vols.listAll() : { volumes: this.#vols.list(), warnings: [] };
+    const { volumes, warnings } = await this.#vols.listAll();
     return { Volumes: volumes.filter(keep).map(toWire), Warnings: warnings.length ? warnings : null };
   }
 
@@ -60,7 +60,7 @@ export class VolumeApi {
   }
 
   async volumeInspect(name: string): Promise<Volume> {
-    return toWire(this.#vols.lookup ? await this.#vols.lookup(name) : this.#vols.get(name));
+    return toWire(await this.#vols.lookup(name));
   }
 
   async volumeCreate(body: unknown): Promise<Volume> {

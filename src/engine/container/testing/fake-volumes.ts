@@ -16,6 +16,12 @@ export class FakeVolumes implements VolumeService {
   list(): VolumeRecord[] {
     return [...this.volumes.values()];
   }
+  async listAll(): Promise<{ volumes: VolumeRecord[]; warnings: string[] }> {
+    return { volumes: this.list(), warnings: [] };
+  }
+  async lookup(name: string): Promise<VolumeRecord> {
+    return this.get(name);
+  }
   get(name: string): VolumeRecord {
     const v = this.volumes.get(name);
     if (!v) throw new NotFoundError(`get ${name}: no such volume`);
