@@ -162,7 +162,7 @@ function copyArgs(args: string, heredocs: Heredoc[], keyword: string): { sources
   const json = parseJsonArray(args);
   const words = json ?? (args === '' ? [] : splitOnGaps(args));
   if (words.length < 2) {
-    throw new InstructionError(`${keyword} requires at least two arguments, but only ${words.length === 0 ? 'none were' : 'one was'} provided. Destination could not be determined`);
+    throw new InstructionError(`${keyword} requires at least two arguments, but only one was provided. Destination could not be determined`);
   }
   const dest = words[words.length - 1];
   if (json === undefined && parseHeredocWord(dest)) throw new InstructionError(`${keyword} cannot accept a heredoc as a destination`);

@@ -39,10 +39,13 @@ const HEREDOC_KEYWORDS = new Set(['run', 'copy', 'add']);
 export function splitInstructions(text: string): SplitResult {
   const lines = toLines(text);
   const { directives, escapeToken } = readDirectives(lines);
-  const continuation = new RegExp(`${escapeToken === '\\' ? '\\\\' : '`'}[ \\t]*$`);
+  // An escape token at the end of a line (blanks after it allowed) continues the instruction,
+  // unless another escape token escapes it: `c:\\` ends the line, as Docker reads it.
+  const esc = escapeToken === '\\' ? '\\\\' : '`';
+  const continuation = new RegExp(`(^|[^${esc}])${esc}[ \\t]*$`);
   const trimContinuation = (line: string): [string, boolean] => {
     const m = continuation.exec(line);
-    return m ? [line.slice(0, m.index), false] : [line, true];
+    return m ? [line.slice(0, m.index + m[1].length), false] : [line, true];
   };
 
   const instructions: RawInstruction[] = [];
