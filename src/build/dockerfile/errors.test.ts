@@ -68,6 +68,7 @@ const cases: [name: string, text: string, message: string][] = [
   ['HEALTHCHECK negative', 'FROM a\nHEALTHCHECK --interval=-1s CMD a\n', 'dockerfile parse error on line 2: Interval "interval" cannot be less than 1ms'],
   ['HEALTHCHECK retries zero', 'FROM a\nHEALTHCHECK --retries=0 CMD a\n', 'dockerfile parse error on line 2: --retries must be at least 1 (not 0)'],
   ['HEALTHCHECK retries not a number', 'FROM a\nHEALTHCHECK --retries=x CMD a\n', 'dockerfile parse error on line 2: strconv.ParseInt: parsing "x": invalid syntax'],
+  ['HEALTHCHECK retries out of range', 'FROM a\nHEALTHCHECK --retries=2147483648 CMD a\n', 'dockerfile parse error on line 2: strconv.ParseInt: parsing "2147483648": value out of range'],
   ['HEALTHCHECK unknown flag', 'FROM a\nHEALTHCHECK --foo=1 CMD a\n', 'dockerfile parse error on line 2: unknown flag: foo'],
   ['RUN unknown network', 'FROM a\nRUN --network=bridge x\n', 'dockerfile parse error on line 2: unsupported network mode "bridge"'],
   ['RUN unknown security', 'FROM a\nRUN --security=loose x\n', 'dockerfile parse error on line 2: unsupported security mode "loose"'],
@@ -109,5 +110,13 @@ describe('parse warnings', () => {
       'line 2: MAINTAINER instruction is deprecated in favor of using label',
     ]);
     assert.deepEqual(df.stages[0].instructions.map((i) => i.kind), ['MAINTAINER', 'RUN']);
+  });
+
+  it('warns about the legacy ENV and LABEL form', () => {
+    const df = parseDockerfile('FROM a\nENV A b c\nLABEL k v\nENV B=1\n');
+    assert.deepEqual(df.warnings, [
+      'line 2: "ENV key=value" should be used instead of legacy "ENV key value" format',
+      'line 3: "LABEL key=value" should be used instead of legacy "LABEL key value" format',
+    ]);
   });
 });

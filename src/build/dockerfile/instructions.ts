@@ -18,6 +18,7 @@ import { parseJsonArray, parseWords } from './words.js';
  */
 export function typeInstruction(raw: RawInstruction, escapeToken: string, warn: (message: string) => void): Instruction {
   const base = { range: raw.range, original: raw.original };
+  const legacyWarning = (kw: string): void => warn(`line ${raw.range.line}: "${kw} key=value" should be used instead of legacy "${kw} key value" format`);
   const flags = new InstructionFlags(raw.flags);
   const keyword = raw.keyword.toUpperCase();
   const args = raw.args;
@@ -66,10 +67,10 @@ export function typeInstruction(raw: RawInstruction, escapeToken: string, warn: 
     }
     case 'ENV':
       flags.parse({});
-      return { kind: 'ENV', ...base, vars: keyValues(args, 'ENV', escapeToken) };
+      return { kind: 'ENV', ...base, vars: keyValues(args, 'ENV', escapeToken, legacyWarning) };
     case 'LABEL':
       flags.parse({});
-      return { kind: 'LABEL', ...base, labels: keyValues(args, 'LABEL', escapeToken) };
+      return { kind: 'LABEL', ...base, labels: keyValues(args, 'LABEL', escapeToken, legacyWarning) };
     case 'ARG': {
       flags.parse({});
       const words = parseWords(args, escapeToken);
@@ -181,13 +182,14 @@ function copyArgs(args: string, heredocs: Heredoc[], keyword: string): { sources
  * ENV and LABEL: `k=v k2=v2 ...` (each word split at its first `=`), or the legacy `KEY value`
  * form when the first word has no `=` (the rest of the line is the value).
  */
-function keyValues(args: string, keyword: 'ENV' | 'LABEL', escapeToken: string): KeyValue[] {
+function keyValues(args: string, keyword: 'ENV' | 'LABEL', escapeToken: string, legacy: (keyword: string) => void): KeyValue[] {
   const words = parseWords(args, escapeToken);
   if (words.length === 0) throw new InstructionError(`${keyword} requires at least one argument`);
   const pairs: KeyValue[] = [];
   if (!words[0].includes('=')) {
     const [key, value] = splitFirstGap(args);
     if (value === undefined) throw new InstructionError(`${keyword} must have two arguments`);
+    legacy(keyword);
     pairs.push({ key, value });
   } else {
     for (const word of words) {
@@ -236,10 +238,10 @@ function healthcheck(args: string, flags: InstructionFlags, base: Pick<Healthche
   }
   const retries = flags.string('retries');
   if (retries !== undefined && retries !== '') {
-    if (!/^[+-]?[0-9]+$/.test(retries) || Math.abs(Number(retries)) > 2 ** 31) {
-      throw new InstructionError(`strconv.ParseInt: parsing ${goQuote(retries)}: ${/^[+-]?[0-9]+$/.test(retries) ? 'value out of range' : 'invalid syntax'}`);
-    }
+    // Go's strconv.ParseInt(value, 10, 32) and its messages.
+    if (!/^[+-]?[0-9]+$/.test(retries)) throw new InstructionError(`strconv.ParseInt: parsing ${goQuote(retries)}: invalid syntax`);
     const n = Number(retries);
+    if (n > 2 ** 31 - 1 || n < -(2 ** 31)) throw new InstructionError(`strconv.ParseInt: parsing ${goQuote(retries)}: value out of range`);
     if (n < 1) throw new InstructionError(`--retries must be at least 1 (not ${n})`);
     check.retries = n;
   }
