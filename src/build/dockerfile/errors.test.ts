@@ -56,6 +56,9 @@ const cases: [name: string, text: string, message: string][] = [
   ['ONBUILD ONBUILD', 'FROM a\nONBUILD onbuild RUN x\n', 'dockerfile parse error on line 2: Chaining ONBUILD via `ONBUILD ONBUILD` isn\'t allowed'],
   ['ONBUILD FROM', 'FROM a\nONBUILD FROM b\n', 'dockerfile parse error on line 2: FROM isn\'t allowed as an ONBUILD trigger'],
   ['ONBUILD MAINTAINER', 'FROM a\nONBUILD maintainer me\n', 'dockerfile parse error on line 2: MAINTAINER isn\'t allowed as an ONBUILD trigger'],
+  ['ONBUILD trigger with a JSON array of non-strings', 'FROM a\nONBUILD CMD ["a", 1]\n', 'dockerfile parse error on line 2: when using JSON array syntax, arrays must be comprised of strings only'],
+  ['ONBUILD trigger ENV without value', 'FROM a\nONBUILD ENV A\n', 'dockerfile parse error on line 2: ENV must have two arguments'],
+  ['ONBUILD trigger LABEL pair without =', 'FROM a\nONBUILD LABEL a=b c\n', 'dockerfile parse error on line 2: Syntax error - can\'t find = in "c". Must be of the form: name=value'],
   ['HEALTHCHECK without arguments', 'FROM a\nHEALTHCHECK\n', 'dockerfile parse error on line 2: HEALTHCHECK requires at least one argument'],
   ['HEALTHCHECK NONE with arguments', 'FROM a\nHEALTHCHECK NONE x\n', 'dockerfile parse error on line 2: HEALTHCHECK NONE takes no arguments'],
   ['HEALTHCHECK unknown type', 'FROM a\nHEALTHCHECK FOO x\n', 'dockerfile parse error on line 2: Unknown type "FOO" in HEALTHCHECK (try CMD)'],
@@ -86,6 +89,7 @@ const cases: [name: string, text: string, message: string][] = [
   ['secret mount without id or target', 'FROM a\nRUN --mount=type=secret x\n', 'dockerfile parse error on line 2: invalid secret mount. one of source, target required'],
   ['bind mount without target', 'FROM a\nRUN --mount=type=bind,source=/x x\n', 'dockerfile parse error on line 2: mount of type "bind" needs a target'],
   ['mount with a stray quote', 'FROM a\nRUN --mount=type=bind,target=/x\\"y x\n', 'dockerfile parse error on line 2: failed to parse csv mounts: bare " in non-quoted-field'],
+  ['faults in cutting a line come before faults of earlier instructions', 'FROM a\nBOGUS x\nENV A\n', 'dockerfile parse error on line 3: ENV must have two arguments'],
   ['line of a continued instruction is its first', 'FROM a\nRUN \\\n  x\nBAD \\\n  y\n', 'dockerfile parse error on line 4: unknown instruction: BAD'],
 ];
 

@@ -1,6 +1,7 @@
 import { InstructionError } from './errors.js';
 import { parseGoDuration } from './duration.js';
 import { InstructionFlags } from './flags.js';
+import { splitKeyValues } from './line-cut.js';
 import { parseHeredocWord } from './heredoc.js';
 import type { RawInstruction } from './lines.js';
 import { parseRunMount } from './mount.js';
@@ -183,21 +184,8 @@ function copyArgs(args: string, heredocs: Heredoc[], keyword: string): { sources
  * form when the first word has no `=` (the rest of the line is the value).
  */
 function keyValues(args: string, keyword: 'ENV' | 'LABEL', escapeToken: string, legacy: (keyword: string) => void): KeyValue[] {
-  const words = parseWords(args, escapeToken);
-  if (words.length === 0) throw new InstructionError(`${keyword} requires at least one argument`);
-  const pairs: KeyValue[] = [];
-  if (!words[0].includes('=')) {
-    const [key, value] = splitFirstGap(args);
-    if (value === undefined) throw new InstructionError(`${keyword} must have two arguments`);
-    legacy(keyword);
-    pairs.push({ key, value });
-  } else {
-    for (const word of words) {
-      const eq = word.indexOf('=');
-      if (eq < 0) throw new InstructionError(`Syntax error - can't find = in ${goQuote(word)}. Must be of the form: name=value`);
-      pairs.push({ key: word.slice(0, eq), value: word.slice(eq + 1) });
-    }
-  }
+  const pairs = splitKeyValues(args, keyword, escapeToken, legacy);
+  if (pairs.length === 0) throw new InstructionError(`${keyword} requires at least one argument`);
   if (pairs.some((p) => p.key === '')) throw new InstructionError(`${keyword} names can not be blank`);
   return pairs;
 }

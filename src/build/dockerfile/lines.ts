@@ -1,5 +1,6 @@
 import { DockerfileParseError, InstructionError } from './errors.js';
 import { chompHeredocContent, heredocsFromLine } from './heredoc.js';
+import { checkLineCut } from './line-cut.js';
 import { parseJsonArray, extractBuilderFlags } from './words.js';
 import { splitFirstGap, trimLeftSpace, trimSpace } from './text.js';
 import type { Heredoc, SourceRange } from './types.js';
@@ -85,6 +86,12 @@ export function splitInstructions(text: string): SplitResult {
       args = trimSpace(extracted.rest);
     }
     const instruction: RawInstruction = { keyword, flags, args, original: line, range: { line: startLine, endLine: n }, heredocs: [] };
+    try {
+      checkLineCut(line, escapeToken);
+    } catch (err) {
+      if (err instanceof InstructionError) throw new DockerfileParseError(startLine, err.message, { cause: err });
+      throw err;
+    }
 
     if (line.includes('<<') && mayHaveHeredocs(keyword, args, startLine)) {
       for (const doc of heredocsFromLine(line)) {
