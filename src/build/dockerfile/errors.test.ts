@@ -90,6 +90,7 @@ const cases: [name: string, text: string, message: string][] = [
   ['bind mount without target', 'FROM a\nRUN --mount=type=bind,source=/x x\n', 'dockerfile parse error on line 2: mount of type "bind" needs a target'],
   ['mount with a stray quote', 'FROM a\nRUN --mount=type=bind,target=/x\\"y x\n', 'dockerfile parse error on line 2: failed to parse csv mounts: bare " in non-quoted-field'],
   ['faults in cutting a line come before faults of earlier instructions', 'FROM a\nBOGUS x\nENV A\n', 'dockerfile parse error on line 3: ENV must have two arguments'],
+  ['arguments are counted before flags are read', 'FROM a\nCOPY --foo=1 a\n', 'dockerfile parse error on line 2: COPY requires at least two arguments, but only one was provided. Destination could not be determined'],
   ['line of a continued instruction is its first', 'FROM a\nRUN \\\n  x\nBAD \\\n  y\n', 'dockerfile parse error on line 4: unknown instruction: BAD'],
 ];
 

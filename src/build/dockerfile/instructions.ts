@@ -73,9 +73,9 @@ export function typeInstruction(raw: RawInstruction, escapeToken: string, warn: 
       flags.parse({});
       return { kind: 'LABEL', ...base, labels: keyValues(args, 'LABEL', escapeToken, legacyWarning) };
     case 'ARG': {
-      flags.parse({});
       const words = parseWords(args, escapeToken);
       if (words.length === 0) throw new InstructionError('ARG requires at least one argument');
+      flags.parse({});
       return {
         kind: 'ARG', ...base, args: words.map((word): ArgDeclaration => {
           const eq = word.indexOf('=');
@@ -86,45 +86,43 @@ export function typeInstruction(raw: RawInstruction, escapeToken: string, warn: 
       };
     }
     case 'COPY': {
+      const words = copyWords(args, 'COPY');
       flags.parse({ from: 'string', chown: 'string', chmod: 'string', link: 'bool', parents: 'bool', exclude: 'strings' });
-      const copy: CopyInstruction = { kind: 'COPY', ...base, ...copyArgs(args, raw.heredocs, 'COPY'), link: flags.bool('link'), exclude: flags.strings('exclude'), parents: flags.bool('parents') };
+      const copy: CopyInstruction = { kind: 'COPY', ...base, ...copySources(words, raw.heredocs, 'COPY'), link: flags.bool('link'), exclude: flags.strings('exclude'), parents: flags.bool('parents') };
       setIf(copy, 'from', flags.string('from'));
       setIf(copy, 'chown', flags.string('chown'));
       setIf(copy, 'chmod', flags.string('chmod'));
       return copy;
     }
     case 'ADD': {
+      const words = copyWords(args, 'ADD');
       flags.parse({ chown: 'string', chmod: 'string', link: 'bool', exclude: 'strings', checksum: 'string', 'keep-git-dir': 'bool' });
-      const add: AddInstruction = { kind: 'ADD', ...base, ...copyArgs(args, raw.heredocs, 'ADD'), link: flags.bool('link'), exclude: flags.strings('exclude'), keepGitDir: flags.bool('keep-git-dir') };
+      const add: AddInstruction = { kind: 'ADD', ...base, ...copySources(words, raw.heredocs, 'ADD'), link: flags.bool('link'), exclude: flags.strings('exclude'), keepGitDir: flags.bool('keep-git-dir') };
       setIf(add, 'chown', flags.string('chown'));
       setIf(add, 'chmod', flags.string('chmod'));
       setIf(add, 'checksum', flags.string('checksum'));
       return add;
     }
     case 'EXPOSE':
-      flags.parse({});
       if (args === '') throw new InstructionError('EXPOSE requires at least one argument');
+      flags.parse({});
       return { kind: 'EXPOSE', ...base, ports: splitOnGaps(args) };
     case 'VOLUME': {
-      flags.parse({});
       const list = jsonOrWords(args);
       if (list.length === 0) throw new InstructionError('VOLUME requires at least one argument');
+      flags.parse({});
       const paths = list.map((p) => trimSpace(p));
       if (paths.includes('')) throw new InstructionError('VOLUME specified can not be an empty string');
       return { kind: 'VOLUME', ...base, paths };
     }
     case 'USER':
-      flags.parse({});
-      return { kind: 'USER', ...base, user: exactlyOne(args, keyword) };
+      return { kind: 'USER', ...base, user: exactlyOne(args, keyword, flags) };
     case 'WORKDIR':
-      flags.parse({});
-      return { kind: 'WORKDIR', ...base, path: exactlyOne(args, keyword) };
+      return { kind: 'WORKDIR', ...base, path: exactlyOne(args, keyword, flags) };
     case 'STOPSIGNAL':
-      flags.parse({});
-      return { kind: 'STOPSIGNAL', ...base, signal: exactlyOne(args, keyword) };
+      return { kind: 'STOPSIGNAL', ...base, signal: exactlyOne(args, keyword, flags) };
     case 'MAINTAINER': {
-      flags.parse({});
-      const name = exactlyOne(args, keyword);
+      const name = exactlyOne(args, keyword, flags);
       warn(`line ${raw.range.line}: MAINTAINER instruction is deprecated in favor of using label`);
       return { kind: 'MAINTAINER', ...base, name };
     }
@@ -160,18 +158,24 @@ function jsonOrWords(args: string): string[] {
   return args === '' ? [] : splitOnGaps(args);
 }
 
-function copyArgs(args: string, heredocs: Heredoc[], keyword: string): { sources: string[]; dest: string; heredocs: Heredoc[] } {
+/** COPY and ADD words, counted before the flags are read (as Docker does). */
+function copyWords(args: string, keyword: string): { words: string[]; json: boolean } {
   const json = parseJsonArray(args);
   const words = json ?? (args === '' ? [] : splitOnGaps(args));
   if (words.length < 2) {
     throw new InstructionError(`${keyword} requires at least two arguments, but only one was provided. Destination could not be determined`);
   }
+  return { words, json: json !== undefined };
+}
+
+/** Sources, destination, and the heredocs used as sources (in the order they are named). */
+function copySources({ words, json }: { words: string[]; json: boolean }, heredocs: Heredoc[], keyword: string): { sources: string[]; dest: string; heredocs: Heredoc[] } {
   const dest = words[words.length - 1];
-  if (json === undefined && parseHeredocWord(dest)) throw new InstructionError(`${keyword} cannot accept a heredoc as a destination`);
+  if (!json && parseHeredocWord(dest)) throw new InstructionError(`${keyword} cannot accept a heredoc as a destination`);
   const sources: string[] = [];
   const used: Heredoc[] = [];
   for (const src of words.slice(0, -1)) {
-    const doc = json === undefined ? parseHeredocWord(src) : undefined;
+    const doc = json ? undefined : parseHeredocWord(src);
     const body = doc && heredocs.find((h) => h.name === doc.name);
     if (body) used.push(body);
     else sources.push(src);
@@ -190,8 +194,10 @@ function keyValues(args: string, keyword: 'ENV' | 'LABEL', escapeToken: string, 
   return pairs;
 }
 
-function exactlyOne(args: string, keyword: string): string {
+/** The whole argument text as one word; Docker counts before it reads the flags. */
+function exactlyOne(args: string, keyword: string, flags: InstructionFlags): string {
   if (args === '') throw new InstructionError(`${keyword} requires exactly one argument`);
+  flags.parse({});
   return args;
 }
 
