@@ -2,7 +2,7 @@ import { InstructionError } from './errors.js';
 import { parseGoDuration } from './duration.js';
 import { InstructionFlags } from './flags.js';
 import { splitKeyValues } from './line-cut.js';
-import { parseHeredocWord } from './heredoc.js';
+import { joinSpacedOpeners, parseHeredocWord } from './heredoc.js';
 import type { RawInstruction } from './lines.js';
 import { parseRunMount } from './mount.js';
 import { splitFirstGap, splitOnGaps, trimSpace, WORD_GAP } from './text.js';
@@ -161,7 +161,7 @@ function jsonOrWords(args: string): string[] {
 /** COPY and ADD words, counted before the flags are read (as Docker does). */
 function copyWords(args: string, keyword: string): { words: string[]; json: boolean } {
   const json = parseJsonArray(args);
-  const words = json ?? (args === '' ? [] : splitOnGaps(args));
+  const words = json ?? (args === '' ? [] : joinSpacedOpeners(splitOnGaps(args)));
   if (words.length < 2) {
     throw new InstructionError(`${keyword} requires at least two arguments, but only one was provided. Destination could not be determined`);
   }

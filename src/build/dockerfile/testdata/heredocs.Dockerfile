@@ -21,6 +21,12 @@ EOF
 ADD <<"quoted" /q.txt
 $NOT_EXPANDED
 quoted
+RUN << spaced cat
+since BuildKit 0.22 a blank may follow <<
+spaced
+COPY <<- "tabbed" /tabbed.txt
+	body
+	tabbed
 RUN ["sh", "-c", "cat <<EOF"]
 CMD cat <<EOF
 ONBUILD RUN <<EOF
