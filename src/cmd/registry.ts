@@ -8,6 +8,7 @@ import { parseGoDuration } from '../lib/time/timestamp.js';
 import { collectGarbage } from '../registry/gc.js';
 import { createRegistryServer } from '../registry/server.js';
 import { FsRegistryStore } from '../registry/storage/fs-store.js';
+import { PROXY_FLAGS, proxyStore } from './registry-proxy.js';
 
 const USAGE = `Usage:  berth registry serve --addr HOST:PORT --root DIR
         berth registry serve --addr HOST:PORT --root DIR --proxy-remote-url URL
@@ -32,10 +33,18 @@ export function parseAddr(addr: string): { host: string | undefined; port: numbe
 }
 
 async function serve(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { addr: { type: 'string', default: ':5000' }, root: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      'addr': { type: 'string', default: ':5000' },
+      'root': { type: 'string' },
+      ...PROXY_FLAGS,
+    },
+  });
   if (!values.root) throw new Error('--root is required');
   const { host, port } = parseAddr(values.addr);
-  const store = await FsRegistryStore.open(resolve(values.root));
+  const fsStore = await FsRegistryStore.open(resolve(values.root));
+  const store = proxyStore(fsStore, values) ?? fsStore;
   const server = createRegistryServer({ store });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
@@ -43,7 +52,7 @@ async function serve(args: string[]): Promise<number> {
   });
   const a = server.address();
   const bound = a && typeof a === 'object' ? (a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`) : values.addr;
-  logLine({ level: 'info', msg: 'listening', addr: bound, root: store.root });
+  logLine({ level: 'info', msg: 'listening', addr: bound, root: store.root, ...(values['proxy-remote-url'] ? { proxy: values['proxy-remote-url'] } : {}) });
   await new Promise<void>((done) => {
     const stop = (sig: string): void => {
       logLine({ level: 'info', msg: `received ${sig}, shutting down` });
