@@ -14,11 +14,16 @@
  *
  * With deleteUntagged, manifests no tag reaches (directly, through an index, or as the referrer
  * of a kept manifest) are deleted first, by the same rule, and their blobs go in the same pass.
+ * A push writes its revision a moment before its tag, so a manifest must also be untouched for
+ * UNTAGGED_MIN_AGE_MS before the collection to count as untagged: a push in flight is younger.
  */
 import { readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DIGEST_ALGORITHMS, digestFromFileName, isRegistryDigest } from './digests.js';
 import { StoreLayout } from './storage/layout.js';
+
+/** How long a manifest stays safe from deleteUntagged, whatever the grace period. */
+export const UNTAGGED_MIN_AGE_MS = 60_000;
 
 export interface GcOptions {
   /** Report what would go, delete nothing. */
@@ -167,7 +172,9 @@ async function untaggedRevisions(l: StoreLayout, repo: string): Promise<string[]
 
 export async function collectGarbage(root: string, opts: GcOptions = {}): Promise<GcResult> {
   const l = new StoreLayout(root);
-  const cutoff = Date.now() - (opts.graceMs ?? 0);
+  const started = Date.now();
+  const cutoff = started - (opts.graceMs ?? 0);
+  const untaggedCutoff = started - Math.max(opts.graceMs ?? 0, UNTAGGED_MIN_AGE_MS);
   const result: GcResult = { manifests: 0, manifestsDeleted: [], blobsKept: 0, deleted: [], bytesFreed: 0, recent: 0 };
   const repos = await repositories(l);
   if (!opts.dryRun) {
@@ -183,11 +190,11 @@ export async function collectGarbage(root: string, opts: GcOptions = {}): Promis
       for (const d of await untaggedRevisions(l, repo)) {
         const path = l.revision(repo, d);
         if (opts.dryRun) {
-          if (((await mtimeMs(path)) ?? Infinity) >= cutoff) continue;
+          if (((await mtimeMs(path)) ?? Infinity) >= untaggedCutoff) continue;
           goneRevisions.add(`${repo}@${d}`);
         } else {
           const subject = (await readJson<{ subject?: string }>(path))?.subject;
-          if (!(await removeIfUntouched(path, cutoff))) continue;
+          if (!(await removeIfUntouched(path, untaggedCutoff))) continue;
           if (subject !== undefined && isRegistryDigest(subject)) await rm(l.referrer(repo, subject, d), { force: true });
         }
         result.manifestsDeleted.push(`${repo}@${d}`);
