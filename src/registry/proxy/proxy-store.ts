@@ -227,8 +227,13 @@ export class ProxyStore implements RegistryStore {
     try {
       const res = await this.#upstream.request('GET', `/v2/${name}/tags/list`, name);
       if (res.statusCode !== 200) throw await upstreamError(res, 'tags');
-      const body = JSON.parse((await readBody(res, 4 * 1024 * 1024)).toString('utf8')) as { tags?: unknown };
-      return Array.isArray(body.tags) ? body.tags.filter((t): t is string => typeof t === 'string').sort() : [];
+      let body: { tags?: unknown };
+      try {
+        body = JSON.parse((await readBody(res, 4 * 1024 * 1024)).toString('utf8')) as typeof body;
+      } catch (err) {
+        throw registryError('unavailable', undefined, undefined, `upstream registry sent an unreadable tag list: ${(err as Error).message}`);
+      }
+      return Array.isArray(body?.tags) ? body.tags.filter((t): t is string => typeof t === 'string').sort() : [];
     } catch (err) {
       if (isRegistryError(err, 'unavailable') && (await this.#cache.repositoryExists(name))) return this.#cache.listTags(name);
       throw err;
