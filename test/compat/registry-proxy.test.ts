@@ -1,19 +1,21 @@
-// The berth registry as a pull-through cache of Distribution 2.8 (Debian's docker-registry), as a
-// machine without outside access would use it: skopeo and berthd (driven by the real docker CLI)
-// pull through it, then the upstream is stopped and the same images still pull from the cache.
+// The berth registry as a pull-through cache, as a machine without outside access would use it:
+// skopeo and berthd (driven by the real docker CLI) pull through it from Distribution 2.8
+// (Debian's docker-registry), Docker Engine 20.10 from another berth registry; then the upstream
+// is stopped and the same images still pull from the cache.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { ping } from '../helpers/api.js';
 import { includes, ok, waitFor } from '../helpers/assert.js';
 import { compatNeeds, startDaemon, type Daemon } from '../helpers/daemon.js';
-import { run } from '../helpers/exec.js';
+import { docker, run } from '../helpers/exec.js';
 import { tmpParent } from '../helpers/paths.js';
-import { skipReason } from '../helpers/prereq.js';
+import { findBinary, skipReason } from '../helpers/prereq.js';
 import { makeImage, sha256, startRegistry, writeOciLayout, type Registry, type TestImage } from '../helpers/registry.js';
 
 const REGISTRY_BIN = '/usr/bin/docker-registry';
@@ -121,5 +123,63 @@ describe('compat: berthd pulls through the berth pull-through cache of Distribut
     ok(await d.docker(['rmi', ref]));
     includes(ok(await d.docker(['pull', ref])), `Status: Downloaded newer image for ${ref}`);
     assert.equal(ok(await d.docker(['run', '--rm', ref, 'echo', 'from-cache'])), 'from-cache\n');
+  });
+});
+
+describe('compat: Docker Engine 20.10 pulls through the berth pull-through cache of a berth registry', { skip: skipReason({ root: true, cli: true, docker: true, binaries: ['dockerd', 'busybox', 'tar'] }) }, () => {
+  let upstream: Registry;
+  let proxy: Registry;
+  let base: string;
+  let dockerd: ChildProcess | undefined;
+  let env: Record<string, string>;
+  const dk = (...args: string[]) => docker(args, { env, timeoutMs: 60_000 });
+
+  before(async () => {
+    upstream = await startRegistry();
+    proxy = await startRegistry({ args: ['--proxy-remote-url', upstream.url] });
+    base = await mkdtemp(join(tmpParent, 'bdkp-'));
+    const sock = join(base, 'd.sock');
+    env = { DOCKER_HOST: `unix://${sock}`, DOCKER_CONFIG: join(base, 'cfg') };
+    dockerd = spawn(findBinary('dockerd')!, [
+      '-H', `unix://${sock}`, '--data-root', join(base, 'data'), '--exec-root', join(base, 'exec'), '--pidfile', join(base, 'd.pid'),
+      '--bridge', 'none', '--iptables=false', '--ip-masq=false', '--log-level', 'warn',
+    ], { stdio: 'ignore' });
+    const d = dockerd;
+    await waitFor('dockerd to answer', async () => {
+      if (d.exitCode !== null) throw new Error('dockerd exited');
+      return ping(sock, 1_000);
+    }, 30_000);
+    const rootfs = join(base, 'rootfs');
+    mkdirSync(join(rootfs, 'bin'), { recursive: true });
+    copyFileSync(findBinary('busybox')!, join(rootfs, 'bin', 'busybox'));
+    ok(await docker(['import', '-', 'bb:latest'], { env, input: execFileSync('tar', ['-C', rootfs, '-c', '.'], { maxBuffer: 64 << 20 }) }));
+  });
+  after(async () => {
+    if (dockerd && dockerd.exitCode === null && dockerd.signalCode === null) {
+      const d = dockerd;
+      await new Promise<void>((r) => { d.once('exit', () => r()); d.kill('SIGTERM'); });
+    }
+    await proxy?.cleanup();
+    await upstream?.cleanup();
+    if (base) await rm(base, { recursive: true, force: true });
+  });
+
+  it('pulls the same image through the cache, and again with the upstream stopped', async () => {
+    const id = ok(await dk('image', 'inspect', '-f', '{{.Id}}', 'bb:latest')).trim();
+    ok(await dk('tag', 'bb:latest', `${upstream.addr}/dk/bb:v1`));
+    const digest = /v1: digest: (sha256:[0-9a-f]{64})/.exec(ok(await dk('push', `${upstream.addr}/dk/bb:v1`)))?.[1];
+    assert.ok(digest);
+    ok(await dk('rmi', `${upstream.addr}/dk/bb:v1`, 'bb:latest'));
+
+    const ref = `${proxy.addr}/dk/bb:v1`;
+    includes(ok(await dk('pull', ref)), `Digest: ${digest}`);
+    assert.equal(ok(await dk('image', 'inspect', '-f', '{{.Id}}', ref)).trim(), id);
+    ok(await dk('rmi', ref));
+
+    await upstream.stop();
+    includes(ok(await dk('pull', ref)), `Digest: ${digest}`);
+    assert.equal(ok(await dk('image', 'inspect', '-f', '{{.Id}}', ref)).trim(), id);
+    const missing = await dk('pull', `${proxy.addr}/dk/other:v1`);
+    assert.notEqual(missing.code, 0);
   });
 });
