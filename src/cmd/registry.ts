@@ -4,15 +4,20 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseGoDuration } from '../lib/time/timestamp.js';
 import { collectGarbage } from '../registry/gc.js';
 import { createRegistryServer } from '../registry/server.js';
 import { FsRegistryStore } from '../registry/storage/fs-store.js';
+import { PROXY_FLAGS, proxyStore } from './registry-proxy.js';
 
 const USAGE = `Usage:  berth registry serve --addr HOST:PORT --root DIR
-        berth registry gc --root DIR [--dry-run]
+        berth registry serve --addr HOST:PORT --root DIR --proxy-remote-url URL
+                             [--proxy-username USER --proxy-password PASS] [--proxy-tag-ttl 30s]
+        berth registry gc --root DIR [--dry-run] [--delete-untagged] [--grace DURATION]
 
-Run an OCI Distribution registry storing its content under DIR, or delete the blobs
-no manifest references (gc, while no registry serves DIR).
+Run an OCI Distribution registry storing its content under DIR (with --proxy-remote-url, a
+read-only pull-through cache of that registry), or delete the blobs no manifest references
+(gc; safe while a registry serves DIR).
 `;
 
 function logLine(fields: Record<string, unknown>): void {
@@ -28,10 +33,18 @@ export function parseAddr(addr: string): { host: string | undefined; port: numbe
 }
 
 async function serve(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { addr: { type: 'string', default: ':5000' }, root: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      'addr': { type: 'string', default: ':5000' },
+      'root': { type: 'string' },
+      ...PROXY_FLAGS,
+    },
+  });
   if (!values.root) throw new Error('--root is required');
   const { host, port } = parseAddr(values.addr);
-  const store = await FsRegistryStore.open(resolve(values.root));
+  const fsStore = await FsRegistryStore.open(resolve(values.root));
+  const store = proxyStore(fsStore, values) ?? fsStore;
   const server = createRegistryServer({ store });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
@@ -39,7 +52,7 @@ async function serve(args: string[]): Promise<number> {
   });
   const a = server.address();
   const bound = a && typeof a === 'object' ? (a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`) : values.addr;
-  logLine({ level: 'info', msg: 'listening', addr: bound, root: store.root });
+  logLine({ level: 'info', msg: 'listening', addr: bound, root: store.root, ...(values['proxy-remote-url'] ? { proxy: values['proxy-remote-url'] } : {}) });
   await new Promise<void>((done) => {
     const stop = (sig: string): void => {
       logLine({ level: 'info', msg: `received ${sig}, shutting down` });
@@ -56,12 +69,23 @@ async function serve(args: string[]): Promise<number> {
 }
 
 async function gc(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { root: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      'root': { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      'delete-untagged': { type: 'boolean', default: false },
+      'grace': { type: 'string', default: '0s' },
+    },
+  });
   if (!values.root) throw new Error('--root is required');
+  const graceNs = parseGoDuration(values.grace);
+  if (graceNs === undefined || graceNs < 0) throw new Error(`invalid --grace ${JSON.stringify(values.grace)}: want a duration such as 30m`);
   const dryRun = values['dry-run'];
-  const r = await collectGarbage(resolve(values.root), { dryRun });
+  const r = await collectGarbage(resolve(values.root), { dryRun, deleteUntagged: values['delete-untagged'], graceMs: graceNs / 1e6 });
+  for (const m of r.manifestsDeleted) process.stdout.write(`${dryRun ? 'would delete' : 'deleted'} manifest ${m}\n`);
   for (const d of r.deleted) process.stdout.write(`${dryRun ? 'would delete' : 'deleted'} blob ${d}\n`);
-  process.stdout.write(`${r.manifests} manifests, ${r.blobsKept} blobs kept, ${r.deleted.length} blobs ${dryRun ? 'eligible for deletion' : 'deleted'} (${r.bytesFreed} bytes)\n`);
+  process.stdout.write(`${r.manifests} manifests, ${r.blobsKept} blobs kept (${r.recent} recently used), ${r.deleted.length} blobs ${dryRun ? 'eligible for deletion' : 'deleted'} (${r.bytesFreed} bytes)\n`);
   return 0;
 }
 

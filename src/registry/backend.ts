@@ -69,7 +69,8 @@ export interface RegistryStore {
   /** A whole blob in one request: stored only if its bytes hash to `digest`. */
   putBlob(name: string, digest: string, body: Readable): Promise<BlobInfo>;
 
-  startUpload(name: string): Promise<UploadStatus>;
+  /** A new session; `algorithm` is the digest the client said it will finish with (sha256 when it said none). */
+  startUpload(name: string, algorithm?: 'sha256' | 'sha512'): Promise<UploadStatus>;
   uploadStatus(name: string, id: string): Promise<UploadStatus>;
   /** Appends a chunk; with `range`, its start must be the bytes received so far (else 416, upload kept). */
   appendUpload(name: string, id: string, body: Readable, range: ChunkRange | undefined): Promise<UploadStatus>;

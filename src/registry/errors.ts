@@ -9,11 +9,14 @@ import {
   NotFoundError, NotImplementedError, UnauthorizedError, UnavailableError, kindOf, type ErrorKind,
 } from '../lib/errors/index.js';
 
-/** The error codes of the OCI Distribution Specification (plus UNKNOWN for a server fault). */
+/**
+ * The error codes of the OCI Distribution Specification, plus UNKNOWN for a server fault and
+ * Distribution's UNAVAILABLE (503) for a pull-through cache whose upstream cannot be reached.
+ */
 export type OciErrorCode =
   | 'BLOB_UNKNOWN' | 'BLOB_UPLOAD_INVALID' | 'BLOB_UPLOAD_UNKNOWN' | 'DIGEST_INVALID' | 'MANIFEST_BLOB_UNKNOWN'
   | 'MANIFEST_INVALID' | 'MANIFEST_UNKNOWN' | 'NAME_INVALID' | 'NAME_UNKNOWN' | 'SIZE_INVALID' | 'UNAUTHORIZED'
-  | 'DENIED' | 'UNSUPPORTED' | 'TOOMANYREQUESTS' | 'UNKNOWN';
+  | 'DENIED' | 'UNSUPPORTED' | 'TOOMANYREQUESTS' | 'UNAVAILABLE' | 'UNKNOWN';
 
 interface Reason {
   code: OciErrorCode;
@@ -44,6 +47,7 @@ const REASONS = {
   notFound: { code: 'UNSUPPORTED', status: 404, message: 'no such endpoint', kind: NotFoundError },
   paginationInvalid: { code: 'UNSUPPORTED', status: 400, message: 'invalid number of results requested', kind: InvalidArgumentError },
   tooManyRequests: { code: 'TOOMANYREQUESTS', status: 429, message: 'too many requests', kind: UnavailableError },
+  unavailable: { code: 'UNAVAILABLE', status: 503, message: 'service unavailable', kind: UnavailableError },
 } as const satisfies Record<string, Reason>;
 
 export type RegistryErrorReason = keyof typeof REASONS;

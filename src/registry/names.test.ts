@@ -17,11 +17,16 @@ describe('registry names', () => {
     for (const bad of ['', '.x', '-x', 't'.repeat(129), 'a/b', 'a:b']) assert.ok(!isTag(bad), bad);
   });
 
-  it('check digests: sha256 passes, other algorithms are unsupported, garbage is invalid', () => {
+  it('check digests: sha256 and sha512 pass, other algorithms are unsupported, garbage is invalid', () => {
     const d = `sha256:${'a'.repeat(64)}`;
     assert.equal(checkDigest(d), d);
+    const d512 = `sha512:${'b'.repeat(128)}`;
+    assert.equal(checkDigest(d512), d512);
     const code = (s: string | null) => { try { checkDigest(s); return 'ok'; } catch (err) { return errorResponse(err).code; } };
-    assert.equal(code(`sha512:${'a'.repeat(128)}`), 'UNSUPPORTED');
-    for (const bad of [null, '', 'sha256:abc', `sha256:${'A'.repeat(64)}`, '../x', `sha256:${'a'.repeat(64)}/..`]) assert.equal(code(bad), 'DIGEST_INVALID', String(bad));
+    assert.equal(code(`sha384:${'a'.repeat(96)}`), 'UNSUPPORTED');
+    assert.equal(code(`blake3:${'a'.repeat(64)}`), 'UNSUPPORTED');
+    for (const bad of [null, '', 'sha256:abc', `sha256:${'A'.repeat(64)}`, '../x', `sha256:${'a'.repeat(64)}/..`, `sha512:${'a'.repeat(64)}`, `sha512:${'a'.repeat(129)}`]) {
+      assert.equal(code(bad), 'DIGEST_INVALID', String(bad));
+    }
   });
 });

@@ -28,7 +28,8 @@ export interface Registry {
   cleanup(): Promise<void>;
 }
 
-export async function startRegistry(): Promise<Registry> {
+/** Starts `berth registry serve` on a fresh root; `args` are more flags for serve (--proxy-remote-url ...). */
+export async function startRegistry(opts: { args?: string[] } = {}): Promise<Registry> {
   mkdirSync(tmpParent, { recursive: true });
   const base = await mkdtemp(join(tmpParent, 'breg-'));
   const root = join(base, 'root');
@@ -58,7 +59,7 @@ export async function startRegistry(): Promise<Registry> {
     },
   };
   async function launch(): Promise<void> {
-    const c = spawn(berthBin, ['registry', 'serve', '--addr', '127.0.0.1:0', '--root', root], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const c = spawn(berthBin, ['registry', 'serve', '--addr', '127.0.0.1:0', '--root', root, ...(opts.args ?? [])], { stdio: ['ignore', 'ignore', 'pipe'] });
     child = c;
     const from = stderr.length;
     const addr = await new Promise<string>((ok, fail) => {

@@ -1,5 +1,5 @@
 /** Manifests and indexes: GET/HEAD/PUT/DELETE of /v2/<name>/manifests/<tag-or-digest>. */
-import { sha256Digest } from '../../oci/index.js';
+import { algorithmOf, digestOf } from '../digests.js';
 import { registryError } from '../errors.js';
 import { parseManifest, referrerDescriptor } from '../manifest.js';
 import { checkDigest, isDigestReference, isTag } from '../names.js';
@@ -38,7 +38,8 @@ export async function manifestPut(ctx: RouteContext): Promise<void> {
   const name = params.name!;
   const ref = reference(ctx, true);
   const content = await readBoundedBody(req, ctx.limits.manifestBytes);
-  const digest = sha256Digest(content);
+  // A push by digest is stored under the algorithm it names (sha512 too); a push by tag under sha256.
+  const digest = digestOf(isDigestReference(ref) ? algorithmOf(ref) : 'sha256', content);
   const tags: string[] = [];
   if (isDigestReference(ref)) {
     if (ref !== digest) throw registryError('digestInvalid', { expected: ref, actual: digest });

@@ -5,6 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { BlobInfo, UploadStatus } from '../backend.js';
+import { isDigestAlgorithm } from '../digests.js';
 import { isRegistryError, registryError } from '../errors.js';
 import { checkDigest, checkRepositoryName, isUploadId } from '../names.js';
 import { chunkRange, hasBody } from '../request.js';
@@ -43,10 +44,10 @@ export async function uploadStart(ctx: RouteContext): Promise<void> {
     return;
   }
   const algorithm = q.get('digest-algorithm');
-  if (algorithm !== null && algorithm !== 'sha256') {
+  if (algorithm !== null && !isDigestAlgorithm(algorithm)) {
     throw registryError('unsupported', { algorithm }, undefined, `digest algorithm not supported: ${algorithm}`);
   }
-  uploadState(res, 202, name, await store.startUpload(name));
+  uploadState(res, 202, name, await store.startUpload(name, algorithm ?? undefined));
 }
 
 function uploadId(ctx: RouteContext): string {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -111,5 +111,40 @@ describe('FsRegistryStore', () => {
     assert.equal(await store.statManifest('m', digest), undefined);
     assert.equal(await code(store.deleteManifest('m', digest)), '404 MANIFEST_UNKNOWN');
     assert.equal(await code(store.putManifest('m', { digest, mediaType: 'x', content, tags: [], blobs: [sha('missing')], manifests: [] })), '400 MANIFEST_BLOB_UNKNOWN');
+  });
+
+  it('touches what a push re-uses, so a running gc keeps it, and refuses a manifest whose blob gc took', async () => {
+    const layer = Buffer.from('layer bytes');
+    const blobPath = join(root, 'blobs', 'sha256', sha(layer).slice(7, 9), sha(layer).slice(7));
+    await store.putBlob('g', sha(layer), Readable.from([layer]));
+    const longAgo = new Date(Date.now() - 3_600_000);
+    await utimes(blobPath, longAgo, longAgo);
+    const content = Buffer.from('{"schemaVersion":2,"m":1}');
+    await store.putManifest('g', { digest: sha(content), mediaType: 'x', content, tags: ['t'], blobs: [sha(layer)], manifests: [] });
+    assert.ok((await stat(blobPath)).mtimeMs > Date.now() - 60_000, 'the manifest push touched its layer');
+    await utimes(blobPath, longAgo, longAgo);
+    await store.mountBlob('g2', sha(layer), 'g');
+    assert.ok((await stat(blobPath)).mtimeMs > Date.now() - 60_000, 'a mount touched the blob');
+
+    // The bytes collected while the repository link stays: the manifest is refused, not stored.
+    await unlink(blobPath);
+    const other = Buffer.from('{"schemaVersion":2,"m":2}');
+    assert.equal(await code(store.putManifest('g', { digest: sha(other), mediaType: 'x', content: other, tags: ['u'], blobs: [sha(layer)], manifests: [] })), '400 MANIFEST_BLOB_UNKNOWN');
+    assert.equal(await store.statManifest('g', 'u'), undefined);
+    assert.equal(await store.statBlob('g', sha(layer)), undefined);
+    // Pushed again, the blob is back under the link that was there.
+    await store.putBlob('g', sha(layer), Readable.from([layer]));
+    assert.deepEqual(await store.statBlob('g', sha(layer)), { digest: sha(layer), size: layer.length });
+  });
+
+  it('stores and serves sha512 blobs apart from sha256 ones', async () => {
+    const data = Buffer.from('five-twelve');
+    const d512 = `sha512:${createHash('sha512').update(data).digest('hex')}`;
+    assert.deepEqual(await store.putBlob('s', d512, Readable.from([data])), { digest: d512, size: data.length });
+    assert.ok((await readdir(join(root, 'blobs', 'sha512', d512.slice(7, 9)))).includes(d512.slice(7)));
+    assert.equal(await store.statBlob('s', sha(data)), undefined);
+    const up = await store.startUpload('s');
+    await store.appendUpload('s', up.id, Readable.from([data]), undefined);
+    assert.deepEqual(await store.finishUpload('s', up.id, d512, undefined, undefined), { digest: d512, size: data.length });
   });
 });

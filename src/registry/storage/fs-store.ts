@@ -6,9 +6,10 @@
  * Upload sessions live in memory with their running hash; their bytes sit under uploads/, which
  * is emptied at start (a session does not survive a restart) and swept of idle sessions.
  */
-import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { randomBytes, type Hash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, truncate, unlink } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, truncate, unlink, utimes } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -17,6 +18,7 @@ import { KeyedLock } from '../../lib/sync/keyed-lock.js';
 import type {
   BlobInfo, ChunkRange, ManifestPut, ReferrerDescriptor, RegistryStore, StoredManifest, UploadStatus,
 } from '../backend.js';
+import { algorithmOf, digestFromFileName, hashDigest, newHash, type DigestAlgorithm } from '../digests.js';
 import { registryError } from '../errors.js';
 import { isTag } from '../names.js';
 import { StoreLayout } from './layout.js';
@@ -24,6 +26,7 @@ import { StoreLayout } from './layout.js';
 interface Session {
   name: string;
   size: number;
+  algorithm: DigestAlgorithm;
   hash: Hash;
   busy: boolean;
   touched: number;
@@ -81,6 +84,28 @@ async function appendStream(path: string, body: Readable, hash: Hash): Promise<n
     createWriteStream(path, { flags: 'a' }),
   );
   return n;
+}
+
+/**
+ * Marks a file as just used (its mtime now), so an online garbage collection that began earlier
+ * keeps it; false when it is gone (collected, or never there).
+ */
+async function touch(path: string): Promise<boolean> {
+  const now = new Date();
+  try {
+    await utimes(path, now, now);
+    return true;
+  } catch (err) {
+    if (isEnoent(err)) return false;
+    throw err;
+  }
+}
+
+/** The digest of a file's bytes, read again (an upload finished with another algorithm than it began with). */
+async function fileDigest(path: string, algorithm: DigestAlgorithm): Promise<string> {
+  const hash = newHash(algorithm);
+  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) hash.update(chunk);
+  return hashDigest(algorithm, hash);
 }
 
 async function fsyncFile(path: string): Promise<void> {
@@ -191,6 +216,7 @@ export class FsRegistryStore implements RegistryStore {
       const info = await this.statBlob(from, digest);
       if (!info) return undefined;
       size = info.size;
+      if (!(await touch(this.#layout.blob(digest)))) return undefined;
     } else {
       try {
         size = (await stat(this.#layout.blob(digest))).size;
@@ -198,6 +224,7 @@ export class FsRegistryStore implements RegistryStore {
         if (isEnoent(err)) return undefined;
         throw err;
       }
+      if (!(await touch(this.#layout.blob(digest)))) return undefined;
     }
     await this.#link(name, digest);
     return { digest, size };
@@ -206,9 +233,10 @@ export class FsRegistryStore implements RegistryStore {
   async putBlob(name: string, digest: string, body: Readable): Promise<BlobInfo> {
     const tmp = this.#layout.upload(`put-${randomBytes(16).toString('hex')}`);
     try {
-      const hash = createHash('sha256');
+      const algorithm = algorithmOf(digest);
+      const hash = newHash(algorithm);
       const size = await appendStream(tmp, body, hash);
-      const actual = `sha256:${hash.digest('hex')}`;
+      const actual = hashDigest(algorithm, hash);
       if (actual !== digest) throw registryError('digestInvalid', { expected: digest, actual });
       await this.#commitBlob(tmp, digest);
       await this.#link(name, digest);
@@ -218,27 +246,47 @@ export class FsRegistryStore implements RegistryStore {
     }
   }
 
-  /** Moves verified bytes at `tmp` to the blob's place; identical bytes already there win. */
+  /**
+   * Moves verified bytes at `tmp` to the blob's place; identical bytes already there win (and are
+   * touched, so a garbage collection running now keeps them).
+   */
   async #commitBlob(tmp: string, digest: string): Promise<void> {
     const dest = this.#layout.blob(digest);
-    if (await exists(dest)) return;
+    if (await touch(dest)) return;
+    // Bytes written long ago (a chunked upload finished later) count as new for a running gc.
+    await touch(tmp);
     await fsyncFile(tmp);
     await mkdir(dirname(dest), { recursive: true });
     await rename(tmp, dest);
     await fsyncDir(dirname(dest));
   }
 
+  /** Links (or touches the link of) a blob into `name`; a touched link is one a running gc leaves alone. */
   async #link(name: string, digest: string): Promise<void> {
     const link = this.#layout.blobLink(name, digest);
-    if (!(await exists(link))) await writeFileAtomic(link, '');
+    if (!(await touch(link))) await writeFileAtomic(link, '');
+  }
+
+  /**
+   * Takes verified bytes from `tmp` (a file under uploads/, see tempPath) as the blob `digest`
+   * and links it into `name`: how the pull-through cache stores what it fetched.
+   */
+  async adoptBlob(name: string, digest: string, tmp: string): Promise<void> {
+    await this.#commitBlob(tmp, digest);
+    await this.#link(name, digest);
+  }
+
+  /** A fresh path under uploads/ for bytes on their way in (emptied at every start). */
+  tempPath(purpose: string): string {
+    return this.#layout.upload(`${purpose}-${randomBytes(16).toString('hex')}`);
   }
 
   // --- uploads ---
 
-  async startUpload(name: string): Promise<UploadStatus> {
+  async startUpload(name: string, algorithm: DigestAlgorithm = 'sha256'): Promise<UploadStatus> {
     const id = randomBytes(16).toString('hex');
     await open(this.#layout.upload(id), 'wx').then((fh) => fh.close());
-    this.#sessions.set(id, { name, size: 0, hash: createHash('sha256'), busy: false, touched: Date.now() });
+    this.#sessions.set(id, { name, size: 0, algorithm, hash: newHash(algorithm), busy: false, touched: Date.now() });
     return { id, size: 0 };
   }
 
@@ -299,7 +347,11 @@ export class FsRegistryStore implements RegistryStore {
   async finishUpload(name: string, id: string, digest: string, body: Readable | undefined, range: ChunkRange | undefined): Promise<BlobInfo> {
     return this.#withSession(name, id, async (s) => {
       if (body) await this.#append(s, id, body, range);
-      const actual = `sha256:${s.hash.copy().digest('hex')}`;
+      // The running hash serves when the client finishes with the algorithm it began with (or none named).
+      const algorithm = algorithmOf(digest);
+      const actual = algorithm === s.algorithm
+        ? hashDigest(algorithm, s.hash.copy())
+        : await fileDigest(this.#layout.upload(id), algorithm);
       if (actual !== digest) {
         await this.#dropSession(id);
         throw registryError('digestInvalid', { expected: digest, actual });
@@ -368,16 +420,49 @@ export class FsRegistryStore implements RegistryStore {
     }
   }
 
+  /**
+   * Stores a manifest once what it references is in the repository. To stay safe against a
+   * garbage collection in another process (gc.ts), everything referenced is touched before the
+   * revision is written and again after: a collection that missed the new revision either sees a
+   * touch newer than its start and keeps the blob, or took it first, and then the touch fails and
+   * the push is refused (a new revision is removed again) rather than left pointing at nothing.
+   */
   async putManifest(name: string, put: ManifestPut): Promise<void> {
     const l = this.#layout;
-    const missing: string[] = [];
-    for (const d of put.blobs) if (!(await exists(l.blobLink(name, d)))) missing.push(d);
-    for (const d of put.manifests) if (!(await exists(l.revision(name, d)))) missing.push(d);
+    const missing = await this.#touchReferenced(name, put);
     if (missing.length > 0) throw registryError('manifestBlobUnknown', { digests: missing });
+    const isNew = !(await exists(l.revision(name, put.digest)));
+    await this.writeManifest(name, put, async () => {
+      const gone = await this.#touchReferenced(name, put);
+      if (!(await touch(l.blob(put.digest)))) await writeFileAtomic(l.blob(put.digest), put.content);
+      if (gone.length === 0) return;
+      if (isNew) {
+        if (put.referrer) await rm(l.referrer(name, put.referrer.subject, put.digest), { force: true });
+        await rm(l.revision(name, put.digest), { force: true });
+      }
+      throw registryError('manifestBlobUnknown', { digests: gone });
+    });
+  }
 
+  /** Touches the blobs and child manifests `put` references; the digests that are not there. */
+  async #touchReferenced(name: string, put: ManifestPut): Promise<string[]> {
+    const l = this.#layout;
+    const missing: string[] = [];
+    for (const d of put.blobs) if (!(await exists(l.blobLink(name, d))) || !(await touch(l.blob(d)))) missing.push(d);
+    for (const d of put.manifests) if (!(await touch(l.revision(name, d)))) missing.push(d);
+    return missing;
+  }
+
+  /**
+   * Stores a manifest without checking what it references: for the pull-through cache, which
+   * keeps manifests as the upstream serves them and fetches their blobs when asked. `beforeTags`
+   * runs once the revision is written and may refuse the push before any tag moves.
+   */
+  async writeManifest(name: string, put: ManifestPut, beforeTags?: () => Promise<void>): Promise<void> {
+    const l = this.#layout;
     // Bytes first, then the revision that makes them visible, then what points at the revision.
     const dest = l.blob(put.digest);
-    if (!(await exists(dest))) {
+    if (!(await touch(dest))) {
       await mkdir(dirname(dest), { recursive: true });
       await writeFileAtomic(dest, put.content);
     }
@@ -387,6 +472,7 @@ export class FsRegistryStore implements RegistryStore {
     if (put.referrer) {
       await writeFileAtomic(l.referrer(name, put.referrer.subject, put.digest), JSON.stringify(put.referrer.descriptor));
     }
+    if (beforeTags) await beforeTags();
     for (const tag of put.tags) {
       await this.#manifestLock.run(`${name}:${tag}`, () => writeFileAtomic(l.tag(name, tag), put.digest));
     }
@@ -422,7 +508,8 @@ export class FsRegistryStore implements RegistryStore {
     const l = this.#layout;
     const out: ReferrerDescriptor[] = [];
     for (const hex of (await entries(l.referrersOf(name, subject))).sort()) {
-      const digest = `sha256:${hex}`;
+      const digest = digestFromFileName(hex);
+      if (digest === undefined) continue;
       // An entry whose manifest is gone (a crash between the two unlinks) is not listed.
       if (!(await exists(l.revision(name, digest)))) continue;
       try {

@@ -1,30 +1,35 @@
 /**
  * Where the file-system store keeps things under its root:
  *
- *   blobs/sha256/<2 hex>/<64 hex>                  blob and manifest bytes, named by their digest
+ *   blobs/<algorithm>/<2 hex>/<hex>                blob and manifest bytes, named by their digest
  *   uploads/<id>                                   bytes of an upload in progress (emptied at start)
  *   repositories/<name>/_blobs/<hex>               empty file: the blob is part of the repository
  *   repositories/<name>/_manifests/revisions/<hex> {"mediaType","size","subject"?} of a manifest in it
  *   repositories/<name>/_manifests/tags/<tag>      the digest the tag points at
  *   repositories/<name>/_referrers/<subject hex>/<hex>  the referrer's descriptor for the referrers API
  *
+ * Links, revisions and referrer entries are named by the digest's hex alone (see digests.ts: a
+ * sha512 hex is twice as long as a sha256 one, so the name tells the algorithm).
+ *
  * A name's components cannot start with "_" or ".", so a repository's own entries never collide
  * with a nested repository ("a" and "a/b"), and the temp files of atomic writes (".x.tmp") never
  * pass for a tag or a link.
  */
 import { join } from 'node:path';
-import { digestHex } from '../../oci/index.js';
+import { algorithmOf, digestFileName as digestHex, type DigestAlgorithm } from '../digests.js';
 
 export class StoreLayout {
   constructor(readonly root: string) {}
 
-  get blobsDir(): string { return join(this.root, 'blobs', 'sha256'); }
+  /** The sha256 blobs (the directory every store had before sha512). */
+  get blobsDir(): string { return this.blobsDirOf('sha256'); }
+  blobsDirOf(algorithm: DigestAlgorithm): string { return join(this.root, 'blobs', algorithm); }
   get uploadsDir(): string { return join(this.root, 'uploads'); }
   get repositoriesDir(): string { return join(this.root, 'repositories'); }
 
   blob(digest: string): string {
     const hex = digestHex(digest);
-    return join(this.blobsDir, hex.slice(0, 2), hex);
+    return join(this.blobsDirOf(algorithmOf(digest)), hex.slice(0, 2), hex);
   }
 
   upload(id: string): string { return join(this.uploadsDir, id); }

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { parseWwwAuthenticate } from './challenge.js';
+import { parseWwwAuthenticate } from './www-authenticate.js';
 
 describe('parseWwwAuthenticate', () => {
   it('reads a Bearer challenge as Docker Hub sends it', () => {
