@@ -43,6 +43,7 @@ const REASONS = {
   methodNotAllowed: { code: 'UNSUPPORTED', status: 405, message: 'the operation is unsupported', kind: MethodNotAllowedError },
   notFound: { code: 'UNSUPPORTED', status: 404, message: 'no such endpoint', kind: NotFoundError },
   paginationInvalid: { code: 'UNSUPPORTED', status: 400, message: 'invalid number of results requested', kind: InvalidArgumentError },
+  tokenRequestInvalid: { code: 'UNSUPPORTED', status: 400, message: 'invalid token request', kind: InvalidArgumentError },
   tooManyRequests: { code: 'TOOMANYREQUESTS', status: 429, message: 'too many requests', kind: UnavailableError },
 } as const satisfies Record<string, Reason>;
 
