@@ -46,6 +46,7 @@ const REASONS = {
   methodNotAllowed: { code: 'UNSUPPORTED', status: 405, message: 'the operation is unsupported', kind: MethodNotAllowedError },
   notFound: { code: 'UNSUPPORTED', status: 404, message: 'no such endpoint', kind: NotFoundError },
   paginationInvalid: { code: 'UNSUPPORTED', status: 400, message: 'invalid number of results requested', kind: InvalidArgumentError },
+  tokenRequestInvalid: { code: 'UNSUPPORTED', status: 400, message: 'invalid token request', kind: InvalidArgumentError },
   tooManyRequests: { code: 'TOOMANYREQUESTS', status: 429, message: 'too many requests', kind: UnavailableError },
   unavailable: { code: 'UNAVAILABLE', status: 503, message: 'service unavailable', kind: UnavailableError },
 } as const satisfies Record<string, Reason>;

@@ -18,9 +18,8 @@ const DRAIN_LIMIT = 16 * 1024 * 1024;
  * rest of a moderately oversized body is read and dropped first, so a client still writing it
  * gets the answer instead of a broken pipe; beyond DRAIN_LIMIT the connection is closed.
  */
-export async function readBoundedBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export async function readBoundedBody(req: IncomingMessage, limit: number, tooLarge = (): Error => registryError('manifestTooLarge', { limit })): Promise<Buffer> {
   const cl = req.headers['content-length'];
-  const tooLarge = () => registryError('manifestTooLarge', { limit });
   if (cl !== undefined && Number(cl) > DRAIN_LIMIT) throw tooLarge();
   const chunks: Buffer[] = [];
   let n = 0;

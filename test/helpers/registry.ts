@@ -1,19 +1,21 @@
 // Starting `berth registry serve` for a test, and making small images to push to it.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
+import { hash } from 'bcryptjs';
 import { pack } from 'tar-stream';
 import { berthBin, tmpParent } from './paths.js';
 
 export interface Registry {
   /** "127.0.0.1:PORT" */
   addr: string;
-  /** "http://127.0.0.1:PORT" */
+  /** "http://127.0.0.1:PORT" ("https://..." when started with TLS) */
   url: string;
   root: string;
   /** Everything the server wrote to stderr so far (the access log). */
@@ -28,8 +30,14 @@ export interface Registry {
   cleanup(): Promise<void>;
 }
 
-/** Starts `berth registry serve` on a fresh root; `args` are more flags for serve (--proxy-remote-url ...). */
-export async function startRegistry(opts: { args?: string[] } = {}): Promise<Registry> {
+export interface StartRegistryOptions {
+  /** More `registry serve` arguments (--config, --auth, --tls-cert, --proxy-remote-url ...). */
+  args?: string[];
+  /** The server speaks TLS: `url` is https. */
+  tls?: boolean;
+}
+
+export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Registry> {
   mkdirSync(tmpParent, { recursive: true });
   const base = await mkdtemp(join(tmpParent, 'breg-'));
   const root = join(base, 'root');
@@ -72,7 +80,7 @@ export async function startRegistry(opts: { args?: string[] } = {}): Promise<Reg
       c.once('exit', (code) => { clearTimeout(timer); fail(new Error(`registry exited with ${code}:\n${stderr}`)); });
     });
     reg.addr = addr;
-    reg.url = `http://${addr}`;
+    reg.url = `${opts.tls ? 'https' : 'http'}://${addr}`;
   }
   await launch();
   return reg;
@@ -145,10 +153,14 @@ export interface HttpResult {
   json<T = Record<string, unknown>>(): T;
 }
 
-/** One HTTP request with node:http (exact headers, no redirects followed, bodies as Buffers or streams). */
-export function http(method: string, url: string, opts: { headers?: Record<string, string | number>; body?: Buffer | string | Readable } = {}): Promise<HttpResult> {
+/**
+ * One HTTP(S) request with node:http (exact headers, no redirects followed, bodies as Buffers or
+ * streams); `ca` is the certificate an https server is trusted by.
+ */
+export function http(method: string, url: string, opts: { headers?: Record<string, string | number>; body?: Buffer | string | Readable; ca?: Buffer } = {}): Promise<HttpResult> {
   return new Promise((ok, fail) => {
-    const req = request(url, { method, headers: opts.headers }, (res) => {
+    const send = url.startsWith('https:') ? httpsRequest : request;
+    const req = send(url, { method, headers: opts.headers, ca: opts.ca }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => { chunks.push(c); });
       res.on('error', fail);
@@ -163,22 +175,46 @@ export function http(method: string, url: string, opts: { headers?: Record<strin
   });
 }
 
-/** Pushes one blob monolithically (POST ?digest=). */
-export function pushBlob(url: string, repo: string, data: Buffer): Promise<HttpResult> {
-  return http('POST', `${url}/v2/${repo}/blobs/uploads/?digest=${sha256(data)}`, { body: data, headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': data.length } });
+/** Pushes one blob monolithically (POST ?digest=); `headers` may carry an Authorization. */
+export function pushBlob(url: string, repo: string, data: Buffer, headers: Record<string, string> = {}): Promise<HttpResult> {
+  return http('POST', `${url}/v2/${repo}/blobs/uploads/?digest=${sha256(data)}`, { body: data, headers: { ...headers, 'Content-Type': 'application/octet-stream', 'Content-Length': data.length } });
 }
 
 /** Pushes a manifest with its media type as Content-Type. */
-export function putManifest(url: string, repo: string, ref: string, manifest: Buffer): Promise<HttpResult> {
+export function putManifest(url: string, repo: string, ref: string, manifest: Buffer, headers: Record<string, string> = {}): Promise<HttpResult> {
   const mediaType = (JSON.parse(manifest.toString()) as { mediaType?: string }).mediaType ?? 'application/vnd.oci.image.manifest.v1+json';
-  return http('PUT', `${url}/v2/${repo}/manifests/${ref}`, { body: manifest, headers: { 'Content-Type': mediaType, 'Content-Length': manifest.length } });
+  return http('PUT', `${url}/v2/${repo}/manifests/${ref}`, { body: manifest, headers: { ...headers, 'Content-Type': mediaType, 'Content-Length': manifest.length } });
 }
 
 /** Pushes an image's blobs and its manifest under `ref`; the manifest PUT's response. */
-export async function pushImage(url: string, repo: string, img: TestImage, ref: string): Promise<HttpResult> {
+export async function pushImage(url: string, repo: string, img: TestImage, ref: string, headers: Record<string, string> = {}): Promise<HttpResult> {
   for (const b of [img.config, ...img.layers]) {
-    const r = await pushBlob(url, repo, b);
+    const r = await pushBlob(url, repo, b, headers);
     if (r.status !== 201) throw new Error(`blob push: ${r.status} ${r.body.toString()}`);
   }
-  return putManifest(url, repo, ref, img.manifest);
+  return putManifest(url, repo, ref, img.manifest, headers);
+}
+
+/** Basic credentials as an Authorization header value. */
+export function basicAuth(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
+/** An htpasswd line (bcrypt, the lowest cost: tests want speed, not strength). */
+export async function htpasswdLine(user: string, password: string): Promise<string> {
+  return `${user}:${await hash(password, 4)}`;
+}
+
+/**
+ * A self-signed certificate for 127.0.0.1 and localhost made by openssl, written as
+ * `dir/cert.pem`, `dir/key.pem` and, for clients' cert dirs, `dir/ca.crt`.
+ */
+export async function selfSignedCert(dir: string): Promise<{ cert: string; key: string; pem: Buffer }> {
+  await mkdir(dir, { recursive: true });
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+    '-subj', '/CN=berth-test-registry', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  await copyFile(cert, join(dir, 'ca.crt'));
+  return { cert, key, pem: await readFile(cert) };
 }

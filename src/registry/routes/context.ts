@@ -2,11 +2,26 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RegistryStore } from '../backend.js';
 
+export type Action = 'pull' | 'push' | 'delete';
+
+/** Who is asking, and what else they may touch (a mount reads another repository). */
+export interface Grant {
+  /** The account that logged in; undefined when anonymous or when auth is off. */
+  account: string | undefined;
+  allows(name: string, action: Action): boolean;
+  /** Auth is off: anyone may read every repository. */
+  unrestricted: boolean;
+}
+
+/** The grant when the registry has no auth. */
+export const OPEN_GRANT: Grant = { account: undefined, allows: () => true, unrestricted: true };
+
 export interface RouteContext {
   req: IncomingMessage;
   res: ServerResponse;
   url: URL;
   store: RegistryStore;
+  grant: Grant;
   /** Path parameters: `name` (repository), `reference`, `digest`, `uuid`. */
   params: Record<string, string>;
   /** Limits the handler applies to bodies it reads whole. */

@@ -6,12 +6,12 @@
 import { registryError } from '../errors.js';
 import { checkRepositoryName } from '../names.js';
 import { blobDelete, blobGet } from './blobs.js';
-import { reply, type RouteContext, type RouteHandler } from './context.js';
+import { reply, type Action, type RouteContext, type RouteHandler } from './context.js';
 import { catalog, referrers, tagsList } from './discovery.js';
 import { manifestDelete, manifestGet, manifestPut } from './manifests.js';
 import { uploadCancel, uploadChunk, uploadFinish, uploadGet, uploadStart } from './uploads.js';
 
-export type Action = 'pull' | 'push' | 'delete';
+export type { Action } from './context.js';
 
 /**
  * What a request touches, as a token scope names it: actions on a repository, the catalog, or

@@ -31,9 +31,13 @@ export async function uploadStart(ctx: RouteContext): Promise<void> {
   const mount = q.get('mount');
   if (mount !== null) {
     const digest = checkDigest(mount);
-    const from = q.get('from');
-    // Without `from`, the blob is mounted from wherever the registry has it (automatic content discovery).
-    const blob = await store.mountBlob(name, digest, from ? checkRepositoryName(from) : undefined);
+    const from = q.get('from') ? checkRepositoryName(q.get('from')!) : undefined;
+    // A mount reads `from`: without pull access there, it is a plain upload (202), as the spec
+    // lets a registry answer any mount. Without `from`, the registry looks for the blob anywhere
+    // (automatic content discovery) only when every repository is readable to everyone;
+    // otherwise only in the target repository itself, so no blob leaks across repositories.
+    const source = from ?? (ctx.grant.unrestricted ? undefined : name);
+    const blob = ctx.grant.allows(source ?? name, 'pull') ? await store.mountBlob(name, digest, source) : undefined;
     if (blob) {
       blobCreated(res, name, blob);
       return;
