@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
-import { Worker } from 'node:worker_threads';
 import { InternalError } from '../errors/index.js';
 import type { LayerWriterOptions } from './layer-writer.js';
 import { asLayerError, discardRest, type UnpackLayerResult } from './unpack-here.js';
-import { fromWire, type FromWorker, type ToWorker, type UnpackWorkerData } from './unpack-protocol.js';
+import { takeWorker, returnWorker } from './unpack-pool.js';
+import { fromWire, type FromWorker, type ToWorker } from './unpack-protocol.js';
 
 export type { UnpackLayerResult } from './unpack-here.js';
 
@@ -14,7 +14,6 @@ export interface UnpackLayerOptions extends LayerWriterOptions {
 
 /** Layer bytes handed to the worker and not yet taken off its queue; the source waits beyond this. */
 const MAX_IN_FLIGHT = 8 << 20;
-const WORKER_URL = new URL('./unpack-worker.js', import.meta.url);
 
 /**
  * Unpacks one layer tarball (uncompressed, gzip, bzip2 or xz — detected from its first bytes) into
@@ -29,7 +28,7 @@ const WORKER_URL = new URL('./unpack-worker.js', import.meta.url);
  * of its own, with synchronous calls: a thread-pool round trip per call made a layer of small
  * files several times slower, and the caller's event loop stays free. This thread only passes the
  * bytes on, a bounded amount at a time. Several layers may be unpacked at once, each in its own
- * worker.
+ * worker; workers are kept a while for the next layers.
  *
  * `destDir` must exist and be written by nobody else meanwhile (use a fresh temp dir).
  * On error, `destDir` holds a partial tree: the caller discards it. `source` is then not
@@ -41,8 +40,8 @@ export async function unpackLayer(source: Readable, destDir: string, opts: Unpac
     discardRest(source);
     throw signal.reason;
   }
-  const data: UnpackWorkerData = { destDir, opts: writerOpts };
-  const worker = new Worker(WORKER_URL, { workerData: data });
+  const worker = takeWorker();
+  let reusable = false;
   const post = (m: ToWorker, transfer?: ArrayBuffer[]): void => worker.postMessage(m, transfer);
   let inFlight = 0;
   let paused = false;
@@ -79,27 +78,32 @@ export async function unpackLayer(source: Readable, destDir: string, opts: Unpac
     signal?.removeEventListener('abort', onAbort);
   }
 
-  const outcome = new Promise<UnpackLayerResult>((resolve, reject) => {
-    worker.on('message', (m: FromWorker) => {
-      switch (m.type) {
-        case 'ack':
-          inFlight -= m.bytes;
-          if (paused && !stopped && inFlight < MAX_IN_FLIGHT / 2) {
-            paused = false;
-            source.resume();
-          }
-          break;
-        case 'done':
-          resolve(m.result);
-          break;
-        case 'failed':
-          reject(fromWire(m.error));
-          break;
-      }
-    });
-    worker.once('error', (err) => reject(new InternalError(`layer unpacker failed: ${err.message}`, { cause: err })));
-    worker.once('exit', (code) => reject(new InternalError(`layer unpacker stopped (exit code ${code})`)));
-  });
+  let settle: { resolve: (r: UnpackLayerResult) => void; reject: (e: unknown) => void } | undefined;
+  const outcome = new Promise<UnpackLayerResult>((resolve, reject) => { settle = { resolve, reject }; });
+  const onMessage = (m: FromWorker): void => {
+    switch (m.type) {
+      case 'ack':
+        inFlight -= m.bytes;
+        if (paused && !stopped && inFlight < MAX_IN_FLIGHT / 2) {
+          paused = false;
+          source.resume();
+        }
+        break;
+      case 'done':
+        reusable = true;
+        settle!.resolve(m.result);
+        break;
+      case 'failed':
+        settle!.reject(fromWire(m.error));
+        break;
+    }
+  };
+  const onWorkerError = (err: Error): void => settle!.reject(new InternalError(`layer unpacker failed: ${err.message}`, { cause: err }));
+  const onWorkerExit = (code: number): void => settle!.reject(new InternalError(`layer unpacker stopped (exit code ${code})`));
+  worker.on('message', onMessage);
+  worker.once('error', onWorkerError);
+  worker.once('exit', onWorkerExit);
+  post({ type: 'start', destDir, opts: writerOpts });
 
   source.on('data', onData);
   source.once('end', onEnd);
@@ -117,6 +121,9 @@ export async function unpackLayer(source: Readable, destDir: string, opts: Unpac
     if (signal?.aborted) throw signal.reason;
     throw asLayerError(sourceError ?? err);
   } finally {
-    await worker.terminate();
+    worker.off('message', onMessage);
+    worker.off('error', onWorkerError);
+    worker.off('exit', onWorkerExit);
+    await returnWorker(worker, reusable);
   }
 }

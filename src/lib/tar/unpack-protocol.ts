@@ -2,19 +2,14 @@ import { EngineError, errorOfKind, type ErrorKind } from '../errors/index.js';
 import type { LayerWriterOptions } from './layer-writer.js';
 import type { UnpackLayerResult } from './unpack-here.js';
 
-/** What the unpacker's worker starts with. */
-export interface UnpackWorkerData {
-  destDir: string;
-  opts: LayerWriterOptions;
-}
-
-/** Messages to the worker: the layer's bytes as they come, its end, or a reason to stop. */
+/** Messages to the worker: a layer to unpack, its bytes as they come, their end, or a reason to stop. */
 export type ToWorker =
+  | { type: 'start'; destDir: string; opts: LayerWriterOptions }
   | { type: 'chunk'; data: Uint8Array }
   | { type: 'end' }
   | { type: 'stop'; reason: 'aborted' | 'source failed' };
 
-/** Messages from the worker: bytes it has taken off the queue, then exactly one outcome. */
+/** Messages from the worker, per layer: bytes it has taken off the queue, then exactly one outcome. */
 export type FromWorker =
   | { type: 'ack'; bytes: number }
   | { type: 'done'; result: UnpackLayerResult }
