@@ -7,6 +7,7 @@
 #   active      the targets whose daemon started, filled by start_engines
 #   berth_tag   berthd's --net-tag (names of its bridge, links, netns and nft table)
 #   berth_flags array of extra berthd flags (network tag, subnets, ...); empty unless set
+#   docker_flags array of extra dockerd flags (--insecure-registry, ...); empty unless set
 # shellcheck shell=bash
 # shellcheck disable=SC2034,SC2154 # globals set here are the callers', and theirs are read here
 
@@ -14,6 +15,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 docker_cli="${DOCKER_CLI:-/usr/local/bin/docker}"
 [[ -x "$docker_cli" ]] || docker_cli="$(command -v docker)"
 berth_flags=()
+docker_flags=()
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -116,7 +118,7 @@ start_docker() {
   local d="$base/docker"
   mkdir -p "$d/root" "$d/exec"
   dockerd --data-root "$d/root" --exec-root "$d/exec" -H "unix://$d/engine.sock" \
-    --pidfile "$d/dockerd.pid" --bridge none --iptables=false --ip-masq=false \
+    --pidfile "$d/dockerd.pid" --bridge none --iptables=false --ip-masq=false "${docker_flags[@]}" \
     >"$d/daemon.log" 2>&1 </dev/null &
   daemon_pid[docker]=$!
   wait_ready docker 60 || { log "docker: not ready; log tail:"; tail -n 20 "$d/daemon.log" >&2; return 1; }

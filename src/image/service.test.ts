@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { access, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { isConflict, isInvalidArgument, isNotFound } from '../lib/errors/index.js';
@@ -239,6 +239,53 @@ describe('LocalImageService', { skip }, () => {
       (e: unknown) => isInvalidArgument(e) && /does not match the image config/.test((e as Error).message));
     assert.deepEqual((await snap.listLayers()).sort(), layersBefore);
     await assert.rejects(images.addImage({ config: Buffer.from('{"rootfs":{"diff_ids":["../x"]}}'), openLayer: openLayer([]) }), isInvalidArgument);
+  });
+
+  it('unpacks two new layers at once, and a layer failing half-way leaves no layer of the image', async () => {
+    const { images, snap } = await newService(join(dir, 'parallel'));
+    const layer = (n: number): Promise<Buffer> => makeTar(Array.from({ length: 50 }, (_, j) => ({ name: `l${n}/f${j}`, body: `${n}.${j}` })));
+    const good = await Promise.all([0, 1, 2, 3].map(layer));
+    const config = (layers: Buffer[]): Buffer => Buffer.from(JSON.stringify({
+      architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: layers.map((b) => sha256Digest(b)) },
+    }));
+    // Layer 0's stream ends only once layer 1 was opened: one layer at a time would wait here
+    // for the fallback timer, and the test sees it.
+    let secondOpened: () => void = () => undefined;
+    const second = new Promise<void>((resolve) => { secondOpened = resolve; });
+    let overlapped = false;
+    const img = await images.addImage({
+      config: config(good),
+      openLayer: async (i) => {
+        if (i === 1) secondOpened();
+        if (i !== 0) return Readable.from([good[i]!]);
+        const s = new PassThrough();
+        s.write(good[0]!.subarray(0, 1024));
+        const timer = setTimeout(secondOpened, 3000);
+        void second.then(() => {
+          overlapped = timer.hasRef();
+          clearTimeout(timer);
+          s.end(good[0]!.subarray(1024));
+        });
+        return s;
+      },
+    });
+    assert.ok(overlapped, 'layer 1 was not opened while layer 0 was still unpacking');
+    assert.equal(img.layers.length, 4);
+
+    // A new image whose layer 2 is hostile while layer 3 is still streaming: everything stops,
+    // and neither the layers that made it nor the staged ones stay.
+    const { images: other, snap: otherSnap } = await newService(join(dir, 'parallel-fail'));
+    const hostile = await makeTar([{ name: '../escape', body: 'x' }]);
+    const layers = [good[0]!, good[1]!, hostile, good[3]!];
+    const hanging = new PassThrough();
+    hanging.write(good[3]!.subarray(0, 512));
+    await assert.rejects(other.addImage({
+      config: config(layers),
+      openLayer: async (i) => (i === 3 ? hanging : Readable.from([layers[i]!])),
+    }), isInvalidArgument);
+    assert.deepEqual(await otherSnap.listLayers(), []);
+    assert.deepEqual(await readdir(otherSnap.paths.tmp), []);
+    assert.ok((await snap.listLayers()).length >= 4);
   });
 
   it('stores one image and one layer when the same rootfs is imported concurrently', async () => {

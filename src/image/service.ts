@@ -5,7 +5,7 @@ import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { ConflictError, InvalidArgumentError, isInvalidArgument, NotFoundError } from '../lib/errors/index.js';
-import { unpackLayer } from '../lib/tar/index.js';
+import { opaqueDirsNeedLowerDirs, unpackLayer } from '../lib/tar/index.js';
 import { packLayer } from '../lib/tar/index.js';
 import {
   chainIds, checkDescriptor, Digester, familiarDigested, familiarTagged, isDigest, layerCompression, parseNamedReference, parseReference, sha256Digest,
@@ -60,6 +60,8 @@ interface RootfsImport {
 
 const HEX_PREFIX = /^[a-f0-9]{1,64}$/;
 const STORE_LOCK = 'store';
+/** New layers of one image unpacked at once (each in a worker thread of its own). */
+const LAYERS_AT_ONCE = 2;
 
 /**
  * Images stored on this host: configs in a verified blob store, records and tags in small
@@ -355,33 +357,46 @@ export class LocalImageService implements ImageService, ImageDiskUsageReader {
     }
     const chain = chainIds(diffIds);
     const createdLayers: string[] = [];
-    for (const c of [...chain, ...diffIds]) this.pinned.set(c, (this.pinned.get(c) ?? 0) + 1);
+    // A set: the bottom layer's chain id is its diff id, and pinning it twice made the undo below
+    // think another add shared it.
+    const pins = new Set([...chain, ...diffIds]);
+    for (const c of pins) this.pinned.set(c, (this.pinned.get(c) ?? 0) + 1);
     try {
-      let size = 0;
-      for (let i = 0; i < chain.length; i++) {
-        if (!(await this.snapshotter.hasLayer(chain[i]!))) {
-          const staged = await this.snapshotter.stageLayer();
-          try {
-            const source = await opts.openLayer(i, diffIds[i]!);
-            const { unpacked: r, blob } = await ingestLayer(source, staged.dir, this.#content, {
-              allowDevices: process.getuid?.() === 0,
-              lowerDirs: this.snapshotter.lowerDirs(chain.slice(0, i)),
-              signal: opts.signal,
-            }, descriptors?.[i], opts.blobsStored === true);
-            if (r.diffId !== diffIds[i]) {
-              if (this.#layerBlobs.diffIdOf(blob.digest) === undefined) await this.#content.delete(blob.digest);
-              throw new InvalidArgumentError(`layer ${i} does not match the image config: got diff id ${r.diffId}, expected ${diffIds[i]}`);
-            }
-            await this.#layerBlobs.add(r.diffId, blob, r.tarSize);
-            if ((await staged.commit({ chainId: chain[i]!, diffId: r.diffId, size: r.size })).created) createdLayers.push(chain[i]!);
-            opts.onLayerStored?.(i);
-          } catch (err) {
-            await staged.discard();
-            throw err;
-          }
+      const missing: number[] = [];
+      for (let i = 0; i < chain.length; i++) if (!(await this.snapshotter.hasLayer(chain[i]!))) missing.push(i);
+      // Each layer unpacks into a dir of its own, so two can go at once (one per core, each in
+      // its own worker); only spelling opaque dirs without setfattr reads the layers below.
+      const atOnce = missing.length > 1 && !(await opaqueDirsNeedLowerDirs()) ? LAYERS_AT_ONCE : 1;
+      await this.#addLayers(missing, atOnce, async (i, signal) => {
+        // Opened first, so layers are opened in order however the lanes' awaits interleave.
+        const source = await opts.openLayer(i, diffIds[i]!);
+        let staged;
+        try {
+          staged = await this.snapshotter.stageLayer();
+        } catch (err) {
+          source.destroy();
+          throw err;
         }
-        size += (await this.snapshotter.layerInfo(chain[i]!)).size;
-      }
+        try {
+          const { unpacked: r, blob } = await ingestLayer(source, staged.dir, this.#content, {
+            allowDevices: process.getuid?.() === 0,
+            lowerDirs: this.snapshotter.lowerDirs(chain.slice(0, i)),
+            signal,
+          }, descriptors?.[i], opts.blobsStored === true);
+          if (r.diffId !== diffIds[i]) {
+            if (this.#layerBlobs.diffIdOf(blob.digest) === undefined) await this.#content.delete(blob.digest);
+            throw new InvalidArgumentError(`layer ${i} does not match the image config: got diff id ${r.diffId}, expected ${diffIds[i]}`);
+          }
+          await this.#layerBlobs.add(r.diffId, blob, r.tarSize);
+          if ((await staged.commit({ chainId: chain[i]!, diffId: r.diffId, size: r.size })).created) createdLayers.push(chain[i]!);
+          opts.onLayerStored?.(i);
+        } catch (err) {
+          await staged.discard();
+          throw err;
+        }
+      }, opts.signal);
+      let size = 0;
+      for (const c of chain) size += (await this.snapshotter.layerInfo(c)).size;
       return await this.lock.run(STORE_LOCK, async () => {
         if (!this.meta.has(id)) {
           await this.#content.putBlob(opts.config, { digest: id });
@@ -401,12 +416,38 @@ export class LocalImageService implements ImageService, ImageDiskUsageReader {
       });
       throw err;
     } finally {
-      for (const c of [...chain, ...diffIds]) {
+      for (const c of pins) {
         const n = (this.pinned.get(c) ?? 1) - 1;
         if (n <= 0) this.pinned.delete(c);
         else this.pinned.set(c, n);
       }
     }
+  }
+
+  /**
+   * Runs `add` for each layer index, `atOnce` at a time, starting them in order. The first failure
+   * stops the others (through the signal `add` gets) and is thrown once all have settled, so the
+   * caller's undo sees every layer that was committed.
+   */
+  async #addLayers(indices: number[], atOnce: number, add: (i: number, signal: AbortSignal) => Promise<void>, outer?: AbortSignal): Promise<void> {
+    const stop = new AbortController();
+    const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal;
+    let failure: { err: unknown } | undefined;
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < indices.length && failure === undefined) {
+        const i = indices[next++]!;
+        try {
+          signal.throwIfAborted();
+          await add(i, signal);
+        } catch (err) {
+          failure ??= { err };
+          stop.abort(err);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(atOnce, indices.length) }, lane));
+    if (failure) throw failure.err;
   }
 
   private async seedBusybox(): Promise<void> {

@@ -3,6 +3,6 @@ export { unpackLayer, type UnpackLayerOptions, type UnpackLayerResult } from './
 export { detectCompression, decompressor, peekBytes, canDecompressZstd, type Compression } from './compression.js';
 export { cleanEntryPath } from './entry-path.js';
 export { resolveInRoot } from './resolve-in-root.js';
-export { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from './whiteout.js';
+export { OPAQUE_WHITEOUT, opaqueDirsNeedLowerDirs, WHITEOUT_PREFIX } from './whiteout.js';
 export { packLayer } from './pack-layer.js';
 export { readLayerXattrs } from './layer-xattrs.js';

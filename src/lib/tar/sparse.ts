@@ -1,4 +1,3 @@
-import type { FileHandle } from 'node:fs/promises';
 import type { TarHeader } from './header.js';
 import { InvalidArgumentError } from '../errors/index.js';
 
@@ -131,12 +130,18 @@ async function readInlineMap(r: BodyReader, name: string): Promise<SparseRegion[
   return regionsFrom(numbers, name);
 }
 
+/** Where {@link writeSparse} writes: a FileHandle, or a synchronous fd wrapper. */
+export interface SparseTarget {
+  write(buf: Buffer, offset: number, length: number, position: number): unknown;
+  truncate(len: number): unknown;
+}
+
 /**
  * Writes a sparse entry's body into `fh` as a sparse file: data regions at their offsets, holes
  * left unwritten, then the file extended to its real size. The map is checked first: regions in
  * order, not overlapping, inside the file, and adding up to exactly the data the entry carries.
  */
-export async function writeSparse(fh: FileHandle, body: AsyncIterable<Buffer>, layout: SparseLayout, storedSize: number): Promise<void> {
+export async function writeSparse(fh: SparseTarget, body: AsyncIterable<Buffer>, layout: SparseLayout, storedSize: number): Promise<void> {
   const { name, realSize } = layout;
   const r = new BodyReader(body);
   const map = layout.map ?? (await readInlineMap(r, name));

@@ -389,6 +389,79 @@ with tarfile.open(fileobj=buf, mode='w', format=tarfile.GNU_FORMAT) as t:
     assert.notEqual(attr.status, 0, attr.stdout);
   });
 
+  it('follows a parent that a later entry turned into a symlink, never the one it was before', async () => {
+    const { dest, victim } = await fresh();
+    const tar = await makeTar([
+      { name: 'a/', type: 'directory' },
+      { name: 'b/', type: 'directory' },
+      { name: 'd/', type: 'directory' },
+      { name: 'd/one', body: '1' },
+      { name: 'd', type: 'symlink', linkname: victim },
+      { name: 'd/two', body: '2' },
+      { name: 'x', type: 'symlink', linkname: 'a' },
+      { name: 'x/f', body: 'f' },
+      { name: 'x', type: 'symlink', linkname: 'b' },
+      { name: 'x/g', body: 'g' },
+      { name: 'h', type: 'symlink', linkname: 'a' },
+      { name: 'y', type: 'link', linkname: 'h' },
+      { name: 'y/k', body: 'k' },
+    ]);
+    await unpackLayer(Readable.from([tar]), dest);
+    await victimIntact(victim);
+    assert.equal(await readFile(join(dest, victim, 'two'), 'utf8'), '2');
+    assert.deepEqual((await readdir(join(dest, 'a'))).sort(), ['f', 'k']);
+    assert.deepEqual(await readdir(join(dest, 'b')), ['g']);
+  });
+
+  it('stops mid-layer when aborted, with the abort reason, and drains the source', async () => {
+    const { dest } = await fresh();
+    const source = new PassThrough();
+    const tar = await makeTar([{ name: 'first', body: 'x' }, { name: 'big', body: randomBytes(4 << 20) }]);
+    source.write(tar.subarray(0, 1 << 20));
+    const ac = new AbortController();
+    const unpacking = unpackLayer(source, dest, { signal: ac.signal });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    ac.abort(new Error('client went away'));
+    await assert.rejects(unpacking, /client went away/);
+    assert.equal(source.destroyed, false);
+    const ended = new Promise((resolve) => source.once('end', resolve));
+    source.end(tar.subarray(1 << 20));
+    await ended;
+  });
+
+  it('keeps host errors apart from archive errors across the worker', async () => {
+    const { dest } = await fresh();
+    const tar = await makeTar([{ name: 'f', body: 'x' }]);
+    await assert.rejects(unpackLayer(Readable.from([tar]), join(dest, 'missing')), (err: NodeJS.ErrnoException) => {
+      assert.equal(err.code, 'ENOENT');
+      assert.equal(isInvalidArgument(err), false);
+      return true;
+    });
+    // A source that fails is reported with the source's own error, not the worker's view of it.
+    const disk = Object.assign(new Error('no space left on device'), { code: 'ENOSPC', syscall: 'write' });
+    const source = new PassThrough();
+    source.write(tar.subarray(0, 512));
+    const unpacking = unpackLayer(source, (await fresh()).dest);
+    setTimeout(() => source.destroy(disk), 50);
+    await assert.rejects(unpacking, (err: unknown) => err === disk);
+    // One without an errno is a bad archive stream.
+    const cut = new PassThrough();
+    cut.write(tar.subarray(0, 512));
+    const cutting = unpackLayer(cut, (await fresh()).dest);
+    setTimeout(() => cut.destroy(new Error('unexpected end of file')), 50);
+    await rejects(cutting);
+  });
+
+  it('unpacks layers in parallel, each in its own worker, and reports each its own result', async () => {
+    const tars = await Promise.all([0, 1, 2, 3].map((i) => makeTar(Array.from({ length: 200 }, (_, j) => ({ name: `d${j % 7}/f${j}`, body: `${i}:${j}` })))));
+    const dests = await Promise.all(tars.map(async () => (await fresh()).dest));
+    const results = await Promise.all(tars.map((t, i) => unpackLayer(Readable.from([t]), dests[i]!)));
+    for (const [i, r] of results.entries()) {
+      assert.equal(r.diffId, `sha256:${createHash('sha256').update(tars[i]!).digest('hex')}`);
+      assert.equal(await readFile(join(dests[i]!, 'd3/f199'), 'utf8'), `${i}:199`);
+    }
+  });
+
   it('clamps mtimes before 1970 and after 9999, from headers and PAX records', async () => {
     const { dest } = await fresh();
     const tar = await makeTar([

@@ -115,6 +115,14 @@ function setfattrRestore(dump: string): Promise<void> {
 }
 
 /**
+ * Whether {@link makeOpaqueDirs} will read the lower layers (setfattr is missing): a layer must
+ * then be unpacked only after the layers below it are complete.
+ */
+export async function opaqueDirsNeedLowerDirs(): Promise<boolean> {
+  return !(await toolAvailable('setfattr'));
+}
+
+/**
  * Makes directories of a layer hide the same directories in `lowerDirs`.
  *
  * The overlay way is the xattr trusted.overlay.opaque=y, but Node cannot set xattrs, so it is set
