@@ -1,6 +1,7 @@
 /** The registry client: pull, push and login against OCI/Docker registries. */
 import { parseNamedReference } from '../../oci/index.js';
-import { checkInsecureRegistries } from './endpoint.js';
+import { checkInsecureRegistries, normalizeMirror } from './endpoint.js';
+import { withMirrors } from './mirrors.js';
 import type { RegistryCredentials } from './credentials.js';
 import { login, type LoginResult } from './login.js';
 import { listTags, preparePull, type PreparedPull, type PullResult } from './pull.js';
@@ -11,7 +12,7 @@ import { SharedDownloads } from './shared-downloads.js';
 import type { DistributionStore } from './store.js';
 
 export { decodeRegistryAuth, credentialsFromAuthConfig, type RegistryCredentials } from './credentials.js';
-export { checkInsecureRegistries } from './endpoint.js';
+export { checkInsecureRegistries, normalizeMirror } from './endpoint.js';
 export type { JsonMessage } from './progress.js';
 import type { ProgressSink } from './progress.js';
 export type { ProgressSink };
@@ -25,23 +26,29 @@ export interface RegistryServiceOptions {
   store: DistributionStore;
   /** --insecure-registry: hosts (host[:port]) or CIDRs spoken to in plain HTTP. */
   insecureRegistries?: string[];
+  /** --registry-mirror: URLs tried in order before Docker Hub for pulls of docker.io images. */
+  registryMirrors?: string[];
 }
 
 /** Pull, push and login for the daemon; one per daemon, shared by every request. */
 export class RegistryService {
   readonly #store: DistributionStore;
   readonly #insecure: string[];
+  readonly #mirrors: string[];
   readonly #downloads = new SharedDownloads();
 
   constructor(opts: RegistryServiceOptions) {
     this.#store = opts.store;
     this.#insecure = [...(opts.insecureRegistries ?? [])];
     checkInsecureRegistries(this.#insecure);
+    this.#mirrors = (opts.registryMirrors ?? []).map(normalizeMirror);
   }
 
   /** Resolves `reference` at its registry; the returned pull reports progress while it runs. */
   preparePull(reference: string, opts: { platform?: string; credentials?: RegistryCredentials; signal?: AbortSignal } = {}): Promise<PreparedPull> {
-    return preparePull({ store: this.#store, insecureRegistries: this.#insecure, downloads: this.#downloads }, { ref: parseNamedReference(reference), ...opts });
+    const ref = parseNamedReference(reference);
+    const ctx = { store: this.#store, insecureRegistries: this.#insecure, downloads: this.#downloads };
+    return withMirrors(ref.domain, this.#mirrors, (endpoint) => preparePull(ctx, { ref, ...opts, ...(endpoint ? { endpoint } : {}) }), opts.signal);
   }
 
   /**
@@ -51,14 +58,15 @@ export class RegistryService {
   async preparePullAllTags(name: string, opts: { platform?: string; credentials?: RegistryCredentials; signal?: AbortSignal } = {}): Promise<{ run: (progress: ProgressSink) => Promise<PullResult[]> }> {
     const ref = parseNamedReference(name);
     const ctx = { store: this.#store, insecureRegistries: this.#insecure, downloads: this.#downloads };
-    const tags = await listTags(ctx, { ref, ...opts });
+    // The tags and every pull come from the first endpoint that lists them.
+    const { tags, endpoint } = await withMirrors(ref.domain, this.#mirrors, async (e) => ({ tags: await listTags(ctx, { ref, ...opts, ...(e ? { endpoint: e } : {}) }), endpoint: e }), opts.signal);
     if (tags.length === 0) throw new NotFoundError(`repository ${ref.familiarName} not found: no tags`);
     return {
       run: async (progress) => {
         const results: PullResult[] = [];
         let changed = false;
         for (const tag of tags) {
-          const pull = await preparePull(ctx, { ref: { ...ref, tag }, ...opts });
+          const pull = await preparePull(ctx, { ref: { ...ref, tag }, ...opts, ...(endpoint ? { endpoint } : {}) });
           results.push(await pull.run((m) => {
             if (m.status?.startsWith('Status: ')) changed ||= m.status.startsWith('Status: Downloaded');
             else progress(m);

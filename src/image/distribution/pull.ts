@@ -11,7 +11,7 @@ import { parsePlatform } from '../platform.js';
 import type { ImageConfigFile, ImageRecord } from '../types.js';
 import { pullScope, RegistryClient } from './client.js';
 import type { RegistryCredentials } from './credentials.js';
-import { registryEndpoint } from './endpoint.js';
+import { registryEndpoint, type RegistryEndpoint } from './endpoint.js';
 import { registryError, translatePullError } from './errors.js';
 import { readBody } from './http.js';
 import { Limiter } from './limit.js';
@@ -38,6 +38,8 @@ export interface PullRequest {
   platform?: string;
   credentials?: RegistryCredentials;
   signal?: AbortSignal;
+  /** Where to pull from instead of the reference's registry (a mirror of Docker Hub). */
+  endpoint?: RegistryEndpoint;
 }
 
 export interface PullResult {
@@ -80,7 +82,7 @@ async function fetchManifest(client: RegistryClient, ref: ImageReference, target
 export async function preparePull(ctx: PullContext, req: PullRequest): Promise<PreparedPull> {
   const ref = req.ref.tag === undefined && req.ref.digest === undefined ? { ...req.ref, tag: 'latest' } : req.ref;
   const platform = parsePlatform(req.platform);
-  const client = new RegistryClient(registryEndpoint(ref.domain, ctx.insecureRegistries), req.credentials, req.signal ? { signal: req.signal } : {});
+  const client = new RegistryClient(req.endpoint ?? registryEndpoint(ref.domain, ctx.insecureRegistries), req.credentials, req.signal ? { signal: req.signal } : {});
   let top: FetchedManifest;
   let manifest: ImageManifest;
   try {
@@ -116,7 +118,7 @@ const MAX_TAGS = 10_000;
 /** The tags of a repository (GET /v2/<name>/tags/list, following the Link header's pages). */
 export async function listTags(ctx: PullContext, req: Omit<PullRequest, 'platform'>): Promise<string[]> {
   const ref = req.ref;
-  const client = new RegistryClient(registryEndpoint(ref.domain, ctx.insecureRegistries), req.credentials, req.signal ? { signal: req.signal } : {});
+  const client = new RegistryClient(req.endpoint ?? registryEndpoint(ref.domain, ctx.insecureRegistries), req.credentials, req.signal ? { signal: req.signal } : {});
   const tags: string[] = [];
   try {
     await client.authorize([pullScope(ref.path)]);
