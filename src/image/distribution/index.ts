@@ -9,6 +9,7 @@ import { statusMessage } from './progress.js';
 import { NotFoundError } from '../../lib/errors/index.js';
 import { preparePush, type PreparedPush } from './push.js';
 import { SharedDownloads } from './shared-downloads.js';
+import { BlobSources } from './blob-sources.js';
 import type { DistributionStore } from './store.js';
 
 export { decodeRegistryAuth, credentialsFromAuthConfig, type RegistryCredentials } from './credentials.js';
@@ -28,6 +29,8 @@ export interface RegistryServiceOptions {
   insecureRegistries?: string[];
   /** --registry-mirror: URLs tried in order before Docker Hub for pulls of docker.io images. */
   registryMirrors?: string[];
+  /** The file recording which repositories hold which blobs (for cross-repository mounts); in memory when absent. */
+  blobSourcesFile?: string;
 }
 
 /** Pull, push and login for the daemon; one per daemon, shared by every request. */
@@ -36,18 +39,20 @@ export class RegistryService {
   readonly #insecure: string[];
   readonly #mirrors: string[];
   readonly #downloads = new SharedDownloads();
+  readonly #sources: BlobSources;
 
   constructor(opts: RegistryServiceOptions) {
     this.#store = opts.store;
     this.#insecure = [...(opts.insecureRegistries ?? [])];
     checkInsecureRegistries(this.#insecure);
     this.#mirrors = (opts.registryMirrors ?? []).map(normalizeMirror);
+    this.#sources = new BlobSources(opts.blobSourcesFile ? { file: opts.blobSourcesFile } : {});
   }
 
   /** Resolves `reference` at its registry; the returned pull reports progress while it runs. */
   preparePull(reference: string, opts: { platform?: string; credentials?: RegistryCredentials; signal?: AbortSignal } = {}): Promise<PreparedPull> {
     const ref = parseNamedReference(reference);
-    const ctx = { store: this.#store, insecureRegistries: this.#insecure, downloads: this.#downloads };
+    const ctx = { store: this.#store, insecureRegistries: this.#insecure, downloads: this.#downloads, sources: this.#sources };
     return withMirrors(ref.domain, this.#mirrors, (endpoint) => preparePull(ctx, { ref, ...opts, ...(endpoint ? { endpoint } : {}) }), opts.signal);
   }
 
@@ -57,7 +62,7 @@ export class RegistryService {
    */
   async preparePullAllTags(name: string, opts: { platform?: string; credentials?: RegistryCredentials; signal?: AbortSignal } = {}): Promise<{ run: (progress: ProgressSink) => Promise<PullResult[]> }> {
     const ref = parseNamedReference(name);
-    const ctx = { store: this.#store, insecureRegistries: this.#insecure, downloads: this.#downloads };
+    const ctx = { store: this.#store, insecureRegistries: this.#insecure, downloads: this.#downloads, sources: this.#sources };
     // The tags and every pull come from the first endpoint that lists them.
     const { tags, endpoint } = await withMirrors(ref.domain, this.#mirrors, async (e) => ({ tags: await listTags(ctx, { ref, ...opts, ...(e ? { endpoint: e } : {}) }), endpoint: e }), opts.signal);
     if (tags.length === 0) throw new NotFoundError(`repository ${ref.familiarName} not found: no tags`);
@@ -80,7 +85,7 @@ export class RegistryService {
 
   /** `name` is the repository; `tag` the one to push (every local tag when absent). */
   preparePush(name: string, opts: { tag?: string; credentials?: RegistryCredentials; signal?: AbortSignal } = {}): PreparedPush {
-    return preparePush({ store: this.#store, insecureRegistries: this.#insecure }, { ref: parseNamedReference(name), ...opts });
+    return preparePush({ store: this.#store, insecureRegistries: this.#insecure, sources: this.#sources }, { ref: parseNamedReference(name), ...opts });
   }
 
   login(creds: RegistryCredentials, signal?: AbortSignal): Promise<LoginResult> {

@@ -17,6 +17,7 @@ import { readBody } from './http.js';
 import { Limiter } from './limit.js';
 import { ACCEPTED_MANIFEST_TYPES, parseManifest, selectPlatform, type ImageManifest } from './manifest.js';
 import { layerMessage, progressMessage, ProgressThrottle, statusMessage, type ProgressSink } from './progress.js';
+import type { BlobSources } from './blob-sources.js';
 import type { SharedDownloads } from './shared-downloads.js';
 import type { DistributionStore } from './store.js';
 
@@ -29,6 +30,8 @@ export interface PullContext {
   store: DistributionStore;
   insecureRegistries: readonly string[];
   downloads: SharedDownloads;
+  /** Where blobs were seen, for pushes that can mount instead of upload. */
+  sources?: BlobSources;
 }
 
 export interface PullRequest {
@@ -182,6 +185,7 @@ class PullRun {
         onLayerStored: (i) => this.progress(layerMessage('Pull complete', shortId(manifest.layers[i]!.digest))),
         signal: this.#signal,
       });
+      for (const l of manifest.layers) this.ctx.sources?.record(l.digest, ref.domain, ref.path);
       this.progress(statusMessage(`Digest: ${this.digest}`));
       this.progress(statusMessage(prior === image.id ? `Status: Image is up to date for ${familiarString(ref)}` : `Status: Downloaded newer image for ${familiarString(ref)}`));
       await this.#releaseAll(false);
