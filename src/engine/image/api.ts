@@ -9,7 +9,7 @@ import { matchLabels, parseUntil } from '../container/api.js';
 import type { EventSink } from '../events/types.js';
 import { emitDeleteEvents, imageEventAttributes } from './image-events.js';
 import { familiarString, parseReference } from '../../oci/reference.js';
-import type { HistoryResponseItem, ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSummary } from '../../api/image.js';
+import type { HistoryResponseItem, ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSearchResponseItem, ImageSummary } from '../../api/image.js';
 
 /** Which containers use an image id (rmi refuses with 409 while any does). */
 export type ImageUsers = (imageId: string, runningOnly?: boolean) => string[];
@@ -196,6 +196,16 @@ export class ImageApi {
         }
       },
     };
+  }
+
+  /** `GET /images/search`: the limit as the query gave it (dockerd's 25 when absent). */
+  async imageSearch(opts: { term: string; limit?: string; filters: Map<string, string[]>; auth?: string; signal: AbortSignal }): Promise<ImageSearchResponseItem[]> {
+    let limit: number | undefined;
+    if (opts.limit !== undefined && opts.limit !== '') {
+      if (!/^[+-]?\d+$/.test(opts.limit)) throw new InvalidArgumentError(`strconv.Atoi: parsing ${JSON.stringify(opts.limit)}: invalid syntax`);
+      limit = Number(opts.limit);
+    }
+    return this.#needRegistry().search(opts.term, { limit, filters: opts.filters, credentials: decodeRegistryAuth(opts.auth), signal: opts.signal });
   }
 
   /** `POST /auth`: checks credentials against the registry they name. */

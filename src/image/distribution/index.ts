@@ -10,6 +10,7 @@ import { NotFoundError } from '../../lib/errors/index.js';
 import { preparePush, type PreparedPush } from './push.js';
 import { SharedDownloads } from './shared-downloads.js';
 import { BlobSources } from './blob-sources.js';
+import { DEFAULT_SEARCH_LIMIT, searchFilter, searchRegistry, type ImageSearchResult } from './search.js';
 import type { DistributionStore } from './store.js';
 
 export { decodeRegistryAuth, credentialsFromAuthConfig, type RegistryCredentials } from './credentials.js';
@@ -21,6 +22,7 @@ export { errorMessage } from './progress.js';
 export type { PreparedPull, PullResult } from './pull.js';
 export type { PreparedPush, PushedTag } from './push.js';
 export type { LoginResult } from './login.js';
+export type { ImageSearchResult } from './search.js';
 export type { DistributionStore } from './store.js';
 
 export interface RegistryServiceOptions {
@@ -86,6 +88,16 @@ export class RegistryService {
   /** `name` is the repository; `tag` the one to push (every local tag when absent). */
   preparePush(name: string, opts: { tag?: string; credentials?: RegistryCredentials; signal?: AbortSignal } = {}): PreparedPush {
     return preparePush({ store: this.#store, insecureRegistries: this.#insecure, sources: this.#sources }, { ref: parseNamedReference(name), ...opts });
+  }
+
+  /** `GET /images/search`: the registry named in the term (Docker Hub by default), filtered here. */
+  async search(term: string, opts: { limit?: number; filters?: Map<string, string[]>; credentials?: RegistryCredentials; signal?: AbortSignal } = {}): Promise<ImageSearchResult[]> {
+    const keep = searchFilter(opts.filters ?? new Map());
+    const found = await searchRegistry({
+      term, limit: opts.limit ?? DEFAULT_SEARCH_LIMIT, insecureRegistries: this.#insecure,
+      ...(opts.credentials ? { credentials: opts.credentials } : {}), ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    return found.filter(keep);
   }
 
   login(creds: RegistryCredentials, signal?: AbortSignal): Promise<LoginResult> {

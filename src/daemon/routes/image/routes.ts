@@ -11,6 +11,12 @@ export function addImageRoutes(r: Router, b: ImageBackend): void {
   r.add('GET', '/images/json', async (ctx) => {
     sendJson(ctx, 200, b.imageList({ all: boolParam(ctx.query, 'all'), filters: filtersParam(ctx.query), apiVersion: ctx.apiVersion }));
   });
+  r.add('GET', '/images/search', async (ctx) => {
+    const q = ctx.query;
+    sendJson(ctx, 200, await b.imageSearch({
+      term: q.get('term') ?? '', limit: q.get('limit') ?? undefined, filters: filtersParam(q), auth: registryAuth(ctx), signal: ctx.signal,
+    }));
+  });
   r.add('POST', '/images/prune', async (ctx) => {
     sendJson(ctx, 200, await b.imagePrune(filtersParam(ctx.query)));
   });
