@@ -23,6 +23,17 @@ function matchReference(tag: string, pattern: string): boolean {
   return pTag === undefined || glob(pTag).test(t);
 }
 
+/**
+ * Matches a reference filter against a digest reference ("repo@sha256:…"), as dockerd matches
+ * one: by its repository when the pattern has no tag, or by the whole reference.
+ */
+function matchDigestReference(ref: string, pattern: string): boolean {
+  const at = ref.indexOf('@');
+  if (pattern === ref || pattern === ref.replace(/^docker\.io\/(library\/)?/, '')) return true;
+  if (/:[^:/]*$/.test(pattern) || pattern.includes('@')) return false;
+  return matchReference(ref.slice(0, at), pattern);
+}
+
 /** Docker's text progress bar, as `docker load` shows it when it cannot draw one itself. */
 function progressBar(current: number, total: number): string {
   const width = 50;
@@ -60,7 +71,9 @@ export class ImageApi {
       .filter((img) => {
         if (dangling !== undefined && (img.repoTags.length === 0) !== (dangling === 'true' || dangling === '1')) return false;
         if (f.has('label') && !matchLabels((img.config.config?.Labels ?? {}) as Record<string, string>, f.get('label')!)) return false;
-        if (f.has('reference') && !img.repoTags.some((t) => f.get('reference')!.some((p) => matchReference(t, p)))) return false;
+        // An image pulled by digest has no tag of that repository, only the digest: it matches too.
+        if (f.has('reference') && !img.repoTags.some((t) => f.get('reference')!.some((p) => matchReference(t, p)))
+          && !img.repoDigests.some((d) => f.get('reference')!.some((p) => matchDigestReference(d, p)))) return false;
         if (before && !before.every((b) => img.addedAt < b)) return false;
         if (since && !since.every((s) => img.addedAt > s)) return false;
         if (until && !until.every((u) => img.addedAt < u)) return false;
@@ -73,7 +86,7 @@ export class ImageApi {
         if (f.has('reference')) {
           summary.RepoTags = img.repoTags.filter((t) => f.get('reference')!.some((p) => matchReference(t, p)));
           // Digests too, or the CLI draws a "<none>" row for each other repository's digest.
-          summary.RepoDigests = img.repoDigests.filter((d) => f.get('reference')!.some((p) => matchReference(d.slice(0, d.indexOf('@')), p)));
+          summary.RepoDigests = img.repoDigests.filter((d) => f.get('reference')!.some((p) => matchDigestReference(d, p)));
         }
         return summary;
       });
