@@ -3,6 +3,8 @@
 // of where blobs are survives a daemon restart.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { compatNeeds, skipReason, startDaemon, type Daemon } from '../helpers/daemon.js';
@@ -56,6 +58,35 @@ describe('compat: push mounts layers from other repositories of the registry', {
     const out = ok(await d.docker(['push', `${reg.addr}/team/three:1`]));
     // team/two was pulled last, so it is the newest place the layer is known to be.
     includes(out, /: Mounted from team\/two$/m);
+  });
+
+  it('a registry that answers a mount with a new upload session gets the session cancelled and the layer uploaded', async () => {
+    // A proxy that drops ?mount=&from=, so the registry opens a session (202) instead of mounting.
+    const up = new URL(reg.url);
+    const proxy = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      url.searchParams.delete('mount');
+      url.searchParams.delete('from');
+      const fwd = request({ host: up.hostname, port: up.port, method: req.method, path: url.pathname + url.search, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      req.pipe(fwd);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const addr = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      ok(await d.docker(['tag', 'busybox', `${addr}/team/one:1`]));
+      ok(await d.docker(['push', `${addr}/team/one:1`]));
+      ok(await d.docker(['tag', 'busybox', `${addr}/team/four:1`]));
+      const mark = reg.log().length;
+      const out = ok(await d.docker(['push', `${addr}/team/four:1`]));
+      includes(out, /: Pushed$/m);
+      assert.doesNotMatch(out, /Mounted from/);
+      assert.match(reg.log().slice(mark), /"method":"DELETE","path":"\/v2\/team\/four\/blobs\/uploads\//);
+    } finally {
+      await new Promise<void>((r) => proxy.close(() => r()));
+    }
   });
 
   it('a layer known only on another registry is uploaded there, not mounted', async () => {
