@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NotFoundError } from '../../lib/errors/index.js';
+import { RegistryClient } from './client.js';
+import { mirrorEndpoint } from './endpoint.js';
 import { withMirrors } from './mirrors.js';
 
 describe('withMirrors', () => {
@@ -30,5 +32,12 @@ describe('withMirrors', () => {
       assert.equal(err.message, 'Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host (mirror http://a/: manifest for busybox:latest not found: manifest unknown)');
       return true;
     });
+  });
+
+  it('a mirror\'s path prefix is kept in front of the API paths; absolute upload URLs are left alone', () => {
+    const c = new RegistryClient(mirrorEndpoint('http://m.example/prefix/'));
+    assert.equal(c.url('/v2/library/busybox/manifests/latest').href, 'http://m.example/prefix/v2/library/busybox/manifests/latest');
+    assert.equal(c.url('http://m.example/v2/x/blobs/uploads/1').href, 'http://m.example/v2/x/blobs/uploads/1');
+    assert.equal(new RegistryClient(mirrorEndpoint('http://m.example/')).url('/v2/').href, 'http://m.example/v2/');
   });
 });
