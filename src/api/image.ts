@@ -73,3 +73,13 @@ export interface CreateImageProgress {
   error?: string;
   errorDetail?: { message?: string };
 }
+
+/** One item of `GET /images/search` (ImageSearchResponseItem), fields in dockerd's order. */
+export interface ImageSearchResponseItem {
+  star_count: number;
+  is_official: boolean;
+  name: string;
+  /** Deprecated: always false. */
+  is_automated: boolean;
+  description: string;
+}

@@ -38,6 +38,7 @@ const save: CommandLoader = () => import('./commands/image/save.js').then((m) =>
 const imagePrune: CommandLoader = () => import('./commands/image/prune.js').then((m) => m.command);
 const pull: CommandLoader = () => import('./commands/image/pull.js').then((m) => m.command);
 const push: CommandLoader = () => import('./commands/image/push.js').then((m) => m.command);
+const search: CommandLoader = () => import('./commands/image/search.js').then((m) => m.command);
 const login: CommandLoader = () => import('./commands/system/login.js').then((m) => m.command);
 const logout: CommandLoader = () => import('./commands/system/logout.js').then((m) => m.command);
 const version: CommandLoader = () => import('./commands/system/version.js').then((m) => m.command);
@@ -65,7 +66,7 @@ const volumePrune: CommandLoader = () => import('./commands/volume/prune.js').th
 export const COMMANDS: Readonly<Record<string, CommandLoader>> = {
   run, exec, create, start, stop, kill, restart, rm, ps, logs, wait, attach, rename, pause, unpause, top, port,
   inspect, images, history, tag, rmi, import: imageImport, load, save, version, info,
-  pull, push, login, logout, 'image pull': pull, 'image push': push,
+  pull, push, search, login, logout, 'image pull': pull, 'image push': push,
   'container run': run, 'container exec': exec, 'container create': create, 'container start': start, 'container stop': stop,
   'container kill': kill, 'container restart': restart, 'container rm': rm, 'container remove': rm,
   'container ls': ps, 'container ps': ps, 'container list': ps, 'container logs': logs,

@@ -1,12 +1,14 @@
 /**
- * Registry credentials in the client's config.json, stored as the docker CLI stores them without
- * a credential helper: `auths[<server>].auth` = base64("user:password"), the server key being
- * "https://index.docker.io/v1/" for Docker Hub and host[:port] for others. Credential helpers
- * (credsStore, credHelpers) are not run: a config that names one is reported, not overwritten.
+ * Registry credentials as the docker CLI keeps them. The server key is "https://index.docker.io/v1/"
+ * for Docker Hub and host[:port] for others. Without a credential helper they live in config.json:
+ * `auths[<server>].auth` = base64("user:password"). With one — `credHelpers[<host>]` first, then
+ * `credsStore` — the helper keeps the secret and config.json only an empty `auths[<server>]`
+ * entry, as the docker CLI leaves it.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configDir } from './client-config.js';
+import { helperErase, helperGet, helperStore } from './credential-helper.js';
 import type { CliContext } from './context.js';
 
 /** Docker Hub's key in config.json. */
@@ -44,10 +46,25 @@ async function writeRaw(path: string, raw: RawConfig): Promise<void> {
   await rename(tmp, path);
 }
 
-/** The X-Registry-Auth header for `domain` from config.json, or "e30=" ("{}") when none is stored. */
+/** The helper config.json names for a server key: `credHelpers` by host name, else `credsStore`. */
+function helperFor(raw: RawConfig, key: string): string | undefined {
+  const host = key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '');
+  const named = raw.credHelpers?.[host];
+  if (typeof named === 'string' && named !== '') return named;
+  return typeof raw.credsStore === 'string' && raw.credsStore !== '' ? raw.credsStore : undefined;
+}
+
+/** The X-Registry-Auth header for `domain` from its credential helper or config.json, or "e30=" ("{}") when none is stored. */
 export async function registryAuthHeader(ctx: CliContext, domain: string): Promise<string> {
   const key = serverKey(domain);
   const raw = await readRaw(await configPath(ctx)).catch(() => ({}) as RawConfig);
+  const helper = helperFor(raw, key);
+  if (helper) {
+    const c = await helperGet(helper, key, ctx.env);
+    if (!c) return 'e30=';
+    const auth = c.username === '<token>' ? { identitytoken: c.secret, serveraddress: key } : { username: c.username, password: c.secret, serveraddress: key };
+    return Buffer.from(JSON.stringify(auth)).toString('base64url');
+  }
   const entry = raw.auths?.[key];
   if (!entry?.auth) return 'e30=';
   const plain = Buffer.from(entry.auth, 'base64').toString('utf8');
@@ -56,21 +73,33 @@ export async function registryAuthHeader(ctx: CliContext, domain: string): Promi
   return Buffer.from(JSON.stringify({ username: plain.slice(0, i), password: plain.slice(i + 1), serveraddress: key })).toString('base64url');
 }
 
-/** Stores credentials for `server`; returns the config file's path (docker prints it in a warning). */
-export async function storeCredentials(ctx: CliContext, server: string, username: string, password: string): Promise<string> {
+/**
+ * Stores credentials for `server`: through its credential helper when config.json names one,
+ * else in config.json. Returns the file's path and the helper used (docker warns of plain-text
+ * storage only without one).
+ */
+export async function storeCredentials(ctx: CliContext, server: string, username: string, password: string): Promise<{ path: string; helper?: string }> {
   const path = await configPath(ctx);
   const raw = await readRaw(path);
-  if (raw.credsStore || raw.credHelpers?.[server]) throw new Error(`${path} names a credential helper, which berth does not run yet`);
+  const helper = helperFor(raw, server);
+  if (helper) {
+    await helperStore(helper, { serverUrl: server, username, secret: password }, ctx.env);
+    raw.auths = { ...(raw.auths ?? {}), [server]: {} };
+    await writeRaw(path, raw);
+    return { path, helper };
+  }
   raw.auths = { ...(raw.auths ?? {}), [server]: { auth: Buffer.from(`${username}:${password}`).toString('base64') } };
   await writeRaw(path, raw);
-  return path;
+  return { path };
 }
 
-/** Removes stored credentials; false when there were none. */
+/** Removes stored credentials (from the helper too); false when there were none to remove. */
 export async function removeCredentials(ctx: CliContext, server: string): Promise<boolean> {
   const path = await configPath(ctx);
   const raw = await readRaw(path);
-  if (!raw.auths?.[server]) return false;
+  const helper = helperFor(raw, server);
+  if (helper) await helperErase(helper, server, ctx.env);
+  if (!raw.auths?.[server]) return helper !== undefined;
   delete raw.auths[server];
   await writeRaw(path, raw);
   return true;

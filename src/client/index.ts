@@ -28,6 +28,7 @@ export * from './container-prune.js';
 export * from './image-list.js';
 export * from './image-inspect.js';
 export * from './image-history.js';
+export * from './image-search.js';
 export * from './image-tag.js';
 export * from './image-delete.js';
 export * from './image-prune.js';

@@ -130,7 +130,9 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   const volumeApi = new VolumeApi(volumes, events);
   const containerApi = new ContainerApi(containers, images);
   const usedBy = (imageId: string, runningOnly = false): string[] => containers.imageUsers(imageId, runningOnly);
-  const registry = new RegistryService({ store: images, insecureRegistries: cfg.insecureRegistries });
+  const registry = new RegistryService({ store: images, insecureRegistries: cfg.insecureRegistries, registryMirrors: cfg.registryMirrors,
+    blobSourcesFile: join(cfg.dataRoot, 'image', 'blob-sources.json'),
+  });
   const imageApi = new ImageApi(images, usedBy, events, registry);
   addSystemRoutes(router, new SystemApi({
     containers: store, images, events, dataRoot: cfg.dataRoot, runtimes: probe.runtimes, defaultRuntime, daemonId: await daemonId(cfg.dataRoot),
@@ -140,6 +142,7 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
     imageBlobBytes: async () => (await images.diskUsage()).blobBytes,
     layerSize: async (chainId) => (await snapshotter.layerInfo(chainId)).size,
     insecureRegistries: cfg.insecureRegistries,
+    registryMirrors: cfg.registryMirrors,
   }));
   addLifecycleRoutes(router, containerApi);
   addAttachRoutes(router, containerApi);

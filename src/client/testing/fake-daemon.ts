@@ -13,6 +13,8 @@ export interface SeenRequest {
   version: string;
   query: URLSearchParams;
   body: string;
+  /** Request headers, names lowercased (X-Registry-Auth and the like). */
+  headers: http.IncomingHttpHeaders;
 }
 
 /** Answers one route: status and JSON (or raw) body, or full control through `res`. */
@@ -89,6 +91,7 @@ export class FakeDaemon {
       version: /^\/v(\d+\.\d+)\//.exec(url.pathname)?.[1] ?? '',
       query: url.searchParams,
       body: Buffer.concat(chunks).toString('utf8'),
+      headers: req.headers,
     };
     this.requests.push(seen);
     return seen;

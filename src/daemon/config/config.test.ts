@@ -109,3 +109,17 @@ test('--insecure-registry repeats and adds to the file\'s insecure-registries', 
   writeFileSync(file, JSON.stringify({ 'insecure-registries': 'x' }));
   assert.throws(() => parseDaemonArgs(['--config-file', file]), /insecure-registries must be a list/);
 });
+
+test('registry mirrors come from --registry-mirror or the file, checked and shown with one trailing slash', () => {
+  const { config } = parseDaemonArgs([...emptyFile(), '--registry-mirror', 'http://127.0.0.1:5000', '--registry-mirror=https://m.example/prefix//']);
+  assert.deepEqual(config!.registryMirrors, ['http://127.0.0.1:5000/', 'https://m.example/prefix/']);
+  const dir = testTempDir('berth-config-');
+  const file = join(dir, 'daemon.json');
+  writeFileSync(file, JSON.stringify({ 'registry-mirrors': ['https://mirror.example'] }));
+  assert.deepEqual(parseDaemonArgs(['--config-file', file]).config!.registryMirrors, ['https://mirror.example/']);
+  assert.throws(() => parseDaemonArgs(['--config-file', file, '--registry-mirror', 'http://a']), /specified both as a flag and in the configuration file: registry-mirrors/);
+  assert.throws(() => parseDaemonArgs([...emptyFile(), '--registry-mirror', 'ftp://m']), /^InvalidArgumentError: invalid mirror: unsupported scheme "ftp" in "ftp:\/\/m"$/);
+  assert.throws(() => parseDaemonArgs([...emptyFile(), '--registry-mirror', 'http://u:p@m']), /invalid mirror: username\/password not allowed in URI "http:\/\/m\/"/);
+  assert.throws(() => parseDaemonArgs([...emptyFile(), '--registry-mirror', 'http://m/?x=1']), /invalid mirror: query or fragment/);
+  assert.throws(() => parseDaemonArgs([...emptyFile(), '--registry-mirror', 'not a url']), /invalid mirror: "not a url" is not a valid URI/);
+});

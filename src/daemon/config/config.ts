@@ -5,6 +5,7 @@ import { BERTH_VERSION } from '../../engine/system/api.js';
 import { DEFAULT_POOLS, parsePoolSpec, type AddressPoolSpec } from '../../network/index.js';
 import { parseCidr } from '../../network/ipam/cidr.js';
 import { DEFAULT_PLUGIN_DIRS } from '../../volume/index.js';
+import { normalizeMirror } from '../../image/distribution/index.js';
 
 /** berthd's settings, from flags and the JSON config file (flags win). */
 export interface DaemonConfig {
@@ -32,6 +33,8 @@ export interface DaemonConfig {
   pluginDirs: string[];
   /** --insecure-registry, repeatable: registries (host[:port] or CIDR) spoken to in plain HTTP. */
   insecureRegistries: string[];
+  /** --registry-mirror, repeatable: mirrors of Docker Hub tried in order for pulls (normalized with a trailing slash). */
+  registryMirrors: string[];
 }
 
 export const DEFAULTS: DaemonConfig = {
@@ -46,6 +49,7 @@ export const DEFAULTS: DaemonConfig = {
   ipForward: true,
   pluginDirs: [...DEFAULT_PLUGIN_DIRS],
   insecureRegistries: [],
+  registryMirrors: [],
 };
 
 const USAGE = `Usage:	berthd [OPTIONS]
@@ -68,6 +72,7 @@ Options:
       --mtu int                 Set the default bridge's MTU (default 1500)
       --net-tag string          Name of berth's kernel objects: nft table, bridges <tag>0, namespaces (default "berth")
   -p, --pidfile string          Path to use for daemon PID file (default "/run/berth/berthd.pid")
+      --registry-mirror list    Preferred Docker registry mirror
       --plugin-dir list         Directory to look up volume plugins in; repeatable, replaces the defaults
                                 (default /run/docker/plugins, /etc/docker/plugins, /usr/lib/docker/plugins,
                                 /run/berth/plugins, /etc/berth/plugins)
@@ -113,6 +118,7 @@ export function parseDaemonArgs(argv: string[]): { config?: DaemonConfig; print?
       case '--net-tag': flags.netTag = next(); break;
       case '--plugin-dir': pluginDirs.push(parsePluginDir(next())); break;
       case '--insecure-registry': (flags.insecureRegistries ??= []).push(next()); break;
+      case '--registry-mirror': (flags.registryMirrors ??= []).push(normalizeMirror(next())); break;
       // A boolean: "--ip-forward" alone is true; only "--ip-forward=false" turns it off.
       case '--ip-forward': flags.ipForward = parseBool(arg, value ?? 'true'); break;
       default: throw new InvalidArgumentError(`unknown flag: ${arg}\nSee 'berthd --help'.`);
@@ -121,6 +127,10 @@ export function parseDaemonArgs(argv: string[]): { config?: DaemonConfig; print?
   if (pools.length) flags.defaultAddressPools = pools;
   if (pluginDirs.length) flags.pluginDirs = pluginDirs;
   const file = readConfigFile(configFile, configFileGiven);
+  // As dockerd: one setting in both places is an error, not a silent choice.
+  if (flags.registryMirrors && file.registryMirrors) {
+    throw new InvalidArgumentError(`unable to configure the daemon with file ${configFile}: the following directives are specified both as a flag and in the configuration file: registry-mirrors: (from flag: [${flags.registryMirrors.join(' ')}], from file: [${file.registryMirrors.join(' ')}])`);
+  }
   const cfg: DaemonConfig = { ...DEFAULTS, ...file, ...flags, runtimes: { ...DEFAULTS.runtimes, ...(file.runtimes ?? {}) } };
   if (flags.execRoot && !flags.pidfile && !file.pidfile) cfg.pidfile = `${cfg.execRoot}/berthd.pid`;
   if (flags.execRoot && !flags.hosts && !file.hosts) cfg.hosts = [`unix://${cfg.execRoot}/berth.sock`];
@@ -183,7 +193,7 @@ function readConfigFile(path: string, required: boolean): Partial<DaemonConfig> 
   }
   const out: Partial<DaemonConfig> = {};
   const known = new Set(['hosts', 'data-root', 'exec-root', 'pidfile', 'log-level', 'default-runtime', 'runtimes', 'debug',
-    'bip', 'fixed-cidr', 'default-address-pools', 'mtu', 'net-tag', 'ip-forward', 'insecure-registries']);
+    'bip', 'fixed-cidr', 'default-address-pools', 'mtu', 'net-tag', 'ip-forward', 'insecure-registries', 'registry-mirrors']);
   for (const k of Object.keys(raw)) if (!known.has(k)) throw new InvalidArgumentError(`the following directives don't match any configuration option: ${k}`);
   if (raw.hosts) out.hosts = raw.hosts as string[];
   if (raw['data-root']) out.dataRoot = String(raw['data-root']);
@@ -200,6 +210,10 @@ function readConfigFile(path: string, required: boolean): Partial<DaemonConfig> 
   if (raw['insecure-registries'] !== undefined) {
     if (!Array.isArray(raw['insecure-registries'])) throw new InvalidArgumentError('insecure-registries must be a list of registries');
     out.insecureRegistries = (raw['insecure-registries'] as unknown[]).map(String);
+  }
+  if (raw['registry-mirrors'] !== undefined) {
+    if (!Array.isArray(raw['registry-mirrors'])) throw new InvalidArgumentError('registry-mirrors must be a list of URLs');
+    out.registryMirrors = (raw['registry-mirrors'] as unknown[]).map((m) => normalizeMirror(String(m)));
   }
   if (Array.isArray(raw['default-address-pools'])) {
     out.defaultAddressPools = (raw['default-address-pools'] as { base?: unknown; size?: unknown }[]).map((p) => parsePoolSpec(`base=${String(p.base)},size=${String(p.size)}`));

@@ -9,7 +9,7 @@ import { matchLabels, parseUntil } from '../container/api.js';
 import type { EventSink } from '../events/types.js';
 import { emitDeleteEvents, imageEventAttributes } from './image-events.js';
 import { familiarString, parseReference } from '../../oci/reference.js';
-import type { HistoryResponseItem, ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSummary } from '../../api/image.js';
+import type { HistoryResponseItem, ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSearchResponseItem, ImageSummary } from '../../api/image.js';
 
 /** Which containers use an image id (rmi refuses with 409 while any does). */
 export type ImageUsers = (imageId: string, runningOnly?: boolean) => string[];
@@ -21,6 +21,17 @@ function matchReference(tag: string, pattern: string): boolean {
   const glob = (g: string): RegExp => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.')}$`);
   if (!glob(pName!).test(name!) && !glob(pName!).test(name!.replace(/^docker\.io\/library\//, ''))) return false;
   return pTag === undefined || glob(pTag).test(t);
+}
+
+/**
+ * Matches a reference filter against a digest reference ("repo@sha256:…"), as dockerd matches
+ * one: by its repository when the pattern has no tag, or by the whole reference.
+ */
+function matchDigestReference(ref: string, pattern: string): boolean {
+  const at = ref.indexOf('@');
+  if (pattern === ref || pattern === ref.replace(/^docker\.io\/(library\/)?/, '')) return true;
+  if (/:[^:/]*$/.test(pattern) || pattern.includes('@')) return false;
+  return matchReference(ref.slice(0, at), pattern);
 }
 
 /** Docker's text progress bar, as `docker load` shows it when it cannot draw one itself. */
@@ -60,7 +71,9 @@ export class ImageApi {
       .filter((img) => {
         if (dangling !== undefined && (img.repoTags.length === 0) !== (dangling === 'true' || dangling === '1')) return false;
         if (f.has('label') && !matchLabels((img.config.config?.Labels ?? {}) as Record<string, string>, f.get('label')!)) return false;
-        if (f.has('reference') && !img.repoTags.some((t) => f.get('reference')!.some((p) => matchReference(t, p)))) return false;
+        // An image pulled by digest has no tag of that repository, only the digest: it matches too.
+        if (f.has('reference') && !img.repoTags.some((t) => f.get('reference')!.some((p) => matchReference(t, p)))
+          && !img.repoDigests.some((d) => f.get('reference')!.some((p) => matchDigestReference(d, p)))) return false;
         if (before && !before.every((b) => img.addedAt < b)) return false;
         if (since && !since.every((s) => img.addedAt > s)) return false;
         if (until && !until.every((u) => img.addedAt < u)) return false;
@@ -73,7 +86,7 @@ export class ImageApi {
         if (f.has('reference')) {
           summary.RepoTags = img.repoTags.filter((t) => f.get('reference')!.some((p) => matchReference(t, p)));
           // Digests too, or the CLI draws a "<none>" row for each other repository's digest.
-          summary.RepoDigests = img.repoDigests.filter((d) => f.get('reference')!.some((p) => matchReference(d.slice(0, d.indexOf('@')), p)));
+          summary.RepoDigests = img.repoDigests.filter((d) => f.get('reference')!.some((p) => matchDigestReference(d, p)));
         }
         return summary;
       });
@@ -196,6 +209,16 @@ export class ImageApi {
         }
       },
     };
+  }
+
+  /** `GET /images/search`: the limit as the query gave it (dockerd's 25 when absent). */
+  async imageSearch(opts: { term: string; limit?: string; filters: Map<string, string[]>; auth?: string; signal: AbortSignal }): Promise<ImageSearchResponseItem[]> {
+    let limit: number | undefined;
+    if (opts.limit !== undefined && opts.limit !== '') {
+      if (!/^[+-]?\d+$/.test(opts.limit)) throw new InvalidArgumentError(`strconv.Atoi: parsing ${JSON.stringify(opts.limit)}: invalid syntax`);
+      limit = Number(opts.limit);
+    }
+    return this.#needRegistry().search(opts.term, { limit, filters: opts.filters, credentials: decodeRegistryAuth(opts.auth), signal: opts.signal });
   }
 
   /** `POST /auth`: checks credentials against the registry they name. */

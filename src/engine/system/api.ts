@@ -49,6 +49,8 @@ export interface SystemApiDeps {
   layerSize?: (chainId: string) => Promise<number>;
   /** --insecure-registry values: CIDRs and host[:port] names. */
   insecureRegistries?: string[];
+  /** --registry-mirror values, normalized; shown for docker.io and as `Mirrors`. */
+  registryMirrors?: string[];
 }
 
 /** "runc version 1.1.5+ds1" -> "1.1.5+ds1": what `info` shows as the runtime's commit. */
@@ -59,19 +61,20 @@ export function runtimeCommitId(versionLine: string | undefined): string {
 
 /**
  * Docker's registry settings: Docker Hub, loopback insecure, and the --insecure-registry values
- * as dockerd lists them (CIDRs apart, names as insecure index configs).
+ * as dockerd lists them (CIDRs apart, names as insecure index configs), and the mirrors of Docker
+ * Hub (under docker.io and as `Mirrors`).
  */
-function registryConfig(apiVersion: string, insecure: string[] = []): RegistryServiceConfig {
+function registryConfig(apiVersion: string, insecure: string[] = [], mirrors: string[] = []): RegistryServiceConfig {
   const cidrs = insecure.filter((e) => e.includes('/'));
   const names = insecure.filter((e) => !e.includes('/'));
   return {
     ...(apiBefore(apiVersion, '1.49') ? { AllowNondistributableArtifactsCIDRs: null, AllowNondistributableArtifactsHostnames: null } : {}),
     IndexConfigs: {
       ...Object.fromEntries(names.map((n) => [n, { Name: n, Mirrors: [], Secure: false, Official: false }])),
-      'docker.io': { Name: 'docker.io', Mirrors: [], Secure: true, Official: true },
+      'docker.io': { Name: 'docker.io', Mirrors: [...mirrors], Secure: true, Official: true },
     },
     InsecureRegistryCIDRs: [...new Set([...cidrs, '::1/128', '127.0.0.0/8'])],
-    Mirrors: null,
+    Mirrors: mirrors.length > 0 ? [...mirrors] : null,
   };
 }
 
@@ -153,7 +156,7 @@ export class SystemApi {
       OSType: 'linux',
       Architecture: arch() === 'x64' ? 'x86_64' : arch(),
       IndexServerAddress: 'https://index.docker.io/v1/',
-      RegistryConfig: registryConfig(apiVersion, this.#d.insecureRegistries),
+      RegistryConfig: registryConfig(apiVersion, this.#d.insecureRegistries, this.#d.registryMirrors),
       NCPU: cpus().length,
       MemTotal: totalmem(),
       GenericResources: null,

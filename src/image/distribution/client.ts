@@ -40,7 +40,9 @@ export class RegistryClient {
   }
 
   url(path: string): URL {
-    return new URL(path, this.endpoint.base);
+    // A mirror may serve the API under a path prefix ("https://host/prefix/v2/…").
+    const prefix = this.endpoint.base.pathname.replace(/\/+$/, '');
+    return new URL(prefix !== '' && path.startsWith('/') ? `${prefix}${path}` : path, this.endpoint.base);
   }
 
   /** GET /v2/: checks the registry speaks the API and learns how it wants to be authenticated. */

@@ -6,8 +6,10 @@ import { DEFAULT_DOMAIN } from '../../oci/index.js';
 export interface RegistryEndpoint {
   /** The registry as references name it: "docker.io", "127.0.0.1:5000". */
   domain: string;
-  /** scheme://host[:port] of its API. */
+  /** scheme://host[:port] of its API (a mirror's may carry a path prefix). */
   base: URL;
+  /** A mirror standing in for Docker Hub: used for pulls only. */
+  mirror?: boolean;
 }
 
 /** Docker Hub's API host behind the "docker.io" of references. */
@@ -66,6 +68,28 @@ export function registryEndpoint(domain: string, insecure: readonly string[] = [
   if (domain === DEFAULT_DOMAIN) return { domain, base: new URL(DOCKER_HUB_API) };
   const scheme = isInsecureRegistry(domain, insecure) ? 'http' : 'https';
   return { domain, base: new URL(`${scheme}://${domain}`) };
+}
+
+/**
+ * Checks a `--registry-mirror` value as dockerd does (an http or https URL without credentials,
+ * query or fragment) and returns it as dockerd shows it, with one trailing slash.
+ */
+export function normalizeMirror(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`invalid mirror: "${value}" is not a valid URI`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError(`invalid mirror: unsupported scheme "${url.protocol.slice(0, -1)}" in "${value}"`);
+  if (url.search !== '' || url.hash !== '') throw new InvalidArgumentError(`invalid mirror: query or fragment at end of the URI "${value}"`);
+  if (url.username !== '' || url.password !== '') throw new InvalidArgumentError(`invalid mirror: username/password not allowed in URI "${url.protocol}//${url.host}${url.pathname}"`);
+  return `${value.replace(/\/+$/, '')}/`;
+}
+
+/** The endpoint of a mirror of Docker Hub: its URL (path prefix kept) serving docker.io's repositories. */
+export function mirrorEndpoint(mirror: string): RegistryEndpoint {
+  return { domain: DEFAULT_DOMAIN, base: new URL(mirror), mirror: true };
 }
 
 /**

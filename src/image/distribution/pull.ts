@@ -11,12 +11,13 @@ import { parsePlatform } from '../platform.js';
 import type { ImageConfigFile, ImageRecord } from '../types.js';
 import { pullScope, RegistryClient } from './client.js';
 import type { RegistryCredentials } from './credentials.js';
-import { registryEndpoint } from './endpoint.js';
+import { registryEndpoint, type RegistryEndpoint } from './endpoint.js';
 import { registryError, translatePullError } from './errors.js';
 import { readBody } from './http.js';
 import { Limiter } from './limit.js';
 import { ACCEPTED_MANIFEST_TYPES, parseManifest, selectPlatform, type ImageManifest } from './manifest.js';
 import { layerMessage, progressMessage, ProgressThrottle, statusMessage, type ProgressSink } from './progress.js';
+import type { BlobSources } from './blob-sources.js';
 import type { SharedDownloads } from './shared-downloads.js';
 import type { DistributionStore } from './store.js';
 
@@ -29,6 +30,8 @@ export interface PullContext {
   store: DistributionStore;
   insecureRegistries: readonly string[];
   downloads: SharedDownloads;
+  /** Where blobs were seen, for pushes that can mount instead of upload. */
+  sources?: BlobSources;
 }
 
 export interface PullRequest {
@@ -38,6 +41,8 @@ export interface PullRequest {
   platform?: string;
   credentials?: RegistryCredentials;
   signal?: AbortSignal;
+  /** Where to pull from instead of the reference's registry (a mirror of Docker Hub). */
+  endpoint?: RegistryEndpoint;
 }
 
 export interface PullResult {
@@ -80,7 +85,7 @@ async function fetchManifest(client: RegistryClient, ref: ImageReference, target
 export async function preparePull(ctx: PullContext, req: PullRequest): Promise<PreparedPull> {
   const ref = req.ref.tag === undefined && req.ref.digest === undefined ? { ...req.ref, tag: 'latest' } : req.ref;
   const platform = parsePlatform(req.platform);
-  const client = new RegistryClient(registryEndpoint(ref.domain, ctx.insecureRegistries), req.credentials, req.signal ? { signal: req.signal } : {});
+  const client = new RegistryClient(req.endpoint ?? registryEndpoint(ref.domain, ctx.insecureRegistries), req.credentials, req.signal ? { signal: req.signal } : {});
   let top: FetchedManifest;
   let manifest: ImageManifest;
   try {
@@ -116,7 +121,7 @@ const MAX_TAGS = 10_000;
 /** The tags of a repository (GET /v2/<name>/tags/list, following the Link header's pages). */
 export async function listTags(ctx: PullContext, req: Omit<PullRequest, 'platform'>): Promise<string[]> {
   const ref = req.ref;
-  const client = new RegistryClient(registryEndpoint(ref.domain, ctx.insecureRegistries), req.credentials, req.signal ? { signal: req.signal } : {});
+  const client = new RegistryClient(req.endpoint ?? registryEndpoint(ref.domain, ctx.insecureRegistries), req.credentials, req.signal ? { signal: req.signal } : {});
   const tags: string[] = [];
   try {
     await client.authorize([pullScope(ref.path)]);
@@ -180,6 +185,7 @@ class PullRun {
         onLayerStored: (i) => this.progress(layerMessage('Pull complete', shortId(manifest.layers[i]!.digest))),
         signal: this.#signal,
       });
+      for (const l of manifest.layers) this.ctx.sources?.record(l.digest, ref.domain, ref.path);
       this.progress(statusMessage(`Digest: ${this.digest}`));
       this.progress(statusMessage(prior === image.id ? `Status: Image is up to date for ${familiarString(ref)}` : `Status: Downloaded newer image for ${familiarString(ref)}`));
       await this.#releaseAll(false);

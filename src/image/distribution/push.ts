@@ -3,7 +3,8 @@ import { EngineError, NotFoundError } from '../../lib/errors/index.js';
 import { canonicalName, MediaType, sha256Digest, shortId, type Descriptor, type ImageReference } from '../../oci/index.js';
 import type { LayerBlob } from '../layer-blobs.js';
 import type { ImageRecord } from '../types.js';
-import { pushScope, RegistryClient } from './client.js';
+import type { BlobSources } from './blob-sources.js';
+import { pullScope, pushScope, RegistryClient } from './client.js';
 import type { RegistryCredentials } from './credentials.js';
 import { registryEndpoint } from './endpoint.js';
 import { registryError } from './errors.js';
@@ -18,7 +19,12 @@ const CONCURRENT_UPLOADS = 5;
 export interface PushContext {
   store: DistributionStore;
   insecureRegistries: readonly string[];
+  /** Where blobs were seen: a layer the registry lacks is mounted from another repository there. */
+  sources?: BlobSources;
 }
+
+/** Repositories asked to lend a blob before it is uploaded, as dockerd tries a few. */
+const MAX_MOUNT_ATTEMPTS = 3;
 
 export interface PushRequest {
   /** The repository ("127.0.0.1:5000/team/app"); its tag, if any, is ignored in favour of `tag`. */
@@ -112,12 +118,45 @@ async function pushTag(ctx: PushContext, client: RegistryClient, req: PushReques
     if (res.statusCode !== 201) throw registryError(res, resBody);
   };
 
+  /**
+   * Asks the registry to mount the blob from a repository berth saw it in (POST ?mount=&from=):
+   * 201 means mounted; 202 means the registry opened an upload instead, which is cancelled so the
+   * next candidate (or the upload) starts clean. Resolves to the repository it came from.
+   */
+  const mount = async (digest: string): Promise<string | undefined> => {
+    const candidates = (ctx.sources?.sources(digest, req.ref.domain) ?? []).filter((r) => r !== path).slice(0, MAX_MOUNT_ATTEMPTS);
+    for (const from of candidates) {
+      try {
+        const res = await client.request({
+          method: 'POST', path: `/v2/${path}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, headers: { 'Content-Length': 0 },
+        }, [...scopes, pullScope(from)]);
+        await readBody(res, 64 * 1024);
+        if (res.statusCode === 201) return from;
+        if (res.statusCode === 202 && res.headers.location) {
+          const cancel = await client.request({ method: 'DELETE', path: new URL(res.headers.location, client.endpoint.base).href }, scopes);
+          cancel.resume();
+        }
+      } catch (err) {
+        if (signal?.aborted) throw err;
+        // A refused mount is only a missed shortcut: the upload follows.
+      }
+    }
+    return undefined;
+  };
+
   const limiter = new Limiter(CONCURRENT_UPLOADS);
   const pushLayer = async (i: number): Promise<LayerBlob> => {
     const blob = await ctx.store.layerBlob(image.id, i);
     const id = ids[i]!;
     if (await exists(blob.digest)) {
       progress(layerMessage('Layer already exists', id));
+      ctx.sources?.record(blob.digest, req.ref.domain, path);
+      return blob;
+    }
+    const from = await mount(blob.digest);
+    if (from !== undefined) {
+      progress(layerMessage(`Mounted from ${from}`, id));
+      ctx.sources?.record(blob.digest, req.ref.domain, path);
       return blob;
     }
     await upload(blob.digest, blob.size, async () => {
@@ -136,6 +175,7 @@ async function pushTag(ctx: PushContext, client: RegistryClient, req: PushReques
     });
     progress(progressMessage('Pushing', id, blob.size, blob.size));
     progress(layerMessage('Pushed', id));
+    ctx.sources?.record(blob.digest, req.ref.domain, path);
     return blob;
   };
   // Upper layers go first, as Docker queues them; the manifest lists them bottom first.

@@ -9,6 +9,7 @@ import { blobDelete, blobGet } from './blobs.js';
 import { reply, type Action, type RouteContext, type RouteHandler } from './context.js';
 import { catalog, referrers, tagsList } from './discovery.js';
 import { manifestDelete, manifestGet, manifestPut } from './manifests.js';
+import { v1SearchRoute } from './search.js';
 import { uploadCancel, uploadChunk, uploadFinish, uploadGet, uploadStart } from './uploads.js';
 
 export type { Action } from './context.js';
@@ -58,6 +59,7 @@ export function resolveRoute(method: string, pathname: string): ResolvedRoute {
     if (method !== 'GET' && method !== 'HEAD') throw registryError('methodNotAllowed');
     return { handler: base, access: { type: 'base' }, params: {} };
   }
+  if (pathname === '/v1/search') return v1SearchRoute(method);
   if (pathname === '/v2/_catalog') {
     if (method !== 'GET') throw registryError('methodNotAllowed');
     return { handler: catalog, access: { type: 'catalog' }, params: {} };

@@ -31,8 +31,8 @@ export const command: Command = {
     }
     if (!username || !password) throw new Error('berth login needs --username and a password (--password-stdin); it does not prompt');
     const res = await systemAuth(ctx.client(), { username, password, serveraddress: key });
-    const path = await storeCredentials(ctx, key, username, password);
-    ctx.err(`WARNING! Your password will be stored unencrypted in ${path}.\n`);
+    const stored = await storeCredentials(ctx, key, username, password);
+    if (!stored.helper) ctx.err(`WARNING! Your password will be stored unencrypted in ${stored.path}.\n`);
     ctx.out(`${res.Status}\n`);
     return 0;
   },

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { JsonMessage } from '../../../api/progress.js';
-import type { HistoryResponseItem, ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSummary } from '../../../api/image.js';
+import type { HistoryResponseItem, ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSearchResponseItem, ImageSummary } from '../../../api/image.js';
 
 /** What the image routes need from the engine, in wire types. */
 export interface ImageBackend {
@@ -21,6 +21,8 @@ export interface ImageBackend {
   imagePull(opts: { fromImage: string; tag: string; platform?: string; auth?: string; signal: AbortSignal }): Promise<StreamedOperation>;
   /** Checks the image exists locally (404 otherwise); the push then streams progress. */
   imagePush(opts: { name: string; tag?: string; auth?: string; signal: AbortSignal }): StreamedOperation;
+  /** `GET /images/search`: `limit` as the query gave it; filters are is-official, is-automated, stars. */
+  imageSearch(opts: { term: string; limit?: string; filters: Map<string, string[]>; auth?: string; signal: AbortSignal }): Promise<ImageSearchResponseItem[]>;
   /** `POST /auth`: the AuthConfig body checked against its registry. */
   login(body: unknown, signal: AbortSignal): Promise<{ Status: string; IdentityToken?: string }>;
 }

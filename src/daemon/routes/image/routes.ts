@@ -5,10 +5,17 @@ import { boolParam, filtersParam, readJson, type RequestContext } from '../../se
 import { sendJson, need } from '../../server/respond.js';
 import { InvalidArgumentError, messageOf } from '../../../lib/errors/index.js';
 import type { ImageBackend, StreamedOperation } from './backend.js';
+import { ProgressWriter } from '../../server/progress-writer.js';
 
 export function addImageRoutes(r: Router, b: ImageBackend): void {
   r.add('GET', '/images/json', async (ctx) => {
     sendJson(ctx, 200, b.imageList({ all: boolParam(ctx.query, 'all'), filters: filtersParam(ctx.query), apiVersion: ctx.apiVersion }));
+  });
+  r.add('GET', '/images/search', async (ctx) => {
+    const q = ctx.query;
+    sendJson(ctx, 200, await b.imageSearch({
+      term: q.get('term') ?? '', limit: q.get('limit') ?? undefined, filters: filtersParam(q), auth: registryAuth(ctx), signal: ctx.signal,
+    }));
   });
   r.add('POST', '/images/prune', async (ctx) => {
     sendJson(ctx, 200, await b.imagePrune(filtersParam(ctx.query)));
@@ -44,6 +51,7 @@ export function addImageRoutes(r: Router, b: ImageBackend): void {
   });
   r.add('POST', '/images/load', async (ctx) => {
     const res = need(ctx);
+    const out = new ProgressWriter(res);
     let started = false;
     // The status line waits for the first message: an archive refused before any layer is read
     // gets a real error status, as from Docker.
@@ -52,18 +60,19 @@ export function addImageRoutes(r: Router, b: ImageBackend): void {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         started = true;
       }
-      res.write(`${JSON.stringify(msg)}\r\n`);
+      out.send(msg);
     };
     try {
       await b.imageLoad(ctx.req, { quiet: boolParam(ctx.query, 'quiet'), platform: ctx.query.get('platform') || undefined, signal: ctx.signal, send });
     } catch (err) {
       if (!started) throw err;
       const message = messageOf(err);
-      res.end(`${JSON.stringify({ errorDetail: { message }, error: message })}\r\n`);
+      out.send({ errorDetail: { message }, error: message });
+      await out.end();
       return;
     }
     if (!started) res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end();
+    await out.end();
   });
   r.add('POST', '/images/{name*}/push', async (ctx) => {
     const push = b.imagePush({ name: ctx.params.name!, tag: ctx.query.get('tag') || undefined, auth: registryAuth(ctx), signal: ctx.signal });
@@ -102,14 +111,13 @@ function registryAuth(ctx: RequestContext): string | undefined {
 async function streamProgress(ctx: RequestContext, op: StreamedOperation): Promise<void> {
   const res = need(ctx);
   res.writeHead(200, { 'Content-Type': 'application/json' });
-  const send = (m: unknown): void => {
-    if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify(m)}\r\n`);
-  };
+  // A client that reads slowly gets the latest counts, not every one: the daemon holds little for it.
+  const out = new ProgressWriter(res);
   try {
-    await op.run(send);
+    await op.run((m) => out.send(m));
   } catch (err) {
     const message = (err as Error)?.message ?? String(err);
-    send({ errorDetail: { message }, error: message });
+    out.send({ errorDetail: { message }, error: message });
   }
-  res.end();
+  await out.end();
 }
