@@ -23,19 +23,10 @@ export interface BuildBackend {
   /** Removes a step container and its rootfs, whatever its state. */
   removeStepContainer(id: string): Promise<void>;
   /**
-   * Extracts a tar (plain or compressed) into the directory `dir` of a stopped container's
-   * rootfs, keeping the entries' owners and modes; missing parents are made (root, 0755).
+   * Mounts the root filesystem of a created, never started step container for `fn` to copy
+   * into or read from, and unmounts it after (whether `fn` succeeds or not).
    */
-  extractInto(id: string, dir: string, tar: Readable, signal: AbortSignal): Promise<void>;
-  /** What is at `path` in a container's rootfs (symlinks inside it followed), or undefined. */
-  statIn(id: string, path: string): Promise<{ isDir: boolean } | undefined>;
-  /** A small file of a container's rootfs (`/etc/passwd`), or undefined when absent. */
-  readSmallFile(id: string, path: string): Promise<string | undefined>;
-  /**
-   * `path` of a container's rootfs as a tar stream, as `GET /containers/{id}/archive` gives it:
-   * entries are named from the path's base name down.
-   */
-  archiveFrom(id: string, path: string, signal: AbortSignal): Promise<Readable>;
+  withRootfs<T>(id: string, fn: (rootfs: StepRootfs) => Promise<T>): Promise<T>;
   /**
    * Makes the image of one step: the parent's layers, plus the changes of `containerId` as one
    * layer when it has any, with `config` as the run config and one history entry. Without a
@@ -51,6 +42,27 @@ export interface BuildBackend {
   tagImage(id: string, ref: string): Promise<void>;
   /** Removes an image the cache made, unless it is tagged, a parent, or in use (then it stays). */
   removeUnusedImage(id: string): Promise<boolean>;
+}
+
+/**
+ * A step container's mounted root filesystem. Paths are absolute inside it; symlinks on the way
+ * resolve inside it, never on the host.
+ */
+export interface StepRootfs {
+  /** What is at `path` (a symlink followed), or undefined when nothing is. */
+  stat(path: string): Promise<{ isDir: boolean } | undefined>;
+  /**
+   * Extracts a tar (plain or compressed) into the directory `dir`, keeping the entries' owners
+   * and modes; missing parents are made (root, 0755).
+   */
+  extract(dir: string, tar: Readable, signal: AbortSignal): Promise<void>;
+  /** A small file's text (`/etc/passwd`), or undefined when absent. */
+  readSmallFile(path: string): Promise<string | undefined>;
+  /**
+   * `path` as a tar stream, entries named from its base name down (as `GET /containers/{id}/archive`
+   * gives it). Read it before `withRootfs` returns.
+   */
+  archive(path: string): Readable;
 }
 
 /** An image as the builder sees it. */

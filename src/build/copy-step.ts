@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidArgumentError, messageOf, NotFoundError, NotImplementedError } from '../lib/errors/index.js';
 import type { AddInstruction, CopyInstruction } from './dockerfile/types.js';
-import type { BuildImage } from './backend.js';
+import type { BuildImage, StepRootfs } from './backend.js';
 import { cloneConfig, parseChmod, resolveChown, shellOf } from './config-changes.js';
 import { absoluteDest, destinationOf, hasWildcards } from './context-paths.js';
 import type { ContextSource } from './context.js';
@@ -36,11 +36,11 @@ export async function dispatchCopy(env: StepEnv, st: StageState, instr: CopyInst
 }
 
 /** Owner of the copied files: root, or `--chown` read against the step's image. */
-async function attributes(env: StepEnv, containerId: string, chown: string | undefined, chmod: number | undefined): Promise<CopyAttributes> {
+async function attributes(rootfs: StepRootfs, chown: string | undefined, chmod: number | undefined): Promise<CopyAttributes> {
   if (chown === undefined || chown === '') return { uid: 0, gid: 0, chmod };
   const needsNames = !/^\d+(:\d+)?$/.test(chown);
-  const passwd = needsNames ? await env.backend.readSmallFile(containerId, '/etc/passwd') : undefined;
-  const group = needsNames ? await env.backend.readSmallFile(containerId, '/etc/group') : undefined;
+  const passwd = needsNames ? await rootfs.readSmallFile('/etc/passwd') : undefined;
+  const group = needsNames ? await rootfs.readSmallFile('/etc/group') : undefined;
   return { ...resolveChown(chown, passwd, group), chmod };
 }
 
@@ -84,24 +84,26 @@ async function copyFromContext(env: StepEnv, st: StageState, instr: CopyInstruct
     const id = await env.backend.createStepContainer({ image: parent.id, cmd: ['/bin/sh'], env: [], networkMode: 'none', labels: {} });
     const remove = env.track(id);
     try {
-      const attrs = await attributes(env, id, instr.chown, chmod);
-      const destIsDir = (await env.backend.statIn(id, dest))?.isDir ?? false;
-      const placements: CopyPlacement[] = [];
-      const dirs = new Set<string>();
-      for (const source of sources) {
-        if (archives.has(source)) continue;
-        const to = destinationOf(source, dest, destIsDir);
-        placements.push({ source, dest: to });
-        if (source.isDir && !(await env.backend.statIn(id, to))) dirs.add(to);
-      }
-      if (dest.endsWith('/') && !destIsDir) dirs.add(dest.replace(/(.)\/+$/, '$1'));
-      if (placements.length > 0 || dirs.size > 0) await env.backend.extractInto(id, '/', packPlacements(placements, attrs, [...dirs]), env.signal);
-      for (const a of archives) {
-        // ADD unpacks local archives into the destination directory, keeping their owners.
-        const into = dest.replace(/(.)\/+$/, '$1');
-        if (!(await env.backend.statIn(id, into))) await env.backend.extractInto(id, '/', packPlacements([], attrs, [into]), env.signal);
-        await env.backend.extractInto(id, into, createReadStream(a.host), env.signal);
-      }
+      await env.backend.withRootfs(id, async (rootfs) => {
+        const attrs = await attributes(rootfs, instr.chown, chmod);
+        const destIsDir = (await rootfs.stat(dest))?.isDir ?? false;
+        const placements: CopyPlacement[] = [];
+        const dirs = new Set<string>();
+        for (const source of sources) {
+          if (archives.has(source)) continue;
+          const to = destinationOf(source, dest, destIsDir);
+          placements.push({ source, dest: to });
+          if (source.isDir && !(await rootfs.stat(to))) dirs.add(to);
+        }
+        if (dest.endsWith('/') && !destIsDir) dirs.add(dest.replace(/(.)\/+$/, '$1'));
+        if (placements.length > 0 || dirs.size > 0) await rootfs.extract('/', packPlacements(placements, attrs, [...dirs]), env.signal);
+        for (const a of archives) {
+          // ADD unpacks local archives into the destination directory, keeping their owners.
+          const into = dest.replace(/(.)\/+$/, '$1');
+          if (!(await rootfs.stat(into))) await rootfs.extract('/', packPlacements([], attrs, [into]), env.signal);
+          await rootfs.extract(into, createReadStream(a.host), env.signal);
+        }
+      });
       return await env.backend.commitStep({ parent: parent.id, containerId: id, config, createdBy, signal: env.signal });
     } finally {
       await remove();
@@ -130,20 +132,19 @@ async function copyFromImage(env: StepEnv, st: StageState, instr: CopyInstructio
     const srcId = await env.backend.createStepContainer({ image: source.id, cmd: ['/bin/sh'], env: [], networkMode: 'none', labels: {} });
     const removeSrc = env.track(srcId);
     try {
-      const attrs = await attributes(env, id, instr.chown, chmod);
-      const destIsDir = (await env.backend.statIn(id, dest))?.isDir ?? false;
-      for (const s of instr.sources) {
-        const path = posix.resolve('/', s);
-        const found = await env.backend.statIn(srcId, path);
-        if (!found) throw new NotFoundError(`failed to compute cache key: "${path}" not found`);
-        const to = destinationOf({ name: posix.basename(path) || '/', isDir: found.isDir }, dest, destIsDir);
-        if (found.isDir && !(await env.backend.statIn(id, to))) {
-          await env.backend.extractInto(id, '/', packPlacements([], attrs, [to]), env.signal);
+      await env.backend.withRootfs(srcId, (from) => env.backend.withRootfs(id, async (rootfs) => {
+        const attrs = await attributes(rootfs, instr.chown, chmod);
+        const destIsDir = (await rootfs.stat(dest))?.isDir ?? false;
+        for (const s of instr.sources) {
+          const path = posix.resolve('/', s);
+          const found = await from.stat(path);
+          if (!found) throw new NotFoundError(`failed to compute cache key: "${path}" not found`);
+          const to = destinationOf({ name: posix.basename(path) || '/', isDir: found.isDir }, dest, destIsDir);
+          if (found.isDir && !(await rootfs.stat(to))) await rootfs.extract('/', packPlacements([], attrs, [to]), env.signal);
+          const tar = retargetArchive(from.archive(path), found.isDir ? { destDir: to } : { destFile: to }, attrs);
+          await rootfs.extract('/', tar, env.signal);
         }
-        const archive = await env.backend.archiveFrom(srcId, path, env.signal);
-        const tar = retargetArchive(archive, found.isDir ? { destDir: to } : { destFile: to }, attrs);
-        await env.backend.extractInto(id, '/', tar, env.signal);
-      }
+      }));
       return await env.backend.commitStep({ parent: parent.id, containerId: id, config, createdBy, signal: env.signal });
     } finally {
       await removeSrc();

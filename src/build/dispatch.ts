@@ -170,9 +170,9 @@ export async function dispatchWorkdir(env: StepEnv, st: StageState, path: string
     const id = await env.backend.createStepContainer({ image: parent.id, cmd: ['/bin/sh'], env: [], networkMode: 'none', labels: {} });
     const remove = env.track(id);
     try {
-      if (!(await env.backend.statIn(id, dir))) {
-        await env.backend.extractInto(id, '/', packPlacements([], { uid: 0, gid: 0 }, [dir]), env.signal);
-      }
+      await env.backend.withRootfs(id, async (rootfs) => {
+        if (!(await rootfs.stat(dir))) await rootfs.extract('/', packPlacements([], { uid: 0, gid: 0 }, [dir]), env.signal);
+      });
       return await env.backend.commitStep({ parent: parent.id, containerId: id, config, createdBy, signal: env.signal });
     } finally {
       await remove();

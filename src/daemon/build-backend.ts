@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
-import tarStream from 'tar-stream';
-import type { BuildBackend, BuildImage, CommitStepOptions, StepContainerSpec } from '../build/index.js';
+import type { BuildBackend, BuildImage, CommitStepOptions, StepContainerSpec, StepRootfs } from '../build/index.js';
+import { extractTar, packPath, parseContainerPath, PinnedRoot, readSmallFile } from '../sys/fsroot/index.js';
+import { closeFd, fstatFd, O_PATH } from '../sys/fsroot/root.js';
 import type { ContainerService } from '../engine/container/service.js';
 import { MOUNT_PLACEHOLDERS } from '../engine/container/rootfs-changes.js';
 import type { ImageApi } from '../engine/image/api.js';
@@ -10,12 +11,8 @@ import { isNotFound, messageOf } from '../lib/errors/index.js';
 import { familiarString, parseNamedReference, withDefaultTag } from '../oci/index.js';
 import type { JsonMessage } from '../api/progress.js';
 
-/** Go's os.ModeDir and os.ModeSymlink, as the archive stat reports modes. */
-const MODE_DIR = 2 ** 31;
-const MODE_SYMLINK = 2 ** 27;
 /** How long a step's output may trail its exit before the step moves on. */
 const OUTPUT_DRAIN_MS = 2000;
-const SMALL_FILE_MAX = 1 << 20;
 
 /**
  * The builder's needs met by the daemon's services: step containers are ordinary containers
@@ -94,55 +91,18 @@ export class DaemonBuildBackend implements BuildBackend {
     });
   }
 
-  async extractInto(id: string, dir: string, tar: Readable, signal: AbortSignal): Promise<void> {
-    await this.deps.containers.archivePut(id, dir, tar, { noOverwriteDirNonDir: false, copyUIDGID: false, signal });
-  }
-
-  async statIn(id: string, path: string): Promise<{ isDir: boolean } | undefined> {
-    let p = path.replace(/(.)\/+$/, '$1');
-    // A symlink is followed to what it names (`/bin -> usr/bin`), a few hops at most.
-    for (let hops = 0; hops < 16; hops++) {
-      let st;
-      try {
-        st = await this.deps.containers.archiveStat(id, p);
-      } catch (err) {
-        if (isNotFound(err)) return undefined;
-        throw err;
-      }
-      if ((st.mode & MODE_SYMLINK) !== 0 && st.linkTarget && st.linkTarget !== p) {
-        p = st.linkTarget;
-        continue;
-      }
-      return { isDir: (st.mode & MODE_DIR) !== 0 };
-    }
-    return undefined;
-  }
-
-  async readSmallFile(id: string, path: string): Promise<string | undefined> {
-    let got;
+  async withRootfs<T>(id: string, fn: (rootfs: StepRootfs) => Promise<T>): Promise<T> {
+    // One mount for the whole step, not one per file operation: the step container is never
+    // started, and nothing but this build uses it.
+    const merged = await this.deps.snapshotter.mount(id);
+    let root: PinnedRoot | undefined;
     try {
-      got = await this.deps.containers.archiveGet(id, path);
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
+      root = PinnedRoot.open(merged);
+      return await fn(pinnedRootfs(root));
+    } finally {
+      root?.close();
+      await this.deps.snapshotter.unmount(id).catch((err) => this.deps.log(`unmounting build step ${id}: ${messageOf(err)}`));
     }
-    const extract = tarStream.extract();
-    got.archive.pipe(extract as unknown as NodeJS.WritableStream);
-    let text: string | undefined;
-    for await (const entry of extract) {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const c of entry as unknown as AsyncIterable<Buffer>) {
-        size += c.length;
-        if (size <= SMALL_FILE_MAX) chunks.push(c);
-      }
-      if (text === undefined && entry.header.type === 'file') text = Buffer.concat(chunks).toString('utf8');
-    }
-    return text;
-  }
-
-  async archiveFrom(id: string, path: string, _signal: AbortSignal): Promise<Readable> {
-    return (await this.deps.containers.archiveGet(id, path)).archive;
   }
 
   async commitStep(opts: CommitStepOptions): Promise<BuildImage> {
@@ -189,6 +149,30 @@ export class DaemonBuildBackend implements BuildBackend {
     await this.deps.imageApi.imageDelete(img.id, { force: false, noPrune: false });
     return true;
   }
+}
+
+/** The StepRootfs operations over a pinned root: every lookup stays inside it. */
+function pinnedRootfs(root: PinnedRoot): StepRootfs {
+  return {
+    async stat(path) {
+      let fd: number;
+      try {
+        fd = root.open(parseContainerPath(path).clean, O_PATH());
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return undefined;
+        throw err;
+      }
+      try {
+        return { isDir: (await fstatFd(fd)).isDirectory() };
+      } finally {
+        closeFd(fd);
+      }
+    },
+    extract: (dir, tar, signal) => extractTar(root, parseContainerPath(dir).clean, tar, { noOverwriteDirNonDir: false, owner: null, signal }),
+    readSmallFile: async (path) => (await readSmallFile(root, path).catch(() => null)) ?? undefined,
+    archive: (path) => packPath(root, parseContainerPath(path)),
+  };
 }
 
 function asBuildImage(rec: ImageRecord): BuildImage {
