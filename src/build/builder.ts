@@ -6,6 +6,7 @@ import { familiarTagged, parseNamedReference, withDefaultTag } from '../oci/inde
 import type { Dockerfile, Instruction, LabelInstruction, Stage } from './dockerfile/types.js';
 import { parseDockerfile } from './dockerfile/parse.js';
 import { expandInstruction } from './dockerfile/expand.js';
+import { resolveTarget, stagesToBuild } from './dockerfile/stages.js';
 import { ArgScope, BuildArgValues } from './args.js';
 import type { BuildBackend, BuildImage } from './backend.js';
 import { BuildCache } from './cache.js';
@@ -85,8 +86,10 @@ export class Builder {
       await receiveContext(body, contextDir, { limits: this.opts.limits ?? DEFAULT_CONTEXT_LIMITS, signal: options.signal });
       const context = await BuildContext.open(contextDir, options.dockerfile);
       const dockerfile = parseDockerfile(context.dockerfile);
-      const plan = planStages(dockerfile, options.target);
-      return new PreparedBuild(this.opts.backend, this.cache, { ...options, tags }, dir, context, dockerfile, plan);
+      const values = new BuildArgValues(options.buildArgs);
+      const globals = globalArgs(dockerfile, values);
+      const plan = planStages(dockerfile, options.target, globals);
+      return new PreparedBuild(this.opts.backend, this.cache, { ...options, tags }, dir, context, dockerfile, { plan, values, globals });
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
       throw err;
@@ -105,54 +108,26 @@ export class Builder {
   }
 }
 
-/** Index of the stage `ref` names among the first `before` stages, by name or number. */
-function stageIndex(stages: Stage[], ref: string, before: number): number | undefined {
-  const lower = ref.toLowerCase();
-  for (let i = 0; i < before; i++) if (stages[i]!.name === lower) return i;
-  if (/^\d+$/.test(ref)) {
-    const n = Number(ref);
-    if (n >= before) throw new InvalidArgumentError(`invalid from flag value ${ref}: refers to current or future build stage`);
-    return n;
+/**
+ * The stages the target needs, each after those it needs (through FROM and `COPY --from`, with
+ * the global ARGs expanded), the target last. An unknown target gets the classic builder's words.
+ */
+export function planStages(df: Dockerfile, target: string | undefined, globals: ArgScope): number[] {
+  if (df.stages.length === 0) throw new InvalidArgumentError('file with no instructions');
+  if (target && !df.stages.some((s) => s.name === target.toLowerCase())) {
+    throw new InvalidArgumentError(`failed to reach build target ${target} in Dockerfile`);
   }
-  return undefined;
+  return stagesToBuild(df, resolveTarget(df, target), (n) => globals.valueOf(n)).map((s) => s.index);
 }
 
-/**
- * The stages the target needs, in Dockerfile order: the target and, transitively, the stages
- * its FROM and `COPY --from` name. A reference with a variable may name any earlier stage, so
- * all of them are kept.
- */
-export function planStages(df: Dockerfile, target?: string): number[] {
-  if (df.stages.length === 0) throw new InvalidArgumentError('file with no instructions');
-  let last = df.stages.length - 1;
-  if (target) {
-    const i = df.stages.findIndex((s) => s.name === target.toLowerCase());
-    if (i < 0) throw new InvalidArgumentError(`failed to reach build target ${target} in Dockerfile`);
-    last = i;
+/** The global ARGs (before the first FROM) with the build's values: what FROM lines and stage references see. */
+function globalArgs(df: Dockerfile, values: BuildArgValues): ArgScope {
+  const globals = new ArgScope(values);
+  for (const g of df.globalArgs) {
+    const expanded = expandInstruction(g, (n) => globals.valueOf(n), df.escapeToken);
+    for (const a of expanded.args) globals.declare(a.name, a.default);
   }
-  const needed = new Set<number>();
-  const visit = (i: number): void => {
-    if (needed.has(i)) return;
-    needed.add(i);
-    const s = df.stages[i]!;
-    if (s.from.image.includes('$')) for (let j = 0; j < i; j++) visit(j);
-    else {
-      const j = stageIndexByName(df.stages, s.from.image, i);
-      if (j !== undefined) visit(j);
-    }
-    for (const x of s.instructions) {
-      if (x.kind !== 'COPY' || x.from === undefined) continue;
-      if (x.from.includes('$')) {
-        for (let j = 0; j < i; j++) visit(j);
-        continue;
-      }
-      if (s.name !== undefined && x.from.toLowerCase() === s.name) throw new InvalidArgumentError(`circular dependency detected on stage: ${s.name}`);
-      const j = stageIndex(df.stages, x.from, i);
-      if (j !== undefined) visit(j);
-    }
-  };
-  visit(last);
-  return [...needed].sort((a, b) => a - b);
+  return globals;
 }
 
 /** A build whose context is received and whose Dockerfile is read, ready to run once. */
@@ -167,7 +142,7 @@ export class PreparedBuild {
     private readonly dir: string,
     private readonly context: BuildContext,
     private readonly dockerfile: Dockerfile,
-    private readonly plan: number[],
+    private readonly args: { plan: number[]; values: BuildArgValues; globals: ArgScope },
   ) {}
 
   /** Removes the build's scratch directory without running it. */
@@ -194,14 +169,9 @@ export class PreparedBuild {
 
   async #run(progress: BuildProgress): Promise<string> {
     const { options, dockerfile: df } = this;
-    const values = new BuildArgValues(options.buildArgs);
-    const globals = new ArgScope(values);
-    for (const g of df.globalArgs) {
-      const expanded = expandInstruction(g, (n: string) => globals.valueOf(n), df.escapeToken);
-      for (const a of expanded.args) globals.declare(a.name, a.default);
-    }
+    const { plan, values, globals } = this.args;
     const labels = Object.entries(options.labels);
-    const total = this.plan.reduce((n, i) => n + 1 + df.stages[i]!.instructions.length, 0) + (labels.length > 0 ? 1 : 0);
+    const total = plan.reduce((n, i) => n + 1 + df.stages[i]!.instructions.length, 0) + (labels.length > 0 ? 1 : 0);
     const env: StepEnv = {
       backend: this.backend, cache: this.cache, progress, context: this.context, noCache: options.noCache,
       networkMode: options.networkMode, keepContainers: !options.rm, signal: options.signal, scratchDir: this.dir,
@@ -211,7 +181,7 @@ export class PreparedBuild {
     };
     let n = 0;
     let last: StageState | undefined;
-    for (const i of this.plan) {
+    for (const i of plan) {
       const stage = df.stages[i]!;
       progress.step(++n, total, stage.from.original);
       const from = expandInstruction(stage.from, (name: string) => globals.valueOf(name), df.escapeToken);
@@ -219,9 +189,7 @@ export class PreparedBuild {
       progress.result(base.id);
       const st: StageState = { stage, image: base, config: cloneConfig(base.config.config), args: new ArgScope(values, globals), cmdSet: false };
       if (!envKeys(st.config.Env as string[] | undefined).has('PATH')) st.config.Env = [...((st.config.Env as string[] | undefined) ?? []), DEFAULT_PATH];
-      if ((st.config.OnBuild?.length ?? 0) > 0) {
-        throw new InvalidArgumentError(`${from.image} has ONBUILD triggers, which this builder does not run yet`);
-      }
+      await this.#runTriggers(env, st, progress);
       for (const instr of stage.instructions) {
         options.signal.throwIfAborted();
         progress.step(++n, total, instr.original);
@@ -242,6 +210,24 @@ export class PreparedBuild {
     const unused = values.unconsumed();
     if (unused.length > 0) progress.line(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed`);
     return last!.image.id;
+  }
+
+  /**
+   * The base image's ONBUILD triggers, run first, as part of the FROM step; the stage's images
+   * do not inherit them.
+   */
+  async #runTriggers(env: StepEnv, st: StageState, progress: BuildProgress): Promise<void> {
+    const triggers = (st.config.OnBuild ?? []) as string[];
+    if (triggers.length === 0) return;
+    progress.line(`# Executing ${triggers.length} build trigger${triggers.length > 1 ? 's' : ''}`);
+    st.config.OnBuild = null;
+    for (const trigger of triggers) {
+      for (const instr of parseDockerfile(`FROM scratch\n${trigger}\n`).stages[0]?.instructions ?? []) {
+        if (instr.kind === 'ONBUILD') throw new InvalidArgumentError('Chaining ONBUILD via `ONBUILD ONBUILD` isn\'t allowed');
+        if (instr.kind === 'MAINTAINER') throw new InvalidArgumentError(`${instr.kind} isn't allowed as an ONBUILD trigger`);
+        await this.#dispatch(env, st, instr);
+      }
+    }
   }
 
   async #dispatch(env: StepEnv, st: StageState, instr: Instruction): Promise<void> {
