@@ -22,6 +22,8 @@ export interface BuildBackend {
   runStepContainer(id: string, opts: { signal: AbortSignal; output: (stream: 'stdout' | 'stderr', data: Buffer) => void }): Promise<number>;
   /** Removes a step container and its rootfs, whatever its state. */
   removeStepContainer(id: string): Promise<void>;
+  /** Removes the step containers a crashed daemon left behind (at start, before any build). */
+  removeLeftoverStepContainers(): Promise<void>;
   /**
    * Mounts the root filesystem of a created, never started step container for `fn` to copy
    * into or read from, and unmounts it after (whether `fn` succeeds or not).
@@ -82,8 +84,6 @@ export interface StepContainerSpec {
   env: string[];
   /** `bridge` (default), `host`, `none` or a network name. */
   networkMode: string;
-  /** Labels that mark the container as a build step, so it can be told apart. */
-  labels: Record<string, string>;
 }
 
 export interface CommitStepOptions {

@@ -61,8 +61,9 @@ export class Builder {
     this.cache = new BuildCache(join(opts.root, 'cache.json'));
   }
 
-  /** Loads the cache; scratch dirs of builds a crash interrupted are removed. */
+  /** Loads the cache; scratch dirs and step containers of builds a crash interrupted are removed. */
   async init(): Promise<void> {
+    await this.opts.backend.removeLeftoverStepContainers();
     await mkdir(this.opts.root, { recursive: true, mode: 0o700 });
     await rm(join(this.opts.root, 'tmp'), { recursive: true, force: true });
     await mkdir(join(this.opts.root, 'tmp'), { mode: 0o700 });

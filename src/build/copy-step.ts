@@ -81,7 +81,7 @@ async function copyFromContext(env: StepEnv, st: StageState, instr: CopyInstruct
   const parent = st.image;
   const config = cloneConfig(st.config);
   await cachedStep(env, st, { parent: parent.id, instruction: instructionKey(instr), buildArgs: [], content }, async () => {
-    const id = await env.backend.createStepContainer({ image: parent.id, cmd: ['/bin/sh'], env: [], networkMode: 'none', labels: {} });
+    const id = await env.backend.createStepContainer({ image: parent.id, cmd: ['/bin/sh'], env: [], networkMode: 'none' });
     const remove = env.track(id);
     try {
       await env.backend.withRootfs(id, async (rootfs) => {
@@ -127,9 +127,9 @@ async function copyFromImage(env: StepEnv, st: StageState, instr: CopyInstructio
   const parent = st.image;
   const config = cloneConfig(st.config);
   await cachedStep(env, st, { parent: parent.id, instruction: instructionKey({ ...instr, from: source.id }), buildArgs: [], content }, async () => {
-    const id = await env.backend.createStepContainer({ image: parent.id, cmd: ['/bin/sh'], env: [], networkMode: 'none', labels: {} });
+    const id = await env.backend.createStepContainer({ image: parent.id, cmd: ['/bin/sh'], env: [], networkMode: 'none' });
     const remove = env.track(id);
-    const srcId = await env.backend.createStepContainer({ image: source.id, cmd: ['/bin/sh'], env: [], networkMode: 'none', labels: {} });
+    const srcId = await env.backend.createStepContainer({ image: source.id, cmd: ['/bin/sh'], env: [], networkMode: 'none' });
     const removeSrc = env.track(srcId);
     try {
       await env.backend.withRootfs(srcId, (from) => env.backend.withRootfs(id, async (rootfs) => {

@@ -128,7 +128,7 @@ async function dispatchRun(env: StepEnv, st: StageState, instr: RunInstruction):
   const config = cloneConfig(st.config);
   await cachedStep(env, st, { parent: parent.id, instruction: instructionKey(instr), buildArgs: recorded }, async () => {
     const id = await env.backend.createStepContainer({
-      image: parent.id, cmd: cmdLine, env: [...recorded, ...predefined], networkMode: network, labels: {},
+      image: parent.id, cmd: cmdLine, env: [...recorded, ...predefined], networkMode: network,
     });
     const remove = env.track(id);
     let ok = false;
@@ -167,7 +167,7 @@ export async function dispatchWorkdir(env: StepEnv, st: StageState, path: string
   const createdBy = nopCreatedBy(shellOf(st.config), `WORKDIR ${dir}`);
   const parent = st.image;
   await cachedStep(env, st, { parent: parent.id, instruction: instructionKey(instr), buildArgs: [] }, async () => {
-    const id = await env.backend.createStepContainer({ image: parent.id, cmd: ['/bin/sh'], env: [], networkMode: 'none', labels: {} });
+    const id = await env.backend.createStepContainer({ image: parent.id, cmd: ['/bin/sh'], env: [], networkMode: 'none' });
     const remove = env.track(id);
     try {
       await env.backend.withRootfs(id, async (rootfs) => {

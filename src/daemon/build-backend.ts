@@ -13,6 +13,8 @@ import type { JsonMessage } from '../api/progress.js';
 
 /** How long a step's output may trail its exit before the step moves on. */
 const OUTPUT_DRAIN_MS = 2000;
+/** The label of step containers. */
+const STEP_LABEL = 'berth.build.step';
 
 /**
  * The builder's needs met by the daemon's services: step containers are ordinary containers
@@ -52,7 +54,8 @@ export class DaemonBuildBackend implements BuildBackend {
       // The image's entrypoint is not the step's: RUN runs its command line alone.
       Entrypoint: [''],
       Env: spec.env,
-      Labels: spec.labels,
+      // Marks it as a step, so one a crash left behind is known at the next start.
+      Labels: { [STEP_LABEL]: 'true' },
       AttachStdout: true,
       AttachStderr: true,
       HostConfig: { NetworkMode: spec.networkMode === 'default' ? 'bridge' : spec.networkMode },
@@ -89,6 +92,13 @@ export class DaemonBuildBackend implements BuildBackend {
     await this.deps.containers.remove(id, { force: true, background: true }).catch((err) => {
       if (!isNotFound(err)) throw err;
     });
+  }
+
+  async removeLeftoverStepContainers(): Promise<void> {
+    for (const c of this.deps.containers.store.list()) {
+      if (c.config.Labels?.[STEP_LABEL] === undefined) continue;
+      await this.removeStepContainer(c.id).catch((err) => this.deps.log(`removing leftover build step ${c.id}: ${messageOf(err)}`));
+    }
   }
 
   async withRootfs<T>(id: string, fn: (rootfs: StepRootfs) => Promise<T>): Promise<T> {
