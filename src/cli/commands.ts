@@ -33,6 +33,7 @@ const history: CommandLoader = () => import('./commands/image/history.js').then(
 const tag: CommandLoader = () => import('./commands/image/tag.js').then((m) => m.command);
 const rmi: CommandLoader = () => import('./commands/image/rm.js').then((m) => m.command);
 const imageImport: CommandLoader = () => import('./commands/image/import.js').then((m) => m.command);
+const build: CommandLoader = () => import('./commands/image/build.js').then((m) => m.command);
 const load: CommandLoader = () => import('./commands/image/load.js').then((m) => m.command);
 const save: CommandLoader = () => import('./commands/image/save.js').then((m) => m.command);
 const imagePrune: CommandLoader = () => import('./commands/image/prune.js').then((m) => m.command);
@@ -66,7 +67,7 @@ const volumePrune: CommandLoader = () => import('./commands/volume/prune.js').th
 export const COMMANDS: Readonly<Record<string, CommandLoader>> = {
   run, exec, create, start, stop, kill, restart, rm, ps, logs, wait, attach, rename, pause, unpause, top, port,
   inspect, images, history, tag, rmi, import: imageImport, load, save, version, info,
-  pull, push, search, login, logout, 'image pull': pull, 'image push': push,
+  pull, push, search, login, logout, 'image pull': pull, 'image push': push, build, 'image build': build,
   'container run': run, 'container exec': exec, 'container create': create, 'container start': start, 'container stop': stop,
   'container kill': kill, 'container restart': restart, 'container rm': rm, 'container remove': rm,
   'container ls': ps, 'container ps': ps, 'container list': ps, 'container logs': logs,

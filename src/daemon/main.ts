@@ -18,7 +18,9 @@ import { addVolumeRoutes } from './routes/volume/routes.js';
 import { VolumeApi } from '../engine/volume/api.js';
 import { LocalVolumeService, PluginDrivers } from '../volume/index.js';
 import { NetworkApi } from '../engine/network/api.js';
-import { addPendingPruneRoutes } from './routes/system/prune.js';
+import { addBuildRoutes } from './routes/build/routes.js';
+import { DaemonBuildBackend } from './build-backend.js';
+import { Builder } from '../build/index.js';
 import { addSwarmAndPluginRoutes } from './routes/system/swarm.js';
 import { addUnservedEndpoints } from './server/engine-endpoints.js';
 import { OverlaySnapshotter } from '../snapshot/index.js';
@@ -154,7 +156,18 @@ export async function startDaemon(cfg: DaemonConfig): Promise<Daemon> {
   addImageRoutes(router, imageApi);
   addNetworkRoutes(router, new NetworkApi(network, containers, events));
   addVolumeRoutes(router, volumeApi);
-  addPendingPruneRoutes(router);
+  const builder = new Builder({
+    backend: new DaemonBuildBackend({ containers, images, imageApi, snapshotter, log: (m) => log('warn', m) }),
+    root: join(cfg.dataRoot, 'builder'),
+  });
+  await builder.init();
+  addBuildRoutes(router, {
+    imageBuild: (context, req) => builder.prepare(context, req),
+    buildPrune: async () => {
+      const { removed } = await builder.prune();
+      return { CachesDeleted: removed.length > 0 ? removed : null, SpaceReclaimed: 0 };
+    },
+  });
   addSwarmAndPluginRoutes(router);
   addUnservedEndpoints(router);
 

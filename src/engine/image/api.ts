@@ -66,9 +66,12 @@ export class ImageApi {
     const before = f.get('before')?.map((r) => this.#images.get(r).addedAt);
     const since = f.get('since')?.map((r) => this.#images.get(r).addedAt);
     const until = f.get('until')?.map((u) => parseUntil(u));
-    return this.#images
-      .list()
+    const all = this.#images.list();
+    // Untagged parents (the build's intermediate images) are listed only with -a, as Docker lists them.
+    const parents = new Set(all.map((img) => img.parent).filter(Boolean));
+    return all
       .filter((img) => {
+        if (!opts.all && img.repoTags.length === 0 && img.repoDigests.length === 0 && parents.has(img.id)) return false;
         if (dangling !== undefined && (img.repoTags.length === 0) !== (dangling === 'true' || dangling === '1')) return false;
         if (f.has('label') && !matchLabels((img.config.config?.Labels ?? {}) as Record<string, string>, f.get('label')!)) return false;
         // An image pulled by digest has no tag of that repository, only the digest: it matches too.
