@@ -35,6 +35,16 @@ export interface ProxyStoreOptions {
 
 const ACCEPT_MANIFESTS = [MediaType.ociIndex, MediaType.ociManifest, MediaType.dockerManifestList, MediaType.dockerManifest].join(', ');
 
+/** The upstream's body, failing once it goes past `limit` bytes (a digest check alone would only catch it at the end). */
+async function* capped(body: AsyncIterable<Buffer>, limit: number): AsyncIterable<Buffer> {
+  let n = 0;
+  for await (const chunk of body) {
+    n += chunk.length;
+    if (n > limit) throw registryError('unavailable', { limit }, undefined, 'upstream registry sent more bytes than the blob size it announced');
+    yield chunk;
+  }
+}
+
 function readOnly(): Error {
   return registryError('methodNotAllowed', undefined, undefined, 'the operation is unsupported: this registry is a pull-through cache');
 }
@@ -47,6 +57,8 @@ export class ProxyStore implements RegistryStore {
   /** When each "name:tag" was last confirmed by the upstream. */
   readonly #tagChecked = new Map<string, number>();
   readonly #downloads = new Map<string, BlobDownload>();
+  /** Blob sizes the upstream announced (HEAD), the most recent few thousand. */
+  readonly #sizes = new Map<string, number>();
   readonly #manifestFetches = new Map<string, Promise<StoredManifest>>();
 
   constructor(cache: FsRegistryStore, upstream: UpstreamRegistry, opts: ProxyStoreOptions = {}) {
@@ -85,6 +97,8 @@ export class ProxyStore implements RegistryStore {
     res.resume();
     const size = Number(res.headers['content-length']);
     if (!Number.isSafeInteger(size) || size < 0) throw registryError('unavailable', { digest }, undefined, 'upstream registry gave no size for the blob');
+    this.#sizes.set(digest, size);
+    if (this.#sizes.size > 10_000) this.#sizes.delete(this.#sizes.keys().next().value!);
     return { digest, size };
   }
 
@@ -92,16 +106,18 @@ export class ProxyStore implements RegistryStore {
     if (await this.#cache.statBlob(name, digest)) return this.#cache.openBlob(name, digest, range);
     // Cached for another repository: statBlob has just had the upstream confirm this one has it.
     if (await this.#cache.mountBlob(name, digest, undefined)) return this.#cache.openBlob(name, digest, range);
-    const dl = this.#downloads.get(digest) ?? this.#startDownload(name, digest);
+    const dl = this.#downloads.get(digest) ?? this.#startDownload(name, digest, this.#sizes.get(digest));
     await dl.started;
     return dl.reader(range);
   }
 
-  #startDownload(name: string, digest: string): BlobDownload {
+  #startDownload(name: string, digest: string, size: number | undefined): BlobDownload {
     const dl = new BlobDownload(this.#cache.tempPath('proxy'), digest, async () => {
       const res = await this.#upstream.request('GET', `/v2/${name}/blobs/${digest}`, name);
       if (res.statusCode !== 200) throw await upstreamError(res, 'blob');
-      return res as AsyncIterable<Buffer>;
+      // The size the client was promised (HEAD), or the answer's own: never read past it.
+      const limit = size ?? Number(res.headers['content-length']);
+      return Number.isSafeInteger(limit) ? capped(res, limit) : (res as AsyncIterable<Buffer>);
     });
     this.#downloads.set(digest, dl);
     dl.finished

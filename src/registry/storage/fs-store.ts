@@ -5,6 +5,8 @@
  * into place. Links, tags and referrer entries are small files written atomically.
  * Upload sessions live in memory with their running hash; their bytes sit under uploads/, which
  * is emptied at start (a session does not survive a restart) and swept of idle sessions.
+ * Every push touches the blobs, links and revisions it relies on, which is what lets gc.ts run
+ * while this store serves (see putManifest).
  */
 import { randomBytes, type Hash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';

@@ -127,7 +127,7 @@ describe('registry: garbage collection while serving', { skip: skipReason({ cli:
       const img = images[i]!;
       const repo = `race/r${i % 2}`;
       const tag = `t${i}`;
-      const deadline = Date.now() + 6_000;
+      const deadline = Date.now() + 4_000;
       while (Date.now() < deadline) {
         if (!(await pushLikeAClient(reg, repo, img, tag, stats))) continue;
         stored.set(`${repo}:${tag}`, img);
