@@ -102,6 +102,8 @@ describe('expandWord', () => {
     assert.throws(() => word('${A^^}'), /unsupported modifier \(\^\) in substitution/);
     assert.throws(() => word('"open'), /matching double-quote/);
     assert.throws(() => word("'open"), /matching single-quote/);
+    assert.throws(() => word(`${'${A:-'.repeat(300)}x${'}'.repeat(300)}`), /substitutions nested more than 256 deep/);
+    assert.equal(word(`${'${U:-'.repeat(200)}x${'}'.repeat(200)}`), 'x');
   });
 });
 

@@ -67,10 +67,12 @@ class Words {
 }
 
 const EOF = '';
+const MAX_NESTING = 256;
 
 class ShellWord {
   private readonly chars: string[];
   private pos = 0;
+  private depth = 0;
   private rawEscapes: boolean;
 
   constructor(private readonly source: string, private readonly lookup: VariableLookup, private readonly options: LexOptions) {
@@ -180,6 +182,16 @@ class ShellWord {
   }
 
   private dollar(): string {
+    // Nested `${A:-${B:-...}}` recurse; a bound keeps hostile nesting an error, not a stack overflow.
+    if (++this.depth > MAX_NESTING) throw new InstructionError(`substitutions nested more than ${MAX_NESTING} deep`);
+    try {
+      return this.dollarInner();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private dollarInner(): string {
     this.next(); // $
     if (this.peek() !== '{') {
       const name = this.name();
