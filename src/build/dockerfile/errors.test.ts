@@ -9,7 +9,9 @@ const cases: [name: string, text: string, message: string][] = [
   ['only comments and blanks', '# nothing\n\n   \n', 'dockerfile parse error: file with no instructions'],
   ['only global ARGs', 'ARG A=1\n', 'dockerfile parse error: no build stage in current context'],
   ['instruction before FROM', 'ARG A\nRUN x\nFROM a\n', 'dockerfile parse error on line 2: no build stage in current context'],
-  ['unknown instruction', 'FROM a\nfoo bar\n', 'dockerfile parse error on line 2: unknown instruction: FOO'],
+  ['unknown instruction', 'FROM a\nFOO bar\n', 'dockerfile parse error on line 2: unknown instruction: FOO'],
+  ['unknown instruction named as written', 'FROM a\nfoo bar\n', 'dockerfile parse error on line 2: unknown instruction: foo'],
+  ['line longer than 64 KiB', `FROM a\nRUN ${'x'.repeat(65_536)}\n`, 'dockerfile parse error on line 2: dockerfile line greater than max allowed size of 65535'],
   ['duplicate directive', '# escape=`\n# ESCAPE=\\\nFROM a\n', 'dockerfile parse error on line 2: only one escape parser directive can be used'],
   ['duplicate syntax directive', '#syntax=a\n# Syntax = b\nFROM a\n', 'dockerfile parse error on line 2: only one syntax parser directive can be used'],
   ['bad escape token', '# escape=x\nFROM a\n', 'dockerfile parse error on line 1: invalid escape token \'x\' does not match ` or \\'],
@@ -68,6 +70,7 @@ const cases: [name: string, text: string, message: string][] = [
   ['HEALTHCHECK missing unit', 'FROM a\nHEALTHCHECK --timeout=5 CMD a\n', 'dockerfile parse error on line 2: time: missing unit in duration "5"'],
   ['HEALTHCHECK invalid duration', 'FROM a\nHEALTHCHECK --timeout=.s CMD a\n', 'dockerfile parse error on line 2: time: invalid duration ".s"'],
   ['HEALTHCHECK too short', 'FROM a\nHEALTHCHECK --start-interval=999us CMD a\n', 'dockerfile parse error on line 2: Interval "start-interval" cannot be less than 1ms'],
+  ['HEALTHCHECK 50ns', 'FROM a\nHEALTHCHECK --interval=50ns CMD a\n', 'dockerfile parse error on line 2: Interval "interval" cannot be less than 1ms'],
   ['HEALTHCHECK negative', 'FROM a\nHEALTHCHECK --interval=-1s CMD a\n', 'dockerfile parse error on line 2: Interval "interval" cannot be less than 1ms'],
   ['HEALTHCHECK retries zero', 'FROM a\nHEALTHCHECK --retries=0 CMD a\n', 'dockerfile parse error on line 2: --retries must be at least 1 (not 0)'],
   ['HEALTHCHECK retries not a number', 'FROM a\nHEALTHCHECK --retries=x CMD a\n', 'dockerfile parse error on line 2: strconv.ParseInt: parsing "x": invalid syntax'],
@@ -92,6 +95,7 @@ const cases: [name: string, text: string, message: string][] = [
   ['faults in cutting a line come before faults of earlier instructions', 'FROM a\nBOGUS x\nENV A\n', 'dockerfile parse error on line 3: ENV must have two arguments'],
   ['arguments are counted before flags are read', 'FROM a\nCOPY --foo=1 a\n', 'dockerfile parse error on line 2: COPY requires at least two arguments, but only one was provided. Destination could not be determined'],
   ['line of a continued instruction is its first', 'FROM a\nRUN \\\n  x\nBAD \\\n  y\n', 'dockerfile parse error on line 4: unknown instruction: BAD'],
+  ['line after comments and blank lines', '# c\n\nFROM a\n# c\n\n  \nBAD\n', 'dockerfile parse error on line 7: unknown instruction: BAD'],
 ];
 
 describe('parse errors', () => {

@@ -53,6 +53,25 @@ describe('expandWord', () => {
     assert.equal(word('${P//\\//:}'), ':usr:local:bin');
   });
 
+  it('matches patterns that would make a backtracking regex explode, with the right result', () => {
+    // A RegExp for this pattern backtracks exponentially against a long run of `a`; the glob
+    // matcher steps once per character, so this finishes, and an unmatched pattern leaves the value.
+    vars.LONG = 'a'.repeat(5000);
+    assert.equal(word('${LONG#*a*a*a*a*a*a*a*a*a*a*a*a*b}'), vars.LONG);
+    assert.equal(word('${LONG%%a*a*a*a*a*a*a*a*a*a*a*a*b}'), vars.LONG);
+    assert.equal(word('${LONG//*a*a*a*a*a*a*b/x}'), vars.LONG);
+    assert.equal(word('${LONG##*a*a}'), '');
+    delete vars.LONG;
+  });
+
+  it('replaces empty matches the way Go does', () => {
+    vars.AB = 'ab';
+    assert.equal(word('${AB//x*/-}'), 'ab');
+    assert.equal(word('${AB//*/-}'), '-');
+    assert.equal(word('${AB//b*/-}'), 'a-');
+    delete vars.AB;
+  });
+
   it('keeps glob characters literal when escaped', () => {
     vars.G = 'a*b*c';
     assert.equal(word('${G#*\\*}'), 'b*c');
@@ -83,6 +102,8 @@ describe('expandWord', () => {
     assert.throws(() => word('${A^^}'), /unsupported modifier \(\^\) in substitution/);
     assert.throws(() => word('"open'), /matching double-quote/);
     assert.throws(() => word("'open"), /matching single-quote/);
+    assert.throws(() => word(`${'${A:-'.repeat(300)}x${'}'.repeat(300)}`), /substitutions nested more than 256 deep/);
+    assert.equal(word(`${'${U:-'.repeat(200)}x${'}'.repeat(200)}`), 'x');
   });
 });
 

@@ -140,7 +140,8 @@ export function typeInstruction(raw: RawInstruction, escapeToken: string, warn: 
     case 'HEALTHCHECK':
       return healthcheck(args, flags, base);
     default:
-      throw new InstructionError(`unknown instruction: ${keyword}`);
+      // Named as written (`foo` stays `foo`), as current Docker does.
+      throw new InstructionError(`unknown instruction: ${raw.keyword}`);
   }
 }
 
@@ -227,6 +228,8 @@ function healthcheck(args: string, flags: InstructionFlags, base: Pick<Healthche
     } catch (err) {
       throw new InstructionError((err as Error).message);
     }
+    // Zero means Docker's default, as if the option were not given.
+    if (ns === 0) continue;
     if (ns < 1_000_000) throw new InstructionError(`Interval "${flag}" cannot be less than 1ms`);
     check[field] = ns;
   }

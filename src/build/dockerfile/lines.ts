@@ -37,6 +37,7 @@ export interface SplitResult {
 const DIRECTIVE = /^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$/;
 const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
 const HEREDOC_KEYWORDS = new Set(['run', 'copy', 'add']);
+const MAX_LINE_BYTES = 64 * 1024;
 
 export function splitInstructions(text: string): SplitResult {
   const lines = toLines(text);
@@ -129,11 +130,15 @@ function toLines(text: string): string[] {
   let start = 0;
   for (;;) {
     const nl = body.indexOf('\n', start);
-    if (nl < 0) {
-      if (start < body.length) lines.push(body.slice(start));
-      return lines;
+    const line = body.slice(start, nl < 0 ? body.length : nl + 1);
+    if (line !== '') {
+      // Docker reads lines into a 64 KiB buffer and refuses longer ones.
+      if (line.length > MAX_LINE_BYTES / 3 && Buffer.byteLength(line) > MAX_LINE_BYTES) {
+        throw new DockerfileParseError(lines.length + 1, `dockerfile line greater than max allowed size of ${MAX_LINE_BYTES - 1}`);
+      }
+      lines.push(line);
     }
-    lines.push(body.slice(start, nl + 1));
+    if (nl < 0) return lines;
     start = nl + 1;
   }
 }

@@ -14,6 +14,14 @@ describe('parseDockerfile', () => {
     assert.equal(df.stages[1].index, 1);
   });
 
+  it('takes a zero HEALTHCHECK duration as the default and a line of exactly 64 KiB', () => {
+    const df = parseDockerfile(`FROM a\nHEALTHCHECK --interval=0s --timeout=0 CMD a\nRUN ${'x'.repeat(65_535 - 5)}\n`);
+    const [check, run] = df.stages[0].instructions;
+    assert.equal(check.kind === 'HEALTHCHECK' && check.interval, undefined);
+    assert.equal(check.kind === 'HEALTHCHECK' && check.timeout, undefined);
+    assert.equal(run.kind, 'RUN');
+  });
+
   it('reports faults as invalid-argument errors naming the line', () => {
     assert.throws(() => parseDockerfile('FROM a\n\nFOO bar\n'), (err: unknown) => {
       assert.ok(err instanceof DockerfileParseError);

@@ -1,5 +1,5 @@
 import { InstructionError } from './errors.js';
-import { reversePattern, reverseString, shellPatternToRegExp } from './glob.js';
+import { compileGlob, globPrefix, globReplace, reversePattern } from './glob.js';
 import { isSpace } from './text.js';
 import type { VariableLookup } from './types.js';
 
@@ -67,10 +67,12 @@ class Words {
 }
 
 const EOF = '';
+const MAX_NESTING = 256;
 
 class ShellWord {
   private readonly chars: string[];
   private pos = 0;
+  private depth = 0;
   private rawEscapes: boolean;
 
   constructor(private readonly source: string, private readonly lookup: VariableLookup, private readonly options: LexOptions) {
@@ -180,6 +182,16 @@ class ShellWord {
   }
 
   private dollar(): string {
+    // Nested `${A:-${B:-...}}` recurse; a bound keeps hostile nesting an error, not a stack overflow.
+    if (++this.depth > MAX_NESTING) throw new InstructionError(`substitutions nested more than ${MAX_NESTING} deep`);
+    try {
+      return this.dollarInner();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private dollarInner(): string {
     this.next(); // $
     if (this.peek() !== '{') {
       const name = this.name();
@@ -258,9 +270,7 @@ class ShellWord {
           throw err;
         }
         const value = this.lookup(name) ?? '';
-        const re = compilePattern(pattern, true, false);
-        if (all) return value.replace(new RegExp(re.source, 'gu'), () => replacement);
-        return value.replace(re, () => replacement);
+        return globReplace(compilePattern(pattern), value, replacement, all);
       }
       case EOF:
         throw new InstructionError("syntax error: missing '}'");
@@ -290,20 +300,24 @@ function isDigit(ch: string): boolean {
   return ch !== EOF && /^\p{Nd}$/u.test(ch);
 }
 
-function compilePattern(pattern: string, greedy: boolean, anchored: boolean): RegExp {
+function compilePattern(pattern: string): ReturnType<typeof compileGlob> {
   try {
-    return shellPatternToRegExp(pattern, greedy, anchored);
+    return compileGlob(pattern);
   } catch (err) {
     throw new InstructionError(`invalid pattern (${pattern}) in substitution: ${(err as Error).message}`);
   }
 }
 
+/** `${VAR#pat}` / `${VAR##pat}`: drop the shortest or longest matching prefix. */
 function trimPrefix(pattern: string, value: string, greedy: boolean): string {
-  const m = compilePattern(pattern, greedy, true).exec(value);
-  return m ? value.slice(m[0].length) : value;
+  const chars = Array.from(value);
+  const n = globPrefix(compilePattern(pattern), chars, greedy);
+  return n === undefined ? value : chars.slice(n).join('');
 }
 
-/** Shortest or longest suffix: reverse both, match as a prefix, reverse back. */
+/** `${VAR%pat}` / `${VAR%%pat}`: the same on the reversed pattern and value, as Docker does it. */
 function trimSuffix(pattern: string, value: string, greedy: boolean): string {
-  return reverseString(trimPrefix(reversePattern(pattern), reverseString(value), greedy));
+  const chars = Array.from(value).reverse();
+  const n = globPrefix(compilePattern(reversePattern(pattern)), chars, greedy);
+  return n === undefined ? value : chars.slice(n).reverse().join('');
 }
