@@ -27,7 +27,7 @@ export class InstructionFlags {
         name = name.slice(0, eq);
       }
       const kind = this.kinds.get(name);
-      if (kind === undefined) throw new InstructionError(`unknown flag: ${name}`);
+      if (kind === undefined) throw new InstructionError(`unknown flag: --${name}`);
       const seen = this.values.get(name);
       if (seen && kind !== 'strings') throw new InstructionError(`duplicate flag specified: ${name}`);
       switch (kind) {
