@@ -7,12 +7,14 @@ import { isSpace } from './text.js';
  * that is `[fd]<<[-]word` opens one, in order. The bodies are read by the caller.
  */
 
-const HEREDOC_WORD = /^(\d*)<<(-?)([^<]*)$/;
+// Blanks between `<<` and the delimiter are allowed since BuildKit 0.22 (`RUN << EOF`).
+const HEREDOC_WORD = /^(\d*)<<(-?)[\t\n\f\r ]*([^<]*)$/;
+const BARE_OPENER = /^\d*<<-?$/;
 
 /** The heredocs a line opens, without content yet. */
 export function heredocsFromLine(line: string): Omit<Heredoc, 'content'>[] {
   const docs: Omit<Heredoc, 'content'>[] = [];
-  for (const word of shellWords(line)) {
+  for (const word of joinSpacedOpeners(shellWords(line))) {
     const doc = parseHeredocWord(word);
     if (doc) docs.push(doc);
   }
@@ -31,6 +33,20 @@ export function parseHeredocWord(word: string): Omit<Heredoc, 'content'> | undef
   const doc: Omit<Heredoc, 'content'> = { name, expand: quotes(name) === quotes(raw), chomp: m[2] === '-' };
   if (m[1] !== '') doc.fileDescriptor = Number(m[1]);
   return doc;
+}
+
+/** `<<` or `<<-` written apart from its delimiter (`<< EOF`) joined with it into one word. */
+export function joinSpacedOpeners(words: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    if (BARE_OPENER.test(words[i]) && i + 1 < words.length) {
+      out.push(words[i] + words[i + 1]);
+      i++;
+    } else {
+      out.push(words[i]);
+    }
+  }
+  return out;
 }
 
 /** With `<<-`, the leading tabs of every body line go. */

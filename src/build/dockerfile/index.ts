@@ -1,6 +1,6 @@
 export type * from './types.js';
 export { DockerfileParseError } from './errors.js';
-export { parseDockerfile } from './parse.js';
+export { parseDockerfile, parseOnbuildTrigger } from './parse.js';
 export { expandHeredocBody, expandInstruction, expandWord, expandWords } from './expand.js';
 export {
   PLATFORM_ARGS, PREDEFINED_ARGS, PROXY_ARGS, formatPlatform, isPredefinedArg, isProxyArg, platformArgValues,

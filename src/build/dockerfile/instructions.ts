@@ -1,7 +1,8 @@
 import { InstructionError } from './errors.js';
 import { parseGoDuration } from './duration.js';
 import { InstructionFlags } from './flags.js';
-import { parseHeredocWord } from './heredoc.js';
+import { splitKeyValues } from './line-cut.js';
+import { joinSpacedOpeners, parseHeredocWord } from './heredoc.js';
 import type { RawInstruction } from './lines.js';
 import { parseRunMount } from './mount.js';
 import { splitFirstGap, splitOnGaps, trimSpace, WORD_GAP } from './text.js';
@@ -18,6 +19,7 @@ import { parseJsonArray, parseWords } from './words.js';
  */
 export function typeInstruction(raw: RawInstruction, escapeToken: string, warn: (message: string) => void): Instruction {
   const base = { range: raw.range, original: raw.original };
+  const legacyWarning = (kw: string): void => warn(`line ${raw.range.line}: "${kw} key=value" should be used instead of legacy "${kw} key value" format`);
   const flags = new InstructionFlags(raw.flags);
   const keyword = raw.keyword.toUpperCase();
   const args = raw.args;
@@ -66,14 +68,14 @@ export function typeInstruction(raw: RawInstruction, escapeToken: string, warn: 
     }
     case 'ENV':
       flags.parse({});
-      return { kind: 'ENV', ...base, vars: keyValues(args, 'ENV', escapeToken) };
+      return { kind: 'ENV', ...base, vars: keyValues(args, 'ENV', escapeToken, legacyWarning) };
     case 'LABEL':
       flags.parse({});
-      return { kind: 'LABEL', ...base, labels: keyValues(args, 'LABEL', escapeToken) };
+      return { kind: 'LABEL', ...base, labels: keyValues(args, 'LABEL', escapeToken, legacyWarning) };
     case 'ARG': {
-      flags.parse({});
       const words = parseWords(args, escapeToken);
       if (words.length === 0) throw new InstructionError('ARG requires at least one argument');
+      flags.parse({});
       return {
         kind: 'ARG', ...base, args: words.map((word): ArgDeclaration => {
           const eq = word.indexOf('=');
@@ -84,45 +86,43 @@ export function typeInstruction(raw: RawInstruction, escapeToken: string, warn: 
       };
     }
     case 'COPY': {
+      const words = copyWords(args, 'COPY');
       flags.parse({ from: 'string', chown: 'string', chmod: 'string', link: 'bool', parents: 'bool', exclude: 'strings' });
-      const copy: CopyInstruction = { kind: 'COPY', ...base, ...copyArgs(args, raw.heredocs, 'COPY'), link: flags.bool('link'), exclude: flags.strings('exclude'), parents: flags.bool('parents') };
+      const copy: CopyInstruction = { kind: 'COPY', ...base, ...copySources(words, raw.heredocs, 'COPY'), link: flags.bool('link'), exclude: flags.strings('exclude'), parents: flags.bool('parents') };
       setIf(copy, 'from', flags.string('from'));
       setIf(copy, 'chown', flags.string('chown'));
       setIf(copy, 'chmod', flags.string('chmod'));
       return copy;
     }
     case 'ADD': {
+      const words = copyWords(args, 'ADD');
       flags.parse({ chown: 'string', chmod: 'string', link: 'bool', exclude: 'strings', checksum: 'string', 'keep-git-dir': 'bool' });
-      const add: AddInstruction = { kind: 'ADD', ...base, ...copyArgs(args, raw.heredocs, 'ADD'), link: flags.bool('link'), exclude: flags.strings('exclude'), keepGitDir: flags.bool('keep-git-dir') };
+      const add: AddInstruction = { kind: 'ADD', ...base, ...copySources(words, raw.heredocs, 'ADD'), link: flags.bool('link'), exclude: flags.strings('exclude'), keepGitDir: flags.bool('keep-git-dir') };
       setIf(add, 'chown', flags.string('chown'));
       setIf(add, 'chmod', flags.string('chmod'));
       setIf(add, 'checksum', flags.string('checksum'));
       return add;
     }
     case 'EXPOSE':
-      flags.parse({});
       if (args === '') throw new InstructionError('EXPOSE requires at least one argument');
+      flags.parse({});
       return { kind: 'EXPOSE', ...base, ports: splitOnGaps(args) };
     case 'VOLUME': {
-      flags.parse({});
       const list = jsonOrWords(args);
       if (list.length === 0) throw new InstructionError('VOLUME requires at least one argument');
+      flags.parse({});
       const paths = list.map((p) => trimSpace(p));
       if (paths.includes('')) throw new InstructionError('VOLUME specified can not be an empty string');
       return { kind: 'VOLUME', ...base, paths };
     }
     case 'USER':
-      flags.parse({});
-      return { kind: 'USER', ...base, user: exactlyOne(args, keyword) };
+      return { kind: 'USER', ...base, user: exactlyOne(args, keyword, flags) };
     case 'WORKDIR':
-      flags.parse({});
-      return { kind: 'WORKDIR', ...base, path: exactlyOne(args, keyword) };
+      return { kind: 'WORKDIR', ...base, path: exactlyOne(args, keyword, flags) };
     case 'STOPSIGNAL':
-      flags.parse({});
-      return { kind: 'STOPSIGNAL', ...base, signal: exactlyOne(args, keyword) };
+      return { kind: 'STOPSIGNAL', ...base, signal: exactlyOne(args, keyword, flags) };
     case 'MAINTAINER': {
-      flags.parse({});
-      const name = exactlyOne(args, keyword);
+      const name = exactlyOne(args, keyword, flags);
       warn(`line ${raw.range.line}: MAINTAINER instruction is deprecated in favor of using label`);
       return { kind: 'MAINTAINER', ...base, name };
     }
@@ -140,7 +140,8 @@ export function typeInstruction(raw: RawInstruction, escapeToken: string, warn: 
     case 'HEALTHCHECK':
       return healthcheck(args, flags, base);
     default:
-      throw new InstructionError(`unknown instruction: ${keyword}`);
+      // Named as written (`foo` stays `foo`), as current Docker does.
+      throw new InstructionError(`unknown instruction: ${raw.keyword}`);
   }
 }
 
@@ -158,18 +159,24 @@ function jsonOrWords(args: string): string[] {
   return args === '' ? [] : splitOnGaps(args);
 }
 
-function copyArgs(args: string, heredocs: Heredoc[], keyword: string): { sources: string[]; dest: string; heredocs: Heredoc[] } {
+/** COPY and ADD words, counted before the flags are read (as Docker does). */
+function copyWords(args: string, keyword: string): { words: string[]; json: boolean } {
   const json = parseJsonArray(args);
-  const words = json ?? (args === '' ? [] : splitOnGaps(args));
+  const words = json ?? (args === '' ? [] : joinSpacedOpeners(splitOnGaps(args)));
   if (words.length < 2) {
-    throw new InstructionError(`${keyword} requires at least two arguments, but only ${words.length === 0 ? 'none were' : 'one was'} provided. Destination could not be determined`);
+    throw new InstructionError(`${keyword} requires at least two arguments, but only one was provided. Destination could not be determined`);
   }
+  return { words, json: json !== undefined };
+}
+
+/** Sources, destination, and the heredocs used as sources (in the order they are named). */
+function copySources({ words, json }: { words: string[]; json: boolean }, heredocs: Heredoc[], keyword: string): { sources: string[]; dest: string; heredocs: Heredoc[] } {
   const dest = words[words.length - 1];
-  if (json === undefined && parseHeredocWord(dest)) throw new InstructionError(`${keyword} cannot accept a heredoc as a destination`);
+  if (!json && parseHeredocWord(dest)) throw new InstructionError(`${keyword} cannot accept a heredoc as a destination`);
   const sources: string[] = [];
   const used: Heredoc[] = [];
   for (const src of words.slice(0, -1)) {
-    const doc = json === undefined ? parseHeredocWord(src) : undefined;
+    const doc = json ? undefined : parseHeredocWord(src);
     const body = doc && heredocs.find((h) => h.name === doc.name);
     if (body) used.push(body);
     else sources.push(src);
@@ -181,27 +188,17 @@ function copyArgs(args: string, heredocs: Heredoc[], keyword: string): { sources
  * ENV and LABEL: `k=v k2=v2 ...` (each word split at its first `=`), or the legacy `KEY value`
  * form when the first word has no `=` (the rest of the line is the value).
  */
-function keyValues(args: string, keyword: 'ENV' | 'LABEL', escapeToken: string): KeyValue[] {
-  const words = parseWords(args, escapeToken);
-  if (words.length === 0) throw new InstructionError(`${keyword} requires at least one argument`);
-  const pairs: KeyValue[] = [];
-  if (!words[0].includes('=')) {
-    const [key, value] = splitFirstGap(args);
-    if (value === undefined) throw new InstructionError(`${keyword} must have two arguments`);
-    pairs.push({ key, value });
-  } else {
-    for (const word of words) {
-      const eq = word.indexOf('=');
-      if (eq < 0) throw new InstructionError(`Syntax error - can't find = in ${goQuote(word)}. Must be of the form: name=value`);
-      pairs.push({ key: word.slice(0, eq), value: word.slice(eq + 1) });
-    }
-  }
+function keyValues(args: string, keyword: 'ENV' | 'LABEL', escapeToken: string, legacy: (keyword: string) => void): KeyValue[] {
+  const pairs = splitKeyValues(args, keyword, escapeToken, legacy);
+  if (pairs.length === 0) throw new InstructionError(`${keyword} requires at least one argument`);
   if (pairs.some((p) => p.key === '')) throw new InstructionError(`${keyword} names can not be blank`);
   return pairs;
 }
 
-function exactlyOne(args: string, keyword: string): string {
+/** The whole argument text as one word; Docker counts before it reads the flags. */
+function exactlyOne(args: string, keyword: string, flags: InstructionFlags): string {
   if (args === '') throw new InstructionError(`${keyword} requires exactly one argument`);
+  flags.parse({});
   return args;
 }
 
@@ -231,15 +228,17 @@ function healthcheck(args: string, flags: InstructionFlags, base: Pick<Healthche
     } catch (err) {
       throw new InstructionError((err as Error).message);
     }
+    // Zero means Docker's default, as if the option were not given.
+    if (ns === 0) continue;
     if (ns < 1_000_000) throw new InstructionError(`Interval "${flag}" cannot be less than 1ms`);
     check[field] = ns;
   }
   const retries = flags.string('retries');
   if (retries !== undefined && retries !== '') {
-    if (!/^[+-]?[0-9]+$/.test(retries) || Math.abs(Number(retries)) > 2 ** 31) {
-      throw new InstructionError(`strconv.ParseInt: parsing ${goQuote(retries)}: ${/^[+-]?[0-9]+$/.test(retries) ? 'value out of range' : 'invalid syntax'}`);
-    }
+    // Go's strconv.ParseInt(value, 10, 32) and its messages.
+    if (!/^[+-]?[0-9]+$/.test(retries)) throw new InstructionError(`strconv.ParseInt: parsing ${goQuote(retries)}: invalid syntax`);
     const n = Number(retries);
+    if (n > 2 ** 31 - 1 || n < -(2 ** 31)) throw new InstructionError(`strconv.ParseInt: parsing ${goQuote(retries)}: value out of range`);
     if (n < 1) throw new InstructionError(`--retries must be at least 1 (not ${n})`);
     check.retries = n;
   }

@@ -1,5 +1,6 @@
 import { DockerfileParseError, InstructionError } from './errors.js';
 import { chompHeredocContent, heredocsFromLine } from './heredoc.js';
+import { checkLineCut } from './line-cut.js';
 import { parseJsonArray, extractBuilderFlags } from './words.js';
 import { splitFirstGap, trimLeftSpace, trimSpace } from './text.js';
 import type { Heredoc, SourceRange } from './types.js';
@@ -32,17 +33,22 @@ export interface SplitResult {
   warnings: string[];
 }
 
-const DIRECTIVE = /^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$/;
+// Go's `\s` (the regexp Docker uses) is [\t\n\f\r ], narrower than JavaScript's.
+const DIRECTIVE = /^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$/;
 const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
 const HEREDOC_KEYWORDS = new Set(['run', 'copy', 'add']);
+const MAX_LINE_BYTES = 64 * 1024;
 
 export function splitInstructions(text: string): SplitResult {
   const lines = toLines(text);
   const { directives, escapeToken } = readDirectives(lines);
-  const continuation = new RegExp(`${escapeToken === '\\' ? '\\\\' : '`'}[ \\t]*$`);
+  // An escape token at the end of a line (blanks after it allowed) continues the instruction,
+  // unless another escape token escapes it: `c:\\` ends the line, as Docker reads it.
+  const esc = escapeToken === '\\' ? '\\\\' : '`';
+  const continuation = new RegExp(`(^|[^${esc}])${esc}[ \\t]*$`);
   const trimContinuation = (line: string): [string, boolean] => {
     const m = continuation.exec(line);
-    return m ? [line.slice(0, m.index), false] : [line, true];
+    return m ? [line.slice(0, m.index + m[1].length), false] : [line, true];
   };
 
   const instructions: RawInstruction[] = [];
@@ -82,6 +88,12 @@ export function splitInstructions(text: string): SplitResult {
       args = trimSpace(extracted.rest);
     }
     const instruction: RawInstruction = { keyword, flags, args, original: line, range: { line: startLine, endLine: n }, heredocs: [] };
+    try {
+      checkLineCut(line, escapeToken);
+    } catch (err) {
+      if (err instanceof InstructionError) throw new DockerfileParseError(startLine, err.message, { cause: err });
+      throw err;
+    }
 
     if (line.includes('<<') && mayHaveHeredocs(keyword, args, startLine)) {
       for (const doc of heredocsFromLine(line)) {
@@ -118,11 +130,15 @@ function toLines(text: string): string[] {
   let start = 0;
   for (;;) {
     const nl = body.indexOf('\n', start);
-    if (nl < 0) {
-      if (start < body.length) lines.push(body.slice(start));
-      return lines;
+    const line = body.slice(start, nl < 0 ? body.length : nl + 1);
+    if (line !== '') {
+      // Docker reads lines into a 64 KiB buffer and refuses longer ones.
+      if (line.length > MAX_LINE_BYTES / 3 && Buffer.byteLength(line) > MAX_LINE_BYTES) {
+        throw new DockerfileParseError(lines.length + 1, `dockerfile line greater than max allowed size of ${MAX_LINE_BYTES - 1}`);
+      }
+      lines.push(line);
     }
-    lines.push(body.slice(start, nl + 1));
+    if (nl < 0) return lines;
     start = nl + 1;
   }
 }

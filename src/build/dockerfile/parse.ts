@@ -42,3 +42,23 @@ export function parseDockerfile(text: string): Dockerfile {
   if (stages.length === 0) throw new DockerfileParseError(undefined, 'no build stage in current context');
   return { directives: split.directives, escapeToken: split.escapeToken, globalArgs, stages, warnings };
 }
+
+/**
+ * One ONBUILD trigger, as the build of a child image reads it from its base image's config: a
+ * single instruction (heredoc bodies included), not FROM, MAINTAINER or ONBUILD. Lines in
+ * errors count from the trigger's first line.
+ */
+export function parseOnbuildTrigger(expression: string): Instruction {
+  const split = splitInstructions(expression);
+  if (split.instructions.length !== 1) throw new DockerfileParseError(undefined, 'onbuild trigger should be a single expression');
+  const raw = split.instructions[0];
+  const keyword = raw.keyword.toUpperCase();
+  if (keyword === 'ONBUILD') throw new DockerfileParseError(raw.range.line, 'Chaining ONBUILD via `ONBUILD ONBUILD` isn\'t allowed');
+  if (keyword === 'FROM' || keyword === 'MAINTAINER') throw new DockerfileParseError(raw.range.line, `${keyword} isn't allowed as an ONBUILD trigger`);
+  try {
+    return typeInstruction(raw, split.escapeToken, () => undefined);
+  } catch (err) {
+    if (err instanceof InstructionError) throw new DockerfileParseError(raw.range.line, err.message, { cause: err });
+    throw err;
+  }
+}

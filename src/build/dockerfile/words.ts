@@ -140,21 +140,41 @@ export function parseWords(rest: string, escapeToken: string): string[] {
 export const NOT_STRING_ARRAY = 'when using JSON array syntax, arrays must be comprised of strings only';
 
 /**
- * The exec (JSON) form test: arguments that start with `[` and parse as a JSON array of strings.
- * Returns undefined when they are not JSON at all (then they are shell form, as in Docker), and
- * throws when they are a JSON array holding something other than strings (Docker refuses that).
+ * The exec (JSON) form test: arguments that start with `[` and begin with a JSON array of strings.
+ * Docker decodes one JSON value and ignores what follows it (`CMD ["a"] b` runs `a`), so this
+ * does too. Returns undefined when they are not JSON at all (then they are shell form, as in
+ * Docker), and throws when they are a JSON array holding something other than strings.
  */
 export function parseJsonArray(rest: string): string[] | undefined {
-  let i = 0;
-  while (i < rest.length && isSpace(rest[i])) i++;
-  if (rest[i] !== '[') return undefined;
+  let start = 0;
+  while (start < rest.length && isSpace(rest[start])) start++;
+  if (rest[start] !== '[') return undefined;
+  const end = endOfJsonArray(rest, start);
+  if (end < 0) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(rest.slice(i));
+    value = JSON.parse(rest.slice(start, end));
   } catch {
     return undefined;
   }
   if (!Array.isArray(value)) return undefined;
   if (!value.every((v): v is string => typeof v === 'string')) throw new InstructionError(NOT_STRING_ARRAY);
   return value;
+}
+
+/** Index just past the `]` that closes the array opened at `start`, or -1 if it never closes. */
+function endOfJsonArray(text: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (ch === '[' || ch === '{') {
+      depth++;
+    } else if (ch === ']' || ch === '}') {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return -1;
 }

@@ -1,0 +1,14 @@
+ARG BASE=alpine
+ARG TAG=3.19
+FROM ${BASE}:${TAG:-latest} AS Base-Image
+ARG VERSION=1.2.3 SUFFIX
+ENV FULL=${VERSION}${SUFFIX:+-$SUFFIX} \
+    MAJOR=${VERSION%%.*} MINOR_PATCH=${VERSION#*.} \
+    DOTLESS=${VERSION//./} FIRST=${VERSION/./_}
+ENV LEGACY_FORM value with   spaces $FULL
+LABEL version="$FULL" literal='$FULL' escaped=\$FULL
+EXPOSE ${PORT:-8080} 9090/udp
+WORKDIR /opt/${BASE}
+USER ${UID:-1000}:${GID:-1000}
+VOLUME ["/data/$VERSION", "/logs"]
+STOPSIGNAL ${SIGNAL:-SIGTERM}
