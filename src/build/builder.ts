@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { InvalidArgumentError, messageOf } from '../lib/errors/index.js';
 import { familiarTagged, parseNamedReference, withDefaultTag } from '../oci/index.js';
 import type { Dockerfile, Instruction, LabelInstruction, Stage } from './dockerfile/types.js';
-import { parseDockerfile } from './dockerfile/parse.js';
+import { parseDockerfile, parseOnbuildTrigger } from './dockerfile/parse.js';
 import { expandInstruction } from './dockerfile/expand.js';
 import { resolveTarget, stagesToBuild } from './dockerfile/stages.js';
 import { ArgScope, BuildArgValues } from './args.js';
@@ -222,13 +222,7 @@ export class PreparedBuild {
     if (triggers.length === 0) return;
     progress.line(`# Executing ${triggers.length} build trigger${triggers.length > 1 ? 's' : ''}`);
     st.config.OnBuild = null;
-    for (const trigger of triggers) {
-      for (const instr of parseDockerfile(`FROM scratch\n${trigger}\n`).stages[0]?.instructions ?? []) {
-        if (instr.kind === 'ONBUILD') throw new InvalidArgumentError('Chaining ONBUILD via `ONBUILD ONBUILD` isn\'t allowed');
-        if (instr.kind === 'MAINTAINER') throw new InvalidArgumentError(`${instr.kind} isn't allowed as an ONBUILD trigger`);
-        await this.#dispatch(env, st, instr);
-      }
-    }
+    for (const trigger of triggers) await this.#dispatch(env, st, parseOnbuildTrigger(trigger));
   }
 
   async #dispatch(env: StepEnv, st: StageState, instr: Instruction): Promise<void> {

@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { compatNeeds, run, skipReason, startDaemon, type Daemon, type RunResult } from '../helpers/daemon.js';
-import { exitsWith, fails, includes, lines, ok, uniq } from '../helpers/assert.js';
+import { compatNeeds, run, skipReason, start, startDaemon, type Daemon, type RunResult } from '../helpers/daemon.js';
+import { exitsWith, fails, includes, lines, ok, uniq, waitFor } from '../helpers/assert.js';
+import { dockerBin } from '../helpers/paths.js';
 
 describe('compat: docker build (classic builder)', { skip: skipReason(compatNeeds) }, () => {
   let d: Daemon;
@@ -141,6 +142,17 @@ describe('compat: docker build (classic builder)', { skip: skipReason(compatNeed
     fails(await d.docker(['image', 'inspect', tag]));
     assert.equal(ok(await d.docker(['ps', '-aq'])), '');
     assert.deepEqual(await readdir(join(d.dataRoot, 'builder', 'tmp')), [], 'the build\'s scratch dir is gone');
+  });
+
+  it('a client that goes away mid-build stops the build and leaves no step container', async () => {
+    // The output differs from the instruction's text, which the step line shows first.
+    const dir = await context({ Dockerfile: 'FROM busybox\nRUN echo step-$((40+2)) && sleep 60\n' });
+    const client = start(dockerBin, ['build', '--no-cache', dir], { env: { ...d.env, DOCKER_BUILDKIT: '0' } });
+    await waitFor('the RUN step to start', async () => client.stdout().includes('step-42'), 30_000);
+    assert.equal(lines(ok(await d.docker(['ps', '-q']))).length, 1, 'the step container runs');
+    client.child.kill('SIGKILL');
+    await client.done;
+    await waitFor('the step container to go', async () => ok(await d.docker(['ps', '-aq'])) === '', 20_000);
   });
 
   it('a bad Dockerfile, a COPY from outside the context and an unknown target fail with Docker\'s errors', async () => {
