@@ -58,6 +58,36 @@ describe('htpasswd', () => {
   });
 });
 
+describe('htpasswd under a flood of logins', () => {
+  it('runs a bounded number of bcrypts at once and refuses beyond its queue with TOOMANYREQUESTS', async () => {
+    let running = 0;
+    let peak = 0;
+    const releases: Array<() => void> = [];
+    const ht = await Htpasswd.fromText(`alice:${hashOf('secret')}\n`, 'test', {
+      maxRunning: 2,
+      maxWaiting: 3,
+      compare: async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise<void>((ok) => releases.push(ok));
+        running--;
+        return false;
+      },
+    });
+    const checks = Array.from({ length: 6 }, (_, i) => ht.check('alice', `wrong${i}`).then((v) => v, (e: Error) => e));
+    await new Promise((r) => setImmediate(r));
+    const settled = await Promise.race([checks[5]!, new Promise((r) => setTimeout(() => r('pending'), 50))]);
+    assert.match(String((settled as Error).message), /too many logins at once/);
+    while (releases.length > 0 || running > 0) {
+      releases.splice(0).forEach((ok) => ok());
+      await new Promise((r) => setImmediate(r));
+    }
+    const results = await Promise.all(checks.slice(0, 5));
+    assert.deepEqual(results, [false, false, false, false, false]);
+    assert.equal(peak, 2);
+  });
+});
+
 describe('success cache', () => {
   it('forgets after its time and holds at most its size, oldest out first', () => {
     let now = 1000;

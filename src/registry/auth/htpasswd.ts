@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import bcrypt from 'bcryptjs';
 import { InvalidArgumentError } from '../../lib/errors/index.js';
+import { registryError } from '../errors.js';
 import { SuccessCache } from './success-cache.js';
 
 const BCRYPT_RE = /^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$/;
@@ -17,6 +18,36 @@ export const MAX_COST = 14;
 /** Longer user names or passwords are not worth a bcrypt. */
 const MAX_USER = 256;
 const MAX_PASSWORD = 1024;
+/**
+ * bcrypt is CPU by design: at most this many run at once and this many wait, so a flood of
+ * logins gets 429 TOOMANYREQUESTS instead of starving every other request of CPU.
+ */
+const MAX_RUNNING = 4;
+const MAX_WAITING = 64;
+
+/** Runs at most `max` tasks at once; refuses beyond `maxWaiting` queued. */
+class Limiter {
+  #running = 0;
+  readonly #waiting: Array<() => void> = [];
+  constructor(readonly max: number, readonly maxWaiting: number) {}
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#running < this.max) {
+      this.#running++;
+    } else {
+      if (this.#waiting.length >= this.maxWaiting) throw registryError('tooManyRequests', undefined, undefined, 'too many logins at once; try again');
+      // The slot is handed over by the task that finishes, so #running stays counted.
+      await new Promise<void>((ok) => this.#waiting.push(ok));
+    }
+    try {
+      return await fn();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#running--;
+    }
+  }
+}
 
 /** Parses htpasswd text into account → hash; `source` names the file in errors. */
 export function parseHtpasswd(text: string, source = 'htpasswd'): Map<string, string> {
@@ -48,6 +79,9 @@ export interface HtpasswdOptions {
   /** The password check (bcrypt by default; tests count calls). */
   compare?: (password: string, hash: string) => Promise<boolean>;
   cache?: SuccessCache;
+  /** bcrypt compares at once, and waiting (tests shrink them). */
+  maxRunning?: number;
+  maxWaiting?: number;
 }
 
 export class Htpasswd {
@@ -55,12 +89,14 @@ export class Htpasswd {
   readonly #dummy: string;
   readonly #compare: (password: string, hash: string) => Promise<boolean>;
   readonly #cache: SuccessCache;
+  readonly #limiter: Limiter;
 
   private constructor(entries: Map<string, string>, dummy: string, opts: HtpasswdOptions) {
     this.#entries = entries;
     this.#dummy = dummy;
     this.#compare = opts.compare ?? ((p, h) => bcrypt.compare(p, h));
     this.#cache = opts.cache ?? new SuccessCache();
+    this.#limiter = new Limiter(opts.maxRunning ?? MAX_RUNNING, opts.maxWaiting ?? MAX_WAITING);
   }
 
   static async fromText(text: string, source?: string, opts: HtpasswdOptions = {}): Promise<Htpasswd> {
@@ -92,11 +128,11 @@ export class Htpasswd {
     if (user.length > MAX_USER || password.length > MAX_PASSWORD) return false;
     const hash = this.#entries.get(user);
     if (hash === undefined) {
-      await this.#compare(password, this.#dummy);
+      await this.#limiter.run(() => this.#compare(password, this.#dummy));
       return false;
     }
     if (this.#cache.has(user, password, hash)) return true;
-    const ok = await this.#compare(password, hash);
+    const ok = await this.#limiter.run(() => this.#compare(password, hash));
     if (ok) this.#cache.add(user, password, hash);
     return ok;
   }
