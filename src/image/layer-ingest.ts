@@ -54,23 +54,24 @@ export async function ingestLayer(
       // The blob is kept under this media type, so it must say what the bytes are.
       if (declared !== compression) throw new InvalidArgumentError(`layer ${descriptor.digest} is ${compression === 'none' ? 'uncompressed' : compression} but its media type ${descriptor.mediaType} says ${declared}`);
     }
-    const decompress = decompressor(compression);
-    // A blob a pull already stored (verified against the descriptor) is only unpacked.
+    // A blob a pull already stored (verified against the descriptor) is only unpacked; the
+    // unpacker's worker decompresses it, off this thread.
     if (stored && descriptor) {
-      const feeding = pipeline([source, ...(decompress ? [decompress] : []), out] as unknown as [Readable, Writable]);
+      const feeding = pipeline([source, out] as unknown as [Readable, Writable]);
       feeding.catch((err: Error) => out.destroy(err));
       const unpacked = await unpackLayer(out, dir, unpack);
       await feeding;
       return { unpacked, blob: { digest: descriptor.digest, size: descriptor.size, mediaType: descriptor.mediaType } };
     }
     const keepAsIs = descriptor !== undefined || compression === 'gzip';
+    // Kept as the bytes came, a blob is decompressed by the unpacker's worker, off this thread;
+    // one to be gzipped here is decompressed here first.
+    const decompress = keepAsIs ? null : decompressor(compression);
     writer = await content.writer();
     const w = writer;
     const stages: NodeJS.ReadWriteStream[] = [];
     let compressed: Promise<void> = Promise.resolve();
-    if (keepAsIs) {
-      stages.push(tap(w.stream as Writable));
-    }
+    if (keepAsIs) stages.push(tap(w.stream as Writable));
     if (decompress) stages.push(decompress);
     if (!keepAsIs) {
       const gzip = createGzip();
