@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { IncomingMessage } from 'node:http';
 import { describe, it } from 'node:test';
-import { isNotFound } from '../../lib/errors/index.js';
+import { isNotFound, kindOf, UnauthorizedError } from '../../lib/errors/index.js';
 import { parseReference } from '../../oci/index.js';
 import { registryError, translatePullError } from './errors.js';
 
@@ -21,6 +21,11 @@ describe('registry errors in Docker\'s words', () => {
     assert.equal(e.message, "pull access denied for nosuch, repository does not exist or may require 'docker login': denied: requested access to the resource is denied");
     const u = translatePullError(registryError(res(401), Buffer.from('')), ref) as Error;
     assert.match(u.message, /^pull access denied for 127.0.0.1:5000\/a\/b, .*: unauthorized: authentication required$/);
+  });
+  it('credentials berthd lacks are a 500-kind error, never unauthorized (the CLI would prompt)', () => {
+    const e = translatePullError(new UnauthorizedError('Get "http://r/v2/": no basic auth credentials'), ref) as Error;
+    assert.equal(kindOf(e), 'internal');
+    assert.equal(e.message, 'Get "http://r/v2/": no basic auth credentials');
   });
   it('an unknown name, and a status without a body', () => {
     assert.equal((translatePullError(registryError(res(404), body('NAME_UNKNOWN', 'repository name not known to registry')), ref) as Error).message,

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { EngineError, NotFoundError, UnauthorizedError } from '../../lib/errors/index.js';
+import { EngineError, InternalError, NotFoundError, UnauthorizedError } from '../../lib/errors/index.js';
 import { familiarString, type ImageReference } from '../../oci/index.js';
 
 /** One entry of a registry's error body (OCI distribution spec: {"errors":[{code,message,detail}]}). */
@@ -50,6 +50,9 @@ export function registryError(res: IncomingMessage, body: Buffer): RegistryError
  * ImageNotFound on it), an unknown manifest is "manifest for x:y not found: ...".
  */
 export function translatePullError(err: unknown, ref: ImageReference): unknown {
+  // Credentials berthd could not find or use: a 500 as dockerd answers, not a 401, which the
+  // docker CLI takes as its cue to prompt for a login on a terminal it may not have (it hangs).
+  if (err instanceof UnauthorizedError) return new InternalError(err.message, { cause: err });
   if (!(err instanceof RegistryError)) return err;
   if (err.has('DENIED', 'UNAUTHORIZED') || err.status === 401 || err.status === 403) {
     return new NotFoundError(`pull access denied for ${ref.familiarName}, repository does not exist or may require 'docker login': ${err.message}`, { cause: err });
