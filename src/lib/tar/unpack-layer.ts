@@ -96,6 +96,10 @@ export async function unpackLayer(source: Readable, destDir: string, opts: Unpac
         settle!.resolve(m.result);
         break;
       case 'failed':
+        // The worker ended the job itself (a bad archive, a host error): it is idle again and
+        // can take the next layer (a late ack of this job's bytes may reach the next one: at most
+        // one more window in flight, still bounded). One that was told to stop is not reused.
+        reusable = !stopped;
         settle!.reject(fromWire(m.error));
         break;
     }
