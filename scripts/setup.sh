@@ -31,6 +31,9 @@ packages+=(skopeo)
 # makes namespaces, bridges and veths.
 packages+=(nftables iproute2)
 packages+=(docker.io)
+# debootstrap makes the Debian rootfs (once, cached) that the interop tests build a realistic
+# multi-layer image from.
+packages+=(debootstrap)
 
 missing=()
 for p in "${packages[@]}"; do

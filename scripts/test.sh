@@ -17,7 +17,7 @@ cd "$repo"
 log() { printf '[test] %s\n' "$*" >&2; }
 
 need_setup=0
-for p in crun runc conmon iptables nftables iproute2 busybox-static attr xz-utils bzip2 procps gcc g++ make python3 libc6-dev docker.io docker-registry skopeo; do
+for p in crun runc conmon iptables nftables iproute2 busybox-static attr xz-utils bzip2 procps gcc g++ make python3 libc6-dev docker.io docker-registry skopeo debootstrap; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
     log "package $p missing"
     need_setup=1
@@ -81,6 +81,10 @@ if ((${#files[@]} == 0)); then
   exit 1
 fi
 log "running ${#files[@]} test files"
+
+# Inputs that are slow to make the first time (a debootstrapped Debian rootfs) are made here,
+# outside the per-file timeout, and cached for later runs.
+node dist/test/prepare.js "${files[@]}"
 
 # Test files run side by side (BERTH_TEST_CONCURRENCY, default 3): each integration and compat
 # file starts its own berthd on its own temp roots, and containers get unique ids and cgroups,

@@ -156,7 +156,9 @@ export class DaemonBuildBackend implements BuildBackend {
     }
     if (img.repoTags.length > 0 || img.repoDigests.length > 0) return false;
     if (this.deps.containers.imageUsers(img.id).length > 0) return false;
-    await this.deps.imageApi.imageDelete(img.id, { force: false, noPrune: false });
+    // The cache prune walks every cached image itself, newest first: pruning parents here would
+    // remove images it has yet to count.
+    await this.deps.imageApi.imageDelete(img.id, { force: false, noPrune: true });
     return true;
   }
 }

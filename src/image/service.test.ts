@@ -164,6 +164,42 @@ describe('LocalImageService', { skip }, () => {
       await snap.remove('user');
     });
 
+    it('takes untagged parents along unless told not to, stopping at one that is named, used or has another child', async () => {
+      const base = await images.importImage({ source: await rootfs({ base: '1' }), reference: 'pbase:1' });
+      const made = new Set<string>([base.id]);
+      const step = async (parent: string, file: string, reference?: string) => {
+        const img = await images.commitImage({
+          parent, layer: await rootfs({ [file]: file }), config: {}, containerId: 'c0', containerConfig: {}, createdBy: `touch ${file}`, ...(reference ? { reference } : {}),
+        });
+        made.add(img.id);
+        return img;
+      };
+      // The untag and image records (layer records may include layers earlier tests let go).
+      const imageRecords = (res: Array<{ Untagged?: string; Deleted?: string }>) => res.filter((r) => r.Untagged !== undefined || made.has(r.Deleted!));
+      // A build's chain: base <- s1 <- s2 <- top, only base and top tagged.
+      const s1 = await step(base.id, 's1');
+      const s2 = await step(s1.id, 's2');
+      const top = await step(s2.id, 'top', 'ptop:1');
+      assert.deepEqual(imageRecords(await images.remove('ptop:1', { ...noUsers, noPrune: true })), [{ Untagged: 'ptop:1' }, { Deleted: top.id }]);
+      assert.equal(images.get(s2.id).id, s2.id);
+
+      const again = await step(s2.id, 'again', 'ptop:2');
+      const sibling = await step(s1.id, 'sibling');
+      const res = await images.remove('ptop:2', noUsers);
+      assert.deepEqual(imageRecords(res), [{ Untagged: 'ptop:2' }, { Deleted: again.id }, { Deleted: s2.id }]);
+      for (const gone of [again, s2]) assert.equal(await snap.hasLayer(gone.layers.at(-1)!), false);
+      // s1 has another child; base is tagged.
+      assert.equal(images.get(s1.id).id, s1.id);
+
+      // A container of s1 keeps it when its last child goes.
+      const usedBy = (imageId: string): string[] => (imageId === s1.id ? ['0123456789abcdef0123'] : []);
+      assert.deepEqual(imageRecords(await images.remove(sibling.id, { usedBy })), [{ Deleted: sibling.id }]);
+      assert.equal(images.get(s1.id).id, s1.id);
+      assert.equal(await snap.hasLayer(s1.layers.at(-1)!), true);
+      await images.remove(s1.id, noUsers);
+      await images.remove('pbase:1', noUsers);
+    });
+
     it('prunes dangling images only, unless asked for all unused ones', async () => {
       const dangling = await images.importImage({ source: await rootfs({ d: '1' }) });
       const tagged = await images.importImage({ source: await rootfs({ t: '12' }), reference: 'keep:1', changes: ['LABEL keep=yes'] });

@@ -500,8 +500,25 @@ export class LocalImageService implements ImageService, ImageDiskUsageReader {
     });
     const records: ImageDeleteResponseItem[] = [];
     for (const r of await this.meta.removeRefs(plan.untag)) records.push({ Untagged: r });
-    if (plan.deleteImage) records.push(...(await this.deleteImage(id)));
+    if (!plan.deleteImage) return records;
+    let parent = this.meta.record(id)?.parent ?? '';
+    records.push(...(await this.deleteImage(id)));
+    // Docker's rmi (without --no-prune) takes the untagged parents along, as far as nothing else
+    // names, runs on or builds on them: else every build leaves its step images behind for good.
+    while (!opts.noPrune && parent && this.#prunableParent(parent, opts)) {
+      const next = this.meta.record(parent)?.parent ?? '';
+      records.push(...(await this.deleteImage(parent)));
+      parent = next;
+    }
     return records;
+  }
+
+  /** An image rmi may take along with its child: untagged, unused, and no other image's parent. */
+  #prunableParent(id: string, opts: ImageRemoveOptions): boolean {
+    if (!this.meta.has(id)) return false;
+    if (this.meta.tagsOf(id).length > 0 || this.meta.digestsOf(id).length > 0) return false;
+    if (opts.usedBy(id).length > 0) return false;
+    return !this.meta.ids().some((other) => this.meta.record(other)?.parent === id);
   }
 
   /** Deletes an image whose references are gone, then the layers nothing else uses. */

@@ -33,3 +33,9 @@ export const dockerBin = process.env.BERTH_TEST_DOCKER ?? '/usr/local/bin/docker
 
 /** Parent of every temp dir the tests make; short, because unix socket paths must stay under 108 bytes. */
 export const tmpParent = resolve(process.env.BERTH_TEST_TMP ?? '/tmp');
+
+/**
+ * Where tests keep what is slow to make and safe to reuse between runs (a debootstrapped Debian
+ * rootfs): in the checkout, ignored by git, so deleting the checkout deletes it too.
+ */
+export const testDataDir = resolve(process.env.BERTH_TEST_DATA ?? join(repoRoot, '.test-data'));

@@ -11,6 +11,8 @@ import { findBinary } from './prereq.js';
 
 export interface PeerDockerd {
   base: string;
+  /** unix://<socket>, for `docker -H` in shell pipelines. */
+  host: string;
   /** The docker CLI against this engine, with its own DOCKER_CONFIG (logins land there). */
   dk(args: string[], opts?: RunOptions): Promise<RunResult>;
   stop(): Promise<void>;
@@ -46,5 +48,5 @@ export async function startPeerDockerd(prefix: string): Promise<PeerDockerd> {
     await stop();
     throw err;
   }
-  return { base, dk: (args, opts = {}) => docker(args, { timeoutMs: 60_000, ...opts, env: { ...env, ...opts.env } }), stop };
+  return { base, host: env.DOCKER_HOST, dk: (args, opts = {}) => docker(args, { timeoutMs: 60_000, ...opts, env: { ...env, ...opts.env } }), stop };
 }
