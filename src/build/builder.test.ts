@@ -6,7 +6,8 @@ import tarStream from 'tar-stream';
 import { testTempDir } from '../lib/testing/temp-dir.js';
 import type { ImageConfigFile } from '../image/types.js';
 import type { BuildBackend, BuildImage, StepContainerSpec } from './backend.js';
-import { Builder, type BuildOptions } from './builder.js';
+import type { BuildOptions } from '../api/build.js';
+import { Builder } from './builder.js';
 import type { BuildMessage } from './progress.js';
 
 /** An image store in memory; RUN steps "run" by recording their spec and exiting with `exitCode`. */

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import type { BuildOptions } from '../api/build.js';
 import { InvalidArgumentError, messageOf } from '../lib/errors/index.js';
 import { familiarTagged, parseNamedReference, withDefaultTag } from '../oci/index.js';
 import type { Dockerfile, Instruction, LabelInstruction, Stage } from './dockerfile/types.js';
@@ -16,29 +17,6 @@ import { dispatchInstruction } from './dispatch.js';
 import { BuildProgress, type BuildMessage } from './progress.js';
 import { stageLookup, type StageState } from './stage-state.js';
 import type { StepEnv } from './step-env.js';
-
-/** A build as the API asks for it (the query parameters of `POST /build`). */
-export interface BuildOptions {
-  /** "name[:tag]" to point at the result. */
-  tags: string[];
-  /** The Dockerfile's path inside the context. */
-  dockerfile: string;
-  /** `--build-arg`: null for a name given without a value. */
-  buildArgs: Record<string, string | null>;
-  target?: string;
-  noCache: boolean;
-  /** Pull base images even when present. */
-  pull: boolean;
-  /** Remove the containers of steps that succeeded (default true; failed steps' always go). */
-  rm: boolean;
-  quiet: boolean;
-  /** Labels added to the result as a last LABEL step. */
-  labels: Record<string, string>;
-  networkMode: string;
-  /** `X-Registry-Auth`-style credentials for pulling base images. */
-  auth?: string;
-  signal: AbortSignal;
-}
 
 export interface BuilderOptions {
   backend: BuildBackend;

@@ -101,19 +101,15 @@ export function resolveChown(spec: string, passwd: string | undefined, group: st
   const groupWord = grp === undefined || grp === '' ? user : grp;
   const numeric = (s: string): boolean => /^\d+$/.test(s);
   const find = (text: string | undefined, name: string): string[] | undefined => (text ?? '').split('\n').map((l) => l.split(':')).find((f) => f[0] === name);
-  let uid: number;
-  if (numeric(user)) uid = Number(user);
-  else {
-    const e = find(passwd, user);
-    if (!e) throw new InvalidArgumentError(`unable to convert uid/gid chown string to host mapping: can't find uid for user ${user}: no such user: ${user}`);
-    uid = Number(e[2]);
-  }
-  let gid: number;
-  if (numeric(groupWord)) gid = Number(groupWord);
-  else {
-    const g = find(group, groupWord);
-    if (!g) throw new InvalidArgumentError(`unable to convert uid/gid chown string to host mapping: can't find gid for group ${groupWord}: no such group: ${groupWord}`);
-    gid = Number(g[2]);
-  }
+  // The uid is resolved first, so a missing user is the error when both are missing.
+  const idOf = (word: string, table: string | undefined, id: 'uid' | 'gid'): number => {
+    if (numeric(word)) return Number(word);
+    const entry = find(table, word);
+    const what = id === 'uid' ? 'user' : 'group';
+    if (!entry) throw new InvalidArgumentError(`unable to convert uid/gid chown string to host mapping: can't find ${id} for ${what} ${word}: no such ${what}: ${word}`);
+    return Number(entry[2]);
+  };
+  const uid = idOf(user, passwd, 'uid');
+  const gid = idOf(groupWord, group, 'gid');
   return { uid, gid };
 }

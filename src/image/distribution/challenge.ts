@@ -1,2 +1,2 @@
 // The parser lives in lib/ so the registry's pull-through cache can answer upstream challenges too.
-export { parseWwwAuthenticate, type AuthChallenge } from '../../lib/http/www-authenticate.js';
+export { parseWwwAuthenticate, preferredChallenge, type AuthChallenge } from '../../lib/http/www-authenticate.js';

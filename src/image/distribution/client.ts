@@ -1,7 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { UnauthorizedError } from '../../lib/errors/index.js';
-import { parseWwwAuthenticate, type AuthChallenge } from './challenge.js';
+import { preferredChallenge, type AuthChallenge } from './challenge.js';
 import type { RegistryCredentials } from './credentials.js';
 import type { RegistryEndpoint } from './endpoint.js';
 import { registryError } from './errors.js';
@@ -51,7 +51,7 @@ export class RegistryClient {
     const res = await httpCall(this.url('/v2/'), { method: 'GET', ...(this.#signal ? { signal: this.#signal } : {}) });
     const body = await readBody(res, 64 * 1024);
     if (res.statusCode === 401) {
-      this.#challenge = pickChallenge(res) ?? null;
+      this.#challenge = preferredChallenge(res.headers['www-authenticate']) ?? null;
       return;
     }
     // Some registries answer /v2/ with 404 yet serve the API; only 2xx, 401 and 404 are trusted here.
@@ -128,7 +128,7 @@ export class RegistryClient {
     if (this.#challenge === undefined) await this.authorize(scopes);
     let res = await this.#send(req);
     if (res.statusCode === 401 && !(req.body && !Buffer.isBuffer(req.body))) {
-      const ch = pickChallenge(res);
+      const ch = preferredChallenge(res.headers['www-authenticate']);
       if (ch?.scheme === 'bearer') {
         res.resume();
         const wanted = ch.params.scope ? [...new Set([...scopes, ...ch.params.scope.split(' ')])] : scopes;
@@ -154,12 +154,6 @@ export class RegistryClient {
       url = next;
     }
   }
-}
-
-function pickChallenge(res: IncomingMessage): AuthChallenge | undefined {
-  const header = res.headers['www-authenticate'];
-  const all = parseWwwAuthenticate(Array.isArray(header) ? header.join(', ') : (header ?? ''));
-  return all.find((c) => c.scheme === 'bearer') ?? all.find((c) => c.scheme === 'basic');
 }
 
 /** The scope a pull of repository `path` needs. */

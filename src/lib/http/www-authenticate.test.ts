@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { parseWwwAuthenticate } from './www-authenticate.js';
+import { parseWwwAuthenticate, preferredChallenge } from './www-authenticate.js';
 
 describe('parseWwwAuthenticate', () => {
   it('reads a Bearer challenge as Docker Hub sends it', () => {
@@ -22,5 +22,17 @@ describe('parseWwwAuthenticate', () => {
   it('gives nothing for garbage', () => {
     assert.deepEqual(parseWwwAuthenticate(''), []);
     assert.deepEqual(parseWwwAuthenticate('=x'), []);
+  });
+});
+
+describe('preferredChallenge', () => {
+  it('answers Bearer before Basic, across one header or several', () => {
+    assert.equal(preferredChallenge('Basic realm="x", Bearer realm="https://t/"')?.scheme, 'bearer');
+    assert.equal(preferredChallenge(['Basic realm="x"', 'Bearer realm="https://t/"'])?.params.realm, 'https://t/');
+    assert.equal(preferredChallenge('Basic realm="x"')?.scheme, 'basic');
+  });
+  it('answers nothing for a missing header or schemes it cannot answer', () => {
+    assert.equal(preferredChallenge(undefined), undefined);
+    assert.equal(preferredChallenge('Negotiate abc'), undefined);
   });
 });

@@ -64,3 +64,12 @@ export function parseWwwAuthenticate(header: string): AuthChallenge[] {
   }
   return out;
 }
+
+/**
+ * The challenge a client answers, out of a response's WWW-Authenticate header(s) as Node gives
+ * them: Bearer when offered, else Basic; undefined when neither is.
+ */
+export function preferredChallenge(header: string | string[] | undefined): AuthChallenge | undefined {
+  const all = parseWwwAuthenticate(Array.isArray(header) ? header.join(', ') : (header ?? ''));
+  return all.find((c) => c.scheme === 'bearer') ?? all.find((c) => c.scheme === 'basic');
+}

@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Duplex, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import tarStream from 'tar-stream';
 import { EngineError, InvalidArgumentError } from '../errors/index.js';
 import { decompressor, detectCompression, peekBytes, type Compression } from './compression.js';
 import { TarRewriter } from './tar-rewriter.js';
-import type { TarHeader } from './header.js';
+import { applyTarEntries, discardRest } from './apply-entries.js';
 import { LayerWriter, type LayerWriterOptions } from './layer-writer.js';
 
 /** Options for {@link unpackLayerHere}. */
@@ -61,45 +59,12 @@ export async function unpackLayerHere(source: Readable, destDir: string, opts: U
       cb(null, chunk);
     },
   });
-  const extract = tarStream.extract();
   const writer = new LayerWriter(destDir, opts);
   const stages: Duplex[] = decompress ? [decompress, meter, new TarRewriter()] : [meter, new TarRewriter()];
-  const first = stages[0]!;
-  // The source is piped in rather than made part of the pipeline, so that a failure here tears
-  // down our stages but never the caller's stream (see discardRest).
-  const feeding = pipeline([...stages, extract as unknown as NodeJS.WritableStream], opts.signal ? { signal: opts.signal } : {});
-  feeding.catch(() => undefined);
-  const forwardError = (err: Error): void => { first.destroy(err); };
-  source.once('error', forwardError);
-  source.pipe(first);
   try {
-    for await (const entry of extract) {
-      opts.signal?.throwIfAborted();
-      const body = entry as unknown as AsyncIterable<Buffer>;
-      await writer.apply(entry.header as TarHeader, body);
-      for await (const _ of body) { /* drain what apply left unread */ }
-    }
-    await feeding;
-    await writer.finish();
+    await applyTarEntries(source, { stages, writer, undo: () => writer.abandon(), signal: opts.signal });
   } catch (err) {
-    source.off('error', forwardError);
-    source.unpipe(first);
-    discardRest(source);
-    meter.destroy();
-    extract.destroy();
-    await writer.abandon();
     throw asLayerError(err);
   }
-  source.off('error', forwardError);
   return { diffId: `sha256:${hash.digest('hex')}`, size: writer.size, tarSize, compression, entries: writer.entries };
-}
-
-/**
- * Stops using `source` without destroying it: the rest is read and dropped. The source is often
- * an HTTP request body, and destroying it closes the socket before the error status can be sent,
- * so the client saw "EOF" or "broken pipe" instead of the reason.
- */
-export function discardRest(source: Readable): void {
-  source.on('error', () => undefined);
-  source.resume();
 }

@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import { InternalError } from '../errors/index.js';
 import type { LayerWriterOptions } from './layer-writer.js';
-import { asLayerError, discardRest, type UnpackLayerResult } from './unpack-here.js';
+import { discardRest } from './apply-entries.js';
+import { asLayerError, type UnpackLayerResult } from './unpack-here.js';
 import { takeWorker, returnWorker } from './unpack-pool.js';
 import { fromWire, type FromWorker, type ToWorker } from './unpack-protocol.js';
 

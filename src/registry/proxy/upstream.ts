@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { httpCall, readBody } from '../../lib/http/call.js';
-import { parseWwwAuthenticate, type AuthChallenge } from '../../lib/http/www-authenticate.js';
+import { preferredChallenge, type AuthChallenge } from '../../lib/http/www-authenticate.js';
 import { registryError } from '../errors.js';
 
 export interface UpstreamOptions {
@@ -74,7 +74,7 @@ export class UpstreamRegistry {
     try {
       let res = await this.#send(method, path, headers, await this.#authorization(scope));
       if (res.statusCode === 401) {
-        const ch = pickChallenge(res);
+        const ch = preferredChallenge(res.headers['www-authenticate']);
         res.resume();
         if (ch) {
           this.#challenge = ch;
@@ -151,12 +151,6 @@ export class UpstreamRegistry {
       url = next;
     }
   }
-}
-
-function pickChallenge(res: IncomingMessage): AuthChallenge | undefined {
-  const header = res.headers['www-authenticate'];
-  const all = parseWwwAuthenticate(Array.isArray(header) ? header.join(', ') : (header ?? ''));
-  return all.find((c) => c.scheme === 'bearer') ?? all.find((c) => c.scheme === 'basic');
 }
 
 /** The error for an upstream that could not be reached (refused, timed out, reset). */

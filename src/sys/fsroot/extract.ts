@@ -1,10 +1,9 @@
 import { constants } from 'node:fs';
 import { fchmod } from 'node:fs';
 import { lchown, link, lstat, lutimes, mkdir, open, symlink } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import type { Duplex, Readable } from 'node:stream';
-import tarStream from 'tar-stream';
 import { EngineError, InvalidArgumentError } from '../../lib/errors/index.js';
+import { applyTarEntries } from '../../lib/tar/apply-entries.js';
 import { decompressor, detectCompression, peekBytes } from '../../lib/tar/compression.js';
 import { cleanEntryPath } from '../../lib/tar/entry-path.js';
 import { entryMtime, entryOwner, type TarHeader } from '../../lib/tar/header.js';
@@ -43,34 +42,13 @@ const errno = (err: unknown): string | undefined => (err as NodeJS.ErrnoExceptio
 export async function extractTar(root: PinnedRoot, destDir: string, source: Readable, opts: ExtractOptions): Promise<void> {
   const head = await peekBytes(source, 6);
   const decompress = decompressor(detectCompression(head));
-  const extract = tarStream.extract();
   const stages: Duplex[] = decompress ? [decompress, new TarRewriter()] : [new TarRewriter()];
-  const first = stages[0]!;
-  const feeding = pipeline([...stages, extract as unknown as NodeJS.WritableStream], opts.signal ? { signal: opts.signal } : {});
-  feeding.catch(() => undefined);
-  const forwardError = (err: Error): void => { first.destroy(err); };
-  source.once('error', forwardError);
-  source.pipe(first);
   const writer = new EntryWriter(root, destDir, opts);
   try {
-    for await (const entry of extract) {
-      opts.signal?.throwIfAborted();
-      const body = entry as unknown as AsyncIterable<Buffer>;
-      await writer.apply(entry.header as TarHeader, body);
-      for await (const _ of body) { /* drain what apply left unread */ }
-    }
-    await feeding;
-    await writer.finish();
+    await applyTarEntries(source, { stages, writer, undo: () => writer.undo(), signal: opts.signal });
   } catch (err) {
-    source.off('error', forwardError);
-    source.unpipe(first);
-    source.on('error', () => undefined);
-    source.resume();
-    extract.destroy();
-    await writer.undo();
     throw asExtractError(err);
   }
-  source.off('error', forwardError);
 }
 
 function asExtractError(err: unknown): unknown {

@@ -1,20 +1,5 @@
 import type { Readable } from 'node:stream';
-
-/** A build's options as the route reads them from the query. */
-export interface BuildRequest {
-  tags: string[];
-  dockerfile: string;
-  buildArgs: Record<string, string | null>;
-  target?: string;
-  noCache: boolean;
-  pull: boolean;
-  rm: boolean;
-  quiet: boolean;
-  labels: Record<string, string>;
-  networkMode: string;
-  auth?: string;
-  signal: AbortSignal;
-}
+import type { BuildOptions } from '../../../api/build.js';
 
 /** One message of the build's JSON stream. */
 export type BuildStreamMessage = object;
@@ -28,7 +13,7 @@ export interface PreparedImageBuild {
 /** What the build routes need from the builder. */
 export interface BuildRouteBackend {
   /** Receives the context and reads the Dockerfile; errors here get a status of their own. */
-  imageBuild(context: Readable, req: BuildRequest): Promise<PreparedImageBuild>;
+  imageBuild(context: Readable, req: BuildOptions): Promise<PreparedImageBuild>;
   /** Clears the build cache. */
   buildPrune(opts: { all: boolean }): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }>;
 }

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { TestApiServer } from '../../server/testing/index.js';
 import { InvalidArgumentError } from '../../../lib/errors/index.js';
 import { addBuildRoutes } from './routes.js';
-import type { BuildRequest, BuildRouteBackend } from './backend.js';
+import type { BuildOptions } from '../../../api/build.js';
+import type { BuildRouteBackend } from './backend.js';
 
 describe('build routes', () => {
-  let seen: BuildRequest | undefined;
+  let seen: BuildOptions | undefined;
   let body = '';
   const backend: BuildRouteBackend = {
     async imageBuild(context, req) {

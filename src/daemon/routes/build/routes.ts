@@ -2,7 +2,8 @@ import type { Router } from '../../server/router.js';
 import { boolParam, checkFilterKeys, filtersParam, type RequestContext } from '../../server/context.js';
 import { need, sendJson } from '../../server/respond.js';
 import { InvalidArgumentError, messageOf, NotImplementedError } from '../../../lib/errors/index.js';
-import type { BuildRequest, BuildRouteBackend, BuildStreamMessage } from './backend.js';
+import type { BuildOptions } from '../../../api/build.js';
+import type { BuildRouteBackend, BuildStreamMessage } from './backend.js';
 
 /** Filters `docker builder prune` and `docker system prune` may send. */
 const PRUNE_FILTERS = ['until', 'unused-for', 'id', 'parent', 'type', 'description', 'inuse', 'shared', 'private', 'label', 'label!'];
@@ -36,7 +37,7 @@ function jsonMap(q: URLSearchParams, name: string, allowNull: boolean): Record<s
 }
 
 /** Reads the query the docker CLI sends; parameters that do not apply to this builder are ignored. */
-export function buildRequest(ctx: RequestContext): BuildRequest {
+export function buildRequest(ctx: RequestContext): BuildOptions {
   const q = ctx.query;
   if (q.get('remote')) throw new NotImplementedError('building from a remote context (git or tarball URL) is not supported yet');
   if (boolParam(q, 'squash')) throw new InvalidArgumentError('squash is only supported with experimental mode');
