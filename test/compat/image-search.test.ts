@@ -2,31 +2,17 @@
 // answers the v1 search API from its catalog, against Distribution 2.8, which has no such API,
 // and against Docker Hub, which these machines cannot reach.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { compatNeeds, skipReason, startDaemon, type Daemon } from '../helpers/daemon.js';
-import { fails, includes, lines, ok, waitFor } from '../helpers/assert.js';
+import { fails, includes, lines, ok } from '../helpers/assert.js';
+import { distributionBin, startDistribution, type Distribution } from '../helpers/distribution.js';
 import { startRegistry, type Registry } from '../helpers/registry.js';
 
-const REGISTRY_BIN = '/usr/bin/docker-registry';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-describe('compat: docker search through berthd', { skip: skipReason({ ...compatNeeds, binaries: [...(compatNeeds.binaries ?? []), REGISTRY_BIN] }) }, () => {
+describe('compat: docker search through berthd', { skip: skipReason({ ...compatNeeds, binaries: [...(compatNeeds.binaries ?? []), distributionBin] }) }, () => {
   let reg: Registry;
   let d: Daemon;
-  let dist: ChildProcess | undefined;
-  let distPort = 0;
+  let dist: Distribution | undefined;
 
   before(async () => {
     reg = await startRegistry();
@@ -35,19 +21,10 @@ describe('compat: docker search through berthd', { skip: skipReason({ ...compatN
       ok(await d.docker(['tag', 'busybox', `${reg.addr}/${repo}:1`]));
       ok(await d.docker(['push', `${reg.addr}/${repo}:1`]));
     }
-    distPort = await freePort();
-    const dir = join(d.base, 'distribution');
-    mkdirSync(join(dir, 'root'), { recursive: true });
-    writeFileSync(join(dir, 'config.yml'), `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'root')}\nhttp:\n  addr: 127.0.0.1:${distPort}\n`);
-    dist = spawn(REGISTRY_BIN, ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
-    await waitFor('Distribution to answer /v2/', async () => (await fetch(`http://127.0.0.1:${distPort}/v2/`).catch(() => undefined))?.status === 200);
+    dist = await startDistribution(join(d.base, 'distribution'));
   });
   after(async () => {
-    if (dist && dist.exitCode === null) {
-      const gone = new Promise((r) => dist!.once('exit', r));
-      dist.kill('SIGTERM');
-      await gone;
-    }
+    await dist?.stop();
     await d?.stop();
     await reg?.cleanup();
   });
@@ -81,9 +58,9 @@ describe('compat: docker search through berthd', { skip: skipReason({ ...compatN
 
   it('a registry without the search API, and an unreachable Docker Hub, fail at once with what went wrong', async () => {
     const t0 = Date.now();
-    const r = await d.docker(['search', `127.0.0.1:${distPort}/busybox`]);
+    const r = await d.docker(['search', `${dist!.addr}/busybox`]);
     fails(r);
-    includes(r.stderr, `Error response from daemon: Unexpected status code 404: 127.0.0.1:${distPort} does not offer the search API`);
+    includes(r.stderr, `Error response from daemon: Unexpected status code 404: ${dist!.addr} does not offer the search API`);
     const hub = await d.docker(['search', 'busybox'], { timeoutMs: 30_000 });
     fails(hub);
     includes(hub.stderr, 'Error response from daemon: Get "https://index.docker.io/v2/"');
