@@ -3,54 +3,21 @@
 // (Debian's docker-registry), Docker Engine 20.10 from another berth registry; then the upstream
 // is stopped and the same images still pull from the cache.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ping } from '../helpers/api.js';
-import { includes, ok, waitFor } from '../helpers/assert.js';
+import { includes, ok } from '../helpers/assert.js';
 import { compatNeeds, startDaemon, type Daemon } from '../helpers/daemon.js';
-import { docker, run } from '../helpers/exec.js';
+import { run } from '../helpers/exec.js';
 import { tmpParent } from '../helpers/paths.js';
-import { findBinary, skipReason } from '../helpers/prereq.js';
+import { skipReason } from '../helpers/prereq.js';
+import { startPeerDockerd, type PeerDockerd } from '../helpers/peer-dockerd.js';
+import { distributionBin, startDistribution, type Distribution } from '../helpers/distribution.js';
 import { makeImage, sha256, startRegistry, writeOciLayout, type Registry, type TestImage } from '../helpers/registry.js';
 
-const REGISTRY_BIN = '/usr/bin/docker-registry';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-/** Distribution 2.8 on loopback with its own root. */
-async function startDistribution(dir: string): Promise<{ url: string; addr: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  mkdirSync(join(dir, 'root'), { recursive: true });
-  const config = join(dir, 'config.yml');
-  writeFileSync(config, `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'root')}\nhttp:\n  addr: 127.0.0.1:${port}\n`);
-  const child: ChildProcess = spawn(REGISTRY_BIN, ['serve', config], { stdio: 'ignore' });
-  await waitFor('Distribution to answer /v2/', async () => (await fetch(`http://127.0.0.1:${port}/v2/`).catch(() => undefined))?.status === 200);
-  return {
-    url: `http://127.0.0.1:${port}`,
-    addr: `127.0.0.1:${port}`,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await gone;
-    },
-  };
-}
-
-describe('compat: skopeo through the berth pull-through cache of Distribution', { skip: skipReason({ cli: true, binaries: ['skopeo', REGISTRY_BIN] }) }, () => {
+describe('compat: skopeo through the berth pull-through cache of Distribution', { skip: skipReason({ cli: true, binaries: ['skopeo', distributionBin] }) }, () => {
   let dir: string;
-  let dist: Awaited<ReturnType<typeof startDistribution>>;
+  let dist: Distribution;
   let proxy: Registry;
   let img: TestImage;
   const skopeo = (...args: string[]) => run('skopeo', ['--insecure-policy', ...args], { timeoutMs: 60_000 });
@@ -61,7 +28,7 @@ describe('compat: skopeo through the berth pull-through cache of Distribution', 
     img = await makeImage([1_200_000, 30_000]);
     await writeOciLayout(join(dir, 'src'), img, 'v1');
     ok(await skopeo('copy', '--dest-tls-verify=false', `oci:${join(dir, 'src')}:v1`, `docker://${dist.addr}/lib/img:v1`));
-    proxy = await startRegistry({ args: ['--proxy-remote-url', dist.url] });
+    proxy = await startRegistry({ args: ['--proxy-remote-url', `http://${dist.addr}`] });
   });
   after(async () => {
     await proxy?.cleanup();
@@ -96,15 +63,15 @@ describe('compat: skopeo through the berth pull-through cache of Distribution', 
   });
 });
 
-describe('compat: berthd pulls through the berth pull-through cache of Distribution', { skip: skipReason({ ...compatNeeds, binaries: [...(compatNeeds.binaries ?? []), REGISTRY_BIN] }) }, () => {
+describe('compat: berthd pulls through the berth pull-through cache of Distribution', { skip: skipReason({ ...compatNeeds, binaries: [...(compatNeeds.binaries ?? []), distributionBin] }) }, () => {
   let d: Daemon;
-  let dist: Awaited<ReturnType<typeof startDistribution>>;
+  let dist: Distribution;
   let proxy: Registry;
 
   before(async () => {
     d = await startDaemon();
     dist = await startDistribution(join(d.base, 'distribution'));
-    proxy = await startRegistry({ args: ['--proxy-remote-url', dist.url] });
+    proxy = await startRegistry({ args: ['--proxy-remote-url', `http://${dist.addr}`] });
   });
   after(async () => {
     await proxy?.cleanup();
@@ -129,39 +96,18 @@ describe('compat: berthd pulls through the berth pull-through cache of Distribut
 describe('compat: Docker Engine 20.10 pulls through the berth pull-through cache of a berth registry', { skip: skipReason({ root: true, cli: true, docker: true, binaries: ['dockerd', 'busybox', 'tar'] }) }, () => {
   let upstream: Registry;
   let proxy: Registry;
-  let base: string;
-  let dockerd: ChildProcess | undefined;
-  let env: Record<string, string>;
-  const dk = (...args: string[]) => docker(args, { env, timeoutMs: 60_000 });
+  let peer: PeerDockerd;
+  const dk = (...args: string[]) => peer.dk(args);
 
   before(async () => {
     upstream = await startRegistry();
     proxy = await startRegistry({ args: ['--proxy-remote-url', upstream.url] });
-    base = await mkdtemp(join(tmpParent, 'bdkp-'));
-    const sock = join(base, 'd.sock');
-    env = { DOCKER_HOST: `unix://${sock}`, DOCKER_CONFIG: join(base, 'cfg') };
-    dockerd = spawn(findBinary('dockerd')!, [
-      '-H', `unix://${sock}`, '--data-root', join(base, 'data'), '--exec-root', join(base, 'exec'), '--pidfile', join(base, 'd.pid'),
-      '--bridge', 'none', '--iptables=false', '--ip-masq=false', '--log-level', 'warn',
-    ], { stdio: 'ignore' });
-    const d = dockerd;
-    await waitFor('dockerd to answer', async () => {
-      if (d.exitCode !== null) throw new Error('dockerd exited');
-      return ping(sock, 1_000);
-    }, 30_000);
-    const rootfs = join(base, 'rootfs');
-    mkdirSync(join(rootfs, 'bin'), { recursive: true });
-    copyFileSync(findBinary('busybox')!, join(rootfs, 'bin', 'busybox'));
-    ok(await docker(['import', '-', 'bb:latest'], { env, input: execFileSync('tar', ['-C', rootfs, '-c', '.'], { maxBuffer: 64 << 20 }) }));
+    peer = await startPeerDockerd('bdkp-');
   });
   after(async () => {
-    if (dockerd && dockerd.exitCode === null && dockerd.signalCode === null) {
-      const d = dockerd;
-      await new Promise<void>((r) => { d.once('exit', () => r()); d.kill('SIGTERM'); });
-    }
+    await peer?.stop();
     await proxy?.cleanup();
     await upstream?.cleanup();
-    if (base) await rm(base, { recursive: true, force: true });
   });
 
   it('pulls the same image through the cache, and again with the upstream stopped', async () => {
